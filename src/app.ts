@@ -1,0 +1,46 @@
+/**
+ * The one place that wires config → declaration → store → services → HTTP.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import type { Problem } from './errors.js';
+import { buildServer } from './http/build-server.js';
+import { loadDeclaration } from './policy/load-declaration.js';
+import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
+import { openStore, type Store } from './store/open-store.js';
+
+export interface Vow {
+  server: FastifyInstance;
+  store: Store;
+  /** What starting did to the policy history: published a new version, or found it current. */
+  publication: PublishOutcome;
+  warnings: Problem[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, checks the declaration (refusing to start on any problem) and
+ * publishes it when it differs from the latest version, then builds the server.
+ */
+export async function createVow(config: Config, options: { logStream?: DestinationStream } = {}): Promise<Vow> {
+  const { declaration, warnings } = await loadDeclaration(config.policyFile);
+  const store = await openStore(config);
+  try {
+    const publication = await publishPolicy(store.db, { declaration, material: false, actor: 'system' });
+    const server = await buildServer({ store, logLevel: config.logLevel, logStream: options.logStream });
+    return {
+      server,
+      store,
+      publication,
+      warnings,
+      async close() {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

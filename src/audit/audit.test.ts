@@ -1,0 +1,105 @@
+import { sql, type Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../test/support/databases.js';
+import { openStore, type Store } from '../store/open-store.js';
+import type { Database } from '../store/schema.js';
+import { appendAudit } from './append-audit.js';
+import { hashAuditRecord } from './audit-record.js';
+import { verifyAudit } from './verify-audit.js';
+
+async function appendMany(db: Kysely<Database>, count: number): Promise<void> {
+  for (let index = 1; index <= count; index += 1) {
+    await db.transaction().execute((trx) => appendAudit(trx, { actor: 'test', action: 'thing.done', target: `thing:${index}`, data: { index } }));
+  }
+}
+
+describe('the audit record hash', () => {
+  it('covers every field, so changing any one changes the hash', () => {
+    const record = { seq: 1, at: '2026-01-01T00:00:00.000Z', actor: 'cli', action: 'policy.published', target: 'policy:v1', data: '{}', prevHash: '0'.repeat(64) };
+    const hash = hashAuditRecord(record);
+    for (const [field, value] of Object.entries({ seq: 2, at: '2026-01-02T00:00:00.000Z', actor: 'x', action: 'y', target: 'z', data: '{"a":1}', prevHash: '1'.repeat(64) })) {
+      expect(hashAuditRecord({ ...record, [field]: value }), field).not.toBe(hash);
+    }
+  });
+});
+
+describeEachDatabase('the audit log is a hash chain that detects tampering', (database) => {
+  const withStore = async (test: (store: Store) => Promise<void>) => {
+    const store = await openStore(database().config());
+    try {
+      await test(store);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('verifies an empty log and a log of appended records', () =>
+    withStore(async ({ db }) => {
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 0 });
+      await appendMany(db, 5);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 5 });
+    }));
+
+  it('detects an edited row', () =>
+    withStore(async ({ db }) => {
+      await appendMany(db, 5);
+      await db.updateTable('audit_log').set({ target: 'thing:99' }).where('seq', '=', 3).execute();
+      expect(await verifyAudit(db)).toEqual({ ok: false, seq: 3, reason: 'record 3 was altered (its hash does not match its content)' });
+    }));
+
+  it('detects a deleted row, in the middle or at the end', () =>
+    withStore(async ({ db }) => {
+      await appendMany(db, 5);
+      await db.deleteFrom('audit_log').where('seq', '=', 5).execute();
+      expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 5, reason: 'records after 4 are missing (the log should end at 5)' });
+      await db.deleteFrom('audit_log').where('seq', '=', 2).execute();
+      expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 2, reason: 'record 2 is missing (next is 3)' });
+    }));
+
+  it('detects an inserted row, even one whose own hash is right', () =>
+    withStore(async ({ db }) => {
+      await appendMany(db, 3);
+      // Make room at 2 and slip a well-formed record in.
+      await db.updateTable('audit_log').set((eb) => ({ seq: eb('seq', '+', 100) })).where('seq', '>=', 2).execute();
+      await db.updateTable('audit_log').set((eb) => ({ seq: eb('seq', '-', 99) })).where('seq', '>=', 100).execute();
+      const first = await db.selectFrom('audit_log').selectAll().where('seq', '=', 1).executeTakeFirstOrThrow();
+      const forged = { seq: 2, at: first.at, actor: 'intruder', action: 'thing.done', target: 'thing:x', data: '{}', prevHash: first.hash };
+      const { prevHash, ...columns } = forged;
+      await db.insertInto('audit_log').values({ ...columns, prev_hash: prevHash, hash: hashAuditRecord(forged) }).execute();
+      expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 3, reason: 'record 3 does not follow record 2' });
+    }));
+
+  it('detects reordered rows', () =>
+    withStore(async ({ db }) => {
+      await appendMany(db, 4);
+      await db.updateTable('audit_log').set({ seq: -2 }).where('seq', '=', 2).execute();
+      await db.updateTable('audit_log').set({ seq: 2 }).where('seq', '=', 3).execute();
+      await db.updateTable('audit_log').set({ seq: 3 }).where('seq', '=', -2).execute();
+      expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 2 });
+    }));
+
+  it('detects a row slipped in before the first', () =>
+    withStore(async ({ db }) => {
+      await appendMany(db, 2);
+      await sql`insert into audit_log (seq, at, actor, action, target, data, prev_hash, hash) values (0, 'x', 'x', 'x', 'x', '{}', 'x', 'x')`.execute(db);
+      expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 1, reason: 'record 1 is missing (next is 0)' });
+    }));
+
+  it('keeps one unbroken chain under concurrent appends (two connection pools on PostgreSQL, as two processes have)', () =>
+    withStore(async (first) => {
+      // One process owns a SQLite file; two handles in one thread would only wait on each other.
+      const second = database().dialect === 'postgres' ? await openStore(database().config()) : first;
+      try {
+        const burst = (store: Store, name: string) =>
+          Promise.all(
+            Array.from({ length: 25 }, (_, index) =>
+              store.db.transaction().execute((trx) => appendAudit(trx, { actor: name, action: 'thing.done', target: `thing:${index}` })),
+            ),
+          );
+        await Promise.all([burst(first, 'one'), burst(second, 'two')]);
+      } finally {
+        if (second !== first) await second.close();
+      }
+      expect(await verifyAudit(first.db)).toMatchObject({ ok: true, count: 50 });
+    }));
+});

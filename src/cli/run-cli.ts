@@ -1,0 +1,82 @@
+/** The `vow` command line: parses arguments, runs one command, returns its exit code. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Config } from '../config.js';
+import { formatProblem, VowError } from '../errors.js';
+import { renderFormats, type RenderFormat } from '../policy/render-policy.js';
+import { auditVerifyCommand } from './audit-verify.command.js';
+import type { Io } from './io.js';
+import { policyCheckCommand } from './policy-check.command.js';
+import { policyDiffCommand } from './policy-diff.command.js';
+import { policyPublishCommand } from './policy-publish.command.js';
+import { policyRenderCommand } from './policy-render.command.js';
+import { serveCommand } from './serve.command.js';
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return value;
+}
+
+export async function runCli(argv: readonly string[], config: Config, io: Io): Promise<number> {
+  let exitCode = 0;
+  const run = (command: () => Promise<number>) => async () => {
+    exitCode = await command();
+  };
+
+  const program = new Command('vow')
+    .description('Privacy operations: your privacy policy, declared once, rendered, versioned and enforced.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('start the HTTP server (PORT, HOST, VOW_DATA_DIR, DATABASE_URL, VOW_POLICY)')
+    .action(run(() => serveCommand(config, io)));
+
+  const policy = program.command('policy').description('check, render, publish and compare the declaration');
+  policy
+    .command('check')
+    .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
+    .description('validate a declaration and list every problem with its place in the file')
+    .action((file: string | undefined) => run(() => policyCheckCommand(config, io, file))());
+  policy
+    .command('render')
+    .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
+    .addOption(new Option('--format <format>', 'output format').choices(renderFormats).default('md'))
+    .option('--version <n>', 'render a published version instead of a file', positiveInteger)
+    .description('print the policy page generated from a declaration')
+    .action((file: string | undefined, options: { format: RenderFormat; version?: number }) =>
+      run(() => policyRenderCommand(config, io, file, options))(),
+    );
+  policy
+    .command('publish')
+    .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
+    .option('--material', 'the change is material: subjects must be told', false)
+    .description('record a new version when the content changed')
+    .action((file: string | undefined, options: { material: boolean }) => run(() => policyPublishCommand(config, io, file, options))());
+  policy
+    .command('diff')
+    .argument('<a>', 'a published version number or a declaration file')
+    .argument('<b>', 'a published version number or a declaration file')
+    .description('show what changed from A to B')
+    .action((a: string, b: string) => run(() => policyDiffCommand(config, io, a, b))());
+
+  const audit = program.command('audit').description('the tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('check the hash chain; prints OK with the count, or the first broken record')
+    .action(run(() => auditVerifyCommand(config, io)));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof VowError) {
+      io.err(error.problems.length > 0 && !error.message.includes('\n') ? error.problems.map((p) => formatProblem(p)).join('\n') : error.message);
+      return 1;
+    }
+    throw error;
+  }
+}

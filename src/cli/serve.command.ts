@@ -1,0 +1,31 @@
+import { createVow } from '../app.js';
+import type { Config } from '../config.js';
+import { formatProblem } from '../errors.js';
+import type { Io } from './io.js';
+
+/** Starts the server and keeps it running until SIGTERM or SIGINT, then closes it gracefully. */
+export async function serveCommand(config: Config, io: Io): Promise<number> {
+  const vow = await createVow(config);
+  for (const warning of vow.warnings) io.err(`warning: ${formatProblem(warning, config.policyFile)}`);
+  const { version, published } = vow.publication;
+  const address = await vow.server.listen({ port: config.port, host: config.host });
+  const url = address.replace('://[::1]', '://localhost').replace('://0.0.0.0', '://127.0.0.1');
+  io.out(
+    [
+      `Vow is serving the privacy policy of ${vow.store.dialect === 'sqlite' ? 'the embedded store' : 'PostgreSQL'} (${vow.store.location})`,
+      `  policy version ${version.number}${published ? ' (published now)' : ''} from ${config.policyFile}`,
+      `  open ${url}/privacy`,
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      vow.server.log.info('shutting down');
+      void vow.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,51 @@
+/**
+ * The environment, parsed once through a schema and frozen. Nothing else in Vow
+ * reads `process.env`; tests build their own config with `loadConfig({...})`.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The example declaration shipped with Vow, used when no path is given. */
+export const examplePolicyFile = fileURLToPath(new URL('../examples/airobotics/vow.policy.yaml', import.meta.url));
+
+const Environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  VOW_DATA_DIR: z.string().min(1).default('.vow'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  VOW_POLICY: z.string().min(1).default(examplePolicyFile),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly policyFile: string;
+  readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = Environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.VOW_DATA_DIR,
+    databaseUrl: e.DATABASE_URL === '' ? undefined : e.DATABASE_URL,
+    policyFile: e.VOW_POLICY,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+export function configFromProcess(): Config {
+  return loadConfig(process.env);
+}

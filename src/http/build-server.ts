@@ -1,0 +1,79 @@
+/** Builds the HTTP server: schemas at the edge, one error handler, logs without personal data. */
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import type { Config } from '../config.js';
+import type { Store } from '../store/open-store.js';
+import { installErrorHandler } from './error-handler.js';
+import { healthRoutes } from './health.routes.js';
+import { policyRoutes } from './policy.routes.js';
+import { truncateIp } from './truncate-ip.js';
+
+export interface ServerOptions {
+  store: Store;
+  logLevel: Config['logLevel'];
+  /** Where JSON logs go (stdout by default); tests pass a stream to read them. */
+  logStream?: DestinationStream;
+}
+
+/** Only the method, the path without its query (queries may carry identifiers) and a truncated address. */
+function requestForLog(request: FastifyRequest) {
+  return { method: request.method, path: request.url.split('?')[0], ip: truncateIp(request.ip) };
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      serializers: { req: requestForLog },
+      redact: { paths: ['req.headers', 'req.body', 'res.headers'], remove: true },
+    },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Vow',
+        description: 'Privacy operations: the policy declared once, rendered, versioned and enforced.',
+        version: '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(healthRoutes, { store: options.store });
+  await app.register(policyRoutes, { db: options.store.db });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.ready();
+  return app;
+}

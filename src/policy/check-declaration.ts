@@ -1,0 +1,108 @@
+/**
+ * Consistency rules the schema alone cannot express: every reference points at
+ * something declared, ids are unique, and no recipient receives a category for a
+ * purpose that category does not allow.
+ */
+import type { Declaration } from './declaration.js';
+
+export type PathSegment = string | number;
+
+export interface Finding {
+  path: PathSegment[];
+  message: string;
+}
+
+export interface CheckResult {
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+export function checkDeclaration(declaration: Declaration): CheckResult {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const purposeIds = new Set(declaration.purposes.map((purpose) => purpose.id));
+  const categoriesById = new Map(declaration.categories.map((category) => [category.id, category]));
+
+  const requireDeclared = (kind: 'purpose' | 'category', ids: readonly string[], path: PathSegment[]) => {
+    const known: ReadonlySet<string> = kind === 'purpose' ? purposeIds : new Set(categoriesById.keys());
+    ids.forEach((id, index) => {
+      if (!known.has(id)) errors.push({ path: [...path, index], message: `undeclared ${kind} "${id}"` });
+    });
+  };
+
+  errors.push(
+    ...duplicates(declaration.purposes.map((p) => p.id), ['purposes'], 'id', 'purpose'),
+    ...duplicates(declaration.categories.map((c) => c.id), ['categories'], 'id', 'category'),
+    ...duplicates(declaration.recipients.map((r) => r.id), ['recipients'], 'id', 'recipient'),
+    ...duplicates(declaration.cookies.map((c) => c.id), ['cookies'], 'id', 'cookie category'),
+    ...duplicates(declaration.choices.map((c) => c.feature), ['choices'], 'feature', 'feature'),
+    ...duplicates(declaration.socialPages.map((p) => p.platform), ['socialPages'], 'platform', 'social page'),
+  );
+  declaration.categories.forEach((category, index) => {
+    errors.push(...duplicates(category.fields.map((f) => f.name), ['categories', index, 'fields'], 'name', 'field'));
+    requireDeclared('purpose', category.purposes, ['categories', index, 'purposes']);
+  });
+
+  const cookieNames = declaration.cookies.flatMap((group, groupIndex) =>
+    group.cookies.map((cookie, cookieIndex) => ({ name: cookie.name, path: ['cookies', groupIndex, 'cookies', cookieIndex] })),
+  );
+  const seenCookies = new Set<string>();
+  for (const cookie of cookieNames) {
+    if (seenCookies.has(cookie.name)) {
+      errors.push({ path: [...cookie.path, 'name'], message: `duplicate cookie "${cookie.name}"` });
+    }
+    seenCookies.add(cookie.name);
+  }
+  declaration.cookies.forEach((group, index) => {
+    requireDeclared('category', group.collects, ['cookies', index, 'collects']);
+  });
+
+  if (declaration.aggregation) requireDeclared('purpose', declaration.aggregation.purposes, ['aggregation', 'purposes']);
+  declaration.choices.forEach((choice, index) => {
+    requireDeclared('category', choice.requires, ['choices', index, 'requires']);
+  });
+
+  declaration.recipients.forEach((recipient, recipientIndex) => {
+    recipient.receives.forEach((receipt, receiptIndex) => {
+      const path = ['recipients', recipientIndex, 'receives', receiptIndex];
+      requireDeclared('category', receipt.categories, [...path, 'categories']);
+      requireDeclared('purpose', receipt.purposes, [...path, 'purposes']);
+      receipt.categories.forEach((categoryId, categoryIndex) => {
+        const category = categoriesById.get(categoryId);
+        if (!category) return;
+        const disallowed = receipt.purposes.filter((purpose) => purposeIds.has(purpose) && !category.purposes.includes(purpose));
+        for (const purpose of disallowed) {
+          errors.push({
+            path: [...path, 'categories', categoryIndex],
+            message: `recipient "${recipient.id}" receives category "${categoryId}" for purpose "${purpose}", which that category does not allow (allowed: ${category.purposes.join(', ')})`,
+          });
+        }
+      });
+    });
+  });
+
+  if (!declaration.cookies.some((group) => group.necessary) && declaration.cookies.length > 0) {
+    warnings.push({ path: ['cookies'], message: 'no cookie category is marked necessary: the banner will have nothing to set before a choice' });
+  }
+  if (declaration.signals.globalPrivacyControl === 'ignore') {
+    declaration.cookies.forEach((group, index) => {
+      if (group.treatedAs.some((treatment) => treatment === 'sale' || treatment === 'sharing')) {
+        warnings.push({
+          path: ['cookies', index, 'treatedAs'],
+          message: `cookie category "${group.id}" amounts to sale or sharing, yet Global Privacy Control is ignored: California law requires honoring it`,
+        });
+      }
+    });
+  }
+  return { errors, warnings };
+}
+
+function duplicates(ids: readonly string[], path: PathSegment[], key: string, what: string): Finding[] {
+  const seen = new Set<string>();
+  const found: Finding[] = [];
+  ids.forEach((id, index) => {
+    if (seen.has(id)) found.push({ path: [...path, index, key], message: `duplicate ${what} "${id}"` });
+    seen.add(id);
+  });
+  return found;
+}

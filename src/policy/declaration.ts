@@ -1,0 +1,238 @@
+/**
+ * The declaration (`vow.policy.yaml`): the one source from which Vow renders the
+ * public privacy policy and enforces it. Types are inferred from these schemas so
+ * the file format and the code cannot drift apart.
+ */
+import { z } from 'zod';
+
+/** Lower-case identifiers referenced across the file (`provide-services`, `usage`). */
+const Id = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, starting with a letter');
+
+/** ISO 3166-1 alpha-2 country code, e.g. `US`. */
+const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US');
+
+const Text = z.string().trim().min(1, 'must not be empty');
+
+export const legalBases = [
+  'consent',
+  'contract',
+  'legal-obligation',
+  'vital-interests',
+  'public-task',
+  'legitimate-interests',
+] as const;
+
+export const Purpose = z.strictObject({
+  id: Id,
+  description: Text,
+  legalBasis: z.enum(legalBases),
+});
+
+/** Which kind of information a category is, following section 1 of the policy. */
+export const informationKinds = ['account', 'communication', 'social', 'technical'] as const;
+export const technicalKinds = ['log-data', 'usage-data', 'device-information', 'cookies', 'analytics'] as const;
+export const sources = ['subject', 'automatic', 'social-platform', 'third-party'] as const;
+
+export const Retention = z.strictObject({
+  /** ISO 8601 duration, e.g. `P2Y`, `P30D`. */
+  period: z.iso.duration({ error: 'must be an ISO 8601 duration such as P2Y or P30D' }),
+  /** The event the period counts from. */
+  from: z.enum(['collection', 'last-activity', 'account-closure']).default('collection'),
+});
+
+export const Field = z.strictObject({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be a camelCase field name'),
+  description: Text,
+});
+
+export const Category = z
+  .strictObject({
+    id: Id,
+    name: Text,
+    description: Text,
+    kind: z.enum(informationKinds),
+    technical: z.enum(technicalKinds).optional(),
+    personal: z.boolean(),
+    source: z.enum(sources),
+    fields: z.array(Field).default([]),
+    retention: Retention,
+    purposes: z.array(Id).min(1, 'a category needs at least one allowed purpose'),
+  })
+  .check((ctx) => {
+    const category = ctx.value;
+    if (category.kind === 'technical' && category.technical === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: category,
+        path: ['technical'],
+        message: `technical information must say which kind: ${technicalKinds.join(', ')}`,
+      });
+    }
+    if (category.kind !== 'technical' && category.technical !== undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: category,
+        path: ['technical'],
+        message: 'only categories of kind technical take a technical kind',
+      });
+    }
+  });
+
+/** What a cookie category amounts to under opt-out laws (CCPA "sale" and "sharing"). */
+export const cookieTreatments = ['sale', 'sharing', 'advertising'] as const;
+
+export const Cookie = z.strictObject({
+  name: Text,
+  /** Cookies whose names vary (`_ga_XXXX`) are matched by a regular expression. */
+  pattern: z.boolean().default(false),
+  provider: Text,
+  description: Text,
+  duration: z.union([z.literal('session'), z.iso.duration({ error: 'must be "session" or an ISO 8601 duration' })]),
+});
+
+export const CookieCategory = z.strictObject({
+  id: Id,
+  name: Text,
+  description: Text,
+  /** Strictly necessary cookies are set before any choice and cannot be refused. */
+  necessary: z.boolean().default(false),
+  treatedAs: z.array(z.enum(cookieTreatments)).default([]),
+  /** The data categories this cookie category collects. */
+  collects: z.array(Id).default([]),
+  cookies: z.array(Cookie).default([]),
+});
+
+export const recipientKinds = ['service-provider', 'affiliate', 'business-transfer', 'legal-authority', 'other-users'] as const;
+export const serviceKinds = [
+  'hosting',
+  'cloud',
+  'it',
+  'event-management',
+  'email-newsletters',
+  'advertising-marketing',
+  'web-analytics',
+] as const;
+
+export const Receipt = z.strictObject({
+  categories: z.array(Id).min(1),
+  purposes: z.array(Id).min(1),
+});
+
+export const Recipient = z
+  .strictObject({
+    id: Id,
+    name: Text,
+    kind: z.enum(recipientKinds),
+    service: z.enum(serviceKinds).optional(),
+    description: Text.optional(),
+    receives: z.array(Receipt).min(1, 'a recipient must receive at least one category'),
+    countries: z.array(Country).min(1, 'say in which countries the recipient processes the data'),
+  })
+  .check((ctx) => {
+    const recipient = ctx.value;
+    if (recipient.kind === 'service-provider' && recipient.service === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: recipient,
+        path: ['service'],
+        message: `a service provider must say which service it provides: ${serviceKinds.join(', ')}`,
+      });
+    }
+    if (recipient.kind !== 'service-provider' && recipient.service !== undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: recipient,
+        path: ['service'],
+        message: 'only service providers take a service kind',
+      });
+    }
+  });
+
+export const safeguards = [
+  'adequacy-decision',
+  'standard-contractual-clauses',
+  'binding-corporate-rules',
+  'data-privacy-framework',
+  'consent',
+  'contract-necessity',
+] as const;
+
+export const Transfer = z.strictObject({
+  /** Country codes, or `*` for "wherever the subject is". */
+  from: z.union([z.literal('*'), Country]),
+  to: Country,
+  safeguard: z.enum(safeguards),
+  description: Text.optional(),
+});
+
+export const SocialPage = z.strictObject({
+  platform: z.enum(['instagram', 'facebook', 'medium', 'twitter', 'youtube', 'linkedin', 'tiktok', 'github']),
+  name: Text,
+  url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+});
+
+export const Choice = z.strictObject({
+  feature: Id,
+  name: Text,
+  requires: z.array(Id).min(1),
+});
+
+export const changeNotices = ['page', 'email'] as const;
+
+export const Declaration = z.strictObject({
+  organization: z.strictObject({
+    name: Text,
+    shortName: Text,
+    contactEmail: z.email({ error: 'must be an e-mail address' }),
+    affiliates: z.boolean().default(false),
+  }),
+  scope: z.strictObject({
+    site: Text,
+    services: Text,
+  }),
+  purposes: z.array(Purpose).min(1),
+  categories: z.array(Category).min(1),
+  aggregation: z
+    .strictObject({
+      purposes: z.array(Id).min(1),
+      publish: z.boolean(),
+    })
+    .optional(),
+  socialPages: z.array(SocialPage).default([]),
+  cookies: z.array(CookieCategory).default([]),
+  recipients: z.array(Recipient).default([]),
+  minimumAge: z.number().int().min(0).max(21),
+  transfers: z.array(Transfer).default([]),
+  signals: z.strictObject({
+    doNotTrack: z.enum(['honor', 'ignore']),
+    globalPrivacyControl: z.enum(['honor', 'ignore']),
+  }),
+  security: z.strictObject({
+    measures: z.array(Text).min(1),
+  }),
+  choices: z.array(Choice).default([]),
+  links: z.strictObject({
+    /** Show a notice that the other site's own policy applies before leaving. */
+    notice: z.boolean(),
+    sites: z
+      .array(z.strictObject({ name: Text, url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) }))
+      .default([]),
+  }),
+  changes: z.strictObject({
+    notify: z.array(z.enum(changeNotices)).min(1),
+    /** How a subject accepts a new version: explicitly, or by continuing to use the Services. */
+    acceptance: z.enum(['explicit', 'continued-use']),
+  }),
+});
+
+/** The declaration as written in the file (defaults not yet applied). */
+export type DeclarationInput = z.input<typeof Declaration>;
+/** The declaration after validation, with defaults applied. */
+export type Declaration = z.output<typeof Declaration>;
+export type Category = z.output<typeof Category>;
+export type Purpose = z.output<typeof Purpose>;
+export type Recipient = z.output<typeof Recipient>;
+export type CookieCategory = z.output<typeof CookieCategory>;
+export type Transfer = z.output<typeof Transfer>;

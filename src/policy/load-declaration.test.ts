@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { examplePolicy, fixture } from '../../test/support/fixtures.js';
+import { loadDeclaration, parseDeclaration } from './load-declaration.js';
+
+const problemsOf = (name: string) => {
+  const result = parseDeclaration(readFileSync(fixture(name), 'utf8'));
+  if (result.ok) throw new Error(`${name} was expected to be refused`);
+  return result.problems;
+};
+
+describe('a declaration is refused, with every problem and its place in the file', () => {
+  it('accepts the AIRobotics example and the minimal declaration', () => {
+    expect(parseDeclaration(readFileSync(examplePolicy, 'utf8'))).toMatchObject({ ok: true });
+    expect(parseDeclaration(readFileSync(fixture('minimal.policy.yaml'), 'utf8'))).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  it('refuses undeclared purposes and categories, duplicate ids, and a recipient getting a category for a purpose it does not allow', () => {
+    expect(problemsOf('broken-references.policy.yaml')).toEqual(
+      expect.arrayContaining([
+        { path: 'categories[0].purposes[1]', message: 'undeclared purpose "profiling"', line: 24, column: 34 },
+        { path: 'categories[1].id', message: 'duplicate category "account"', line: 25, column: 5 },
+        expect.objectContaining({ path: 'recipients[0].receives[0].categories[1]', message: 'undeclared category "usage"', line: 40, column: 31 }),
+        expect.objectContaining({
+          path: 'recipients[0].receives[0].categories[0]',
+          message: expect.stringContaining('receives category "account" for purpose "marketing", which that category does not allow') as unknown,
+          line: 40,
+        }),
+        expect.objectContaining({ path: 'choices[0].requires[0]', message: 'undeclared category "profile"', line: 52, column: 16 }),
+      ]),
+    );
+  });
+
+  it('refuses unknown keys, a bad e-mail, an unknown legal basis and a category without retention', () => {
+    const problems = problemsOf('broken-schema.policy.yaml');
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'organization.contactEmail', message: 'must be an e-mail address', line: 4, column: 3 },
+        { path: 'organization.website', message: 'unknown key "website"', line: 5, column: 3 },
+        expect.objectContaining({ path: 'purposes[0].legalBasis', line: 12 }),
+        expect.objectContaining({ path: 'categories[0].retention', message: expect.stringContaining('is required') as unknown, line: 14 }),
+      ]),
+    );
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their line', () => {
+    const problems = problemsOf('broken-yaml.policy.yaml');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatchObject({ path: '', line: 3 });
+  });
+
+  it('refuses a file that is not a mapping at all', () => {
+    const result = parseDeclaration('just a string');
+    expect(result).toMatchObject({ ok: false, problems: [expect.objectContaining({ path: '' })] });
+  });
+
+  it('names the file and every problem when loading fails', async () => {
+    await expect(loadDeclaration(fixture('broken-references.policy.yaml'))).rejects.toMatchObject({
+      code: 'invalid_declaration',
+      message: expect.stringMatching(/broken-references\.policy\.yaml:24:34: categories\[0\]\.purposes\[1\]: undeclared purpose "profiling"/) as unknown,
+    });
+    await expect(loadDeclaration(fixture('missing.policy.yaml'))).rejects.toMatchObject({ code: 'declaration_not_found' });
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Reads a declaration from YAML, validates it against the schema and the
+ * consistency checks, and reports every problem with its path and line.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { core } from 'zod';
+import { formatProblem, VowError, type Problem } from '../errors.js';
+import { checkDeclaration, type Finding, type PathSegment } from './check-declaration.js';
+import { Declaration } from './declaration.js';
+
+export interface ParsedDeclaration {
+  declaration: Declaration;
+  warnings: Problem[];
+}
+
+export type ParseResult = ({ ok: true } & ParsedDeclaration) | { ok: false; problems: Problem[]; warnings: Problem[] };
+
+/** Parses declaration text; never throws on bad input, it returns the problems. */
+export function parseDeclaration(text: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      return { path: '', message: error.message, line, column: col };
+    });
+    return { ok: false, problems, warnings: [] };
+  }
+
+  const locate = (path: readonly PathSegment[], message: string): Problem => ({
+    path: formatPath(path),
+    message,
+    ...positionOf(document, lineCounter, path),
+  });
+
+  const parsed = Declaration.safeParse(document.toJS());
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.flatMap((issue) => problemsOf(issue, locate)), warnings: [] };
+  }
+  const { errors, warnings } = checkDeclaration(parsed.data);
+  const toProblem = (finding: Finding) => locate(finding.path, finding.message);
+  if (errors.length > 0) return { ok: false, problems: errors.map(toProblem), warnings: warnings.map(toProblem) };
+  return { ok: true, declaration: parsed.data, warnings: warnings.map(toProblem) };
+}
+
+/** Reads and validates a declaration file, throwing a `VowError` listing every problem. */
+export async function loadDeclaration(file: string): Promise<ParsedDeclaration & { text: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : 'cannot be read';
+    throw new VowError('declaration_not_found', `declaration ${file}: ${reason}`);
+  }
+  const result = parseDeclaration(text);
+  if (!result.ok) {
+    const listing = result.problems.map((problem) => `  ${formatProblem(problem, file)}`).join('\n');
+    const count = result.problems.length;
+    throw new VowError('invalid_declaration', `${file} has ${count} problem${count === 1 ? '' : 's'}:\n${listing}`, result.problems);
+  }
+  return { declaration: result.declaration, warnings: result.warnings, text };
+}
+
+function problemsOf(issue: core.$ZodIssue, locate: (path: readonly PathSegment[], message: string) => Problem): Problem[] {
+  const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => locate([...path, key], `unknown key "${key}"`));
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return [locate(path, `is required (${issue.expected})`)];
+  }
+  return [locate(path, issue.message)];
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  return path.reduce<string>(
+    (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text === '' ? segment : `${text}.${segment}`),
+    '',
+  );
+}
+
+/** The line of the deepest node of `path` that exists in the file (a missing key points at its parent). */
+function positionOf(document: Document, lineCounter: LineCounter, path: readonly PathSegment[]): { line?: number; column?: number } {
+  let node: unknown = document.contents;
+  let offset: number | undefined = rangeStart(node);
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
+      if (!pair) break;
+      offset = rangeStart(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (item === undefined) break;
+      offset = rangeStart(item) ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  if (offset === undefined) return {};
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
+  const range: unknown = node.range;
+  return Array.isArray(range) && typeof range[0] === 'number' ? range[0] : undefined;
+}

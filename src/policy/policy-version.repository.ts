@@ -1,0 +1,37 @@
+/** SQL for policy versions. */
+import type { Kysely } from 'kysely';
+import type { Database, PolicyVersionRow } from '../store/schema.js';
+import { declarationFromContent, type PolicyVersion, type PolicyVersionWithContent } from './policy-version.js';
+
+const summaryColumns = ['number', 'hash', 'published_at', 'material'] as const;
+
+function toVersion(row: Pick<PolicyVersionRow, (typeof summaryColumns)[number]>): PolicyVersion {
+  return { number: row.number, hash: row.hash, publishedAt: row.published_at, material: row.material === 1 };
+}
+
+export async function findLatestVersion(db: Kysely<Database>): Promise<PolicyVersion | undefined> {
+  const row = await db.selectFrom('policy_versions').select(summaryColumns).orderBy('number', 'desc').limit(1).executeTakeFirst();
+  return row && toVersion(row);
+}
+
+export async function listVersions(db: Kysely<Database>): Promise<PolicyVersion[]> {
+  const rows = await db.selectFrom('policy_versions').select(summaryColumns).orderBy('number', 'desc').execute();
+  return rows.map(toVersion);
+}
+
+export async function findVersion(db: Kysely<Database>, number: number): Promise<PolicyVersionWithContent | undefined> {
+  const row = await db.selectFrom('policy_versions').selectAll().where('number', '=', number).executeTakeFirst();
+  return row && { ...toVersion(row), declaration: declarationFromContent(row.content) };
+}
+
+export async function findVersionByHash(db: Kysely<Database>, hash: string): Promise<PolicyVersion | undefined> {
+  const row = await db.selectFrom('policy_versions').select(summaryColumns).where('hash', '=', hash).orderBy('number', 'desc').limit(1).executeTakeFirst();
+  return row && toVersion(row);
+}
+
+export async function insertVersion(trx: Kysely<Database>, version: PolicyVersion, content: string): Promise<void> {
+  await trx
+    .insertInto('policy_versions')
+    .values({ number: version.number, hash: version.hash, published_at: version.publishedAt, material: version.material ? 1 : 0, content })
+    .execute();
+}
