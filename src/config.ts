@@ -30,7 +30,8 @@ export interface Config {
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = Environment.safeParse(env);
+  // An empty variable (`DATABASE_URL=`) means "not set", as shells and .env files use it.
+  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid environment: ${problems}`);
@@ -40,7 +41,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     port: e.PORT,
     host: e.HOST,
     dataDir: e.VOW_DATA_DIR,
-    databaseUrl: e.DATABASE_URL === '' ? undefined : e.DATABASE_URL,
+    databaseUrl: e.DATABASE_URL,
     policyFile: e.VOW_POLICY,
     logLevel: e.LOG_LEVEL,
   });

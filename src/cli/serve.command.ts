@@ -12,7 +12,7 @@ export async function serveCommand(config: Config, io: Io): Promise<number> {
   const url = address.replace('://[::1]', '://localhost').replace('://0.0.0.0', '://127.0.0.1');
   io.out(
     [
-      `Vow is serving the privacy policy of ${vow.store.dialect === 'sqlite' ? 'the embedded store' : 'PostgreSQL'} (${vow.store.location})`,
+      `Vow is running on ${vow.store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${vow.store.location})`,
       `  policy version ${version.number}${published ? ' (published now)' : ''} from ${config.policyFile}`,
       `  open ${url}/privacy`,
     ].join('\n'),
