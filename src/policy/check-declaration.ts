@@ -94,6 +94,15 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
       }
     });
   }
+  if (declaration.changes.acceptance === 'continued-use') {
+    const consentPurposes = declaration.purposes.filter((purpose) => purpose.legalBasis === 'consent').map((purpose) => purpose.id);
+    if (consentPurposes.length > 0) {
+      warnings.push({
+        path: ['changes', 'acceptance'],
+        message: `continued use is not consent under the GDPR: a material change to ${consentPurposes.join(', ')} (legal basis consent) must ask again`,
+      });
+    }
+  }
   return { errors, warnings };
 }
 

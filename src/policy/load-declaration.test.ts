@@ -43,6 +43,17 @@ describe('a declaration is refused, with every problem and its place in the file
     );
   });
 
+  it('warns when continued use would stand in for consent after a material change', () => {
+    const text = readFileSync(fixture('minimal.policy.yaml'), 'utf8')
+      .replace('legalBasis: contract', 'legalBasis: consent')
+      .replace('acceptance: explicit', 'acceptance: continued-use');
+    const result = parseDeclaration(text);
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [{ path: 'changes.acceptance', line: 40, message: expect.stringContaining('continued use is not consent under the GDPR') as unknown }],
+    });
+  });
+
   it('reports YAML syntax errors and duplicate keys with their line', () => {
     const problems = problemsOf('broken-yaml.policy.yaml');
     expect(problems.length).toBeGreaterThan(0);
