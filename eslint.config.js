@@ -23,4 +23,8 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    files: ['bench/**/*.js'],
+    languageOptions: { globals: { console: 'readonly', performance: 'readonly' } },
+  },
 );

@@ -28,12 +28,18 @@ export interface PolicyRoutesOptions {
 }
 
 export const policyRoutes: FastifyPluginAsyncZod<PolicyRoutesOptions> = async (app, { db }) => {
-  // Versions never change once published, so each renders once per process.
+  // Versions never change once published: each is read, parsed and rendered once per process.
+  // Only "which is the latest" is asked every time, since another process may publish.
+  const versions = new Map<number, PolicyVersionWithContent>();
   const pages = new Map<number, string>();
 
   const versionOrLatest = async (number: number | undefined): Promise<PolicyVersionWithContent> => {
     const wanted = number ?? (await findLatestVersion(db))?.number;
-    const version = wanted === undefined ? undefined : await findVersion(db, wanted);
+    let version = wanted === undefined ? undefined : versions.get(wanted);
+    if (wanted !== undefined && !version) {
+      version = await findVersion(db, wanted);
+      if (version) versions.set(wanted, version);
+    }
     if (!version) {
       throw number === undefined
         ? new VowError('version_not_found', 'no policy has been published yet')

@@ -79,7 +79,7 @@ export async function migrate(db: Kysely<Database>, attempts = 3): Promise<void>
   for (let attempt = 1; ; attempt += 1) {
     const { error } = await new Migrator({ db, provider }).migrateToLatest();
     if (!error) return;
-    if (attempt >= attempts) throw error instanceof Error ? error : new Error(String(error));
+    if (attempt >= attempts) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
 }
