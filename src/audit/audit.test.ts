@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../test/support/databases.js';
+import { describeEachDatabase, withStore } from '../../test/support/databases.js';
 import { openStore, type Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
 import { appendAudit } from './append-audit.js';
@@ -24,31 +24,23 @@ describe('the audit record hash', () => {
 });
 
 describeEachDatabase('the audit log is a hash chain that detects tampering', (database) => {
-  const withStore = async (test: (store: Store) => Promise<void>) => {
-    const store = await openStore(database().config());
-    try {
-      await test(store);
-    } finally {
-      await store.close();
-    }
-  };
 
   it('verifies an empty log and a log of appended records', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 0 });
       await appendMany(db, 5);
       expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 5 });
     }));
 
   it('detects an edited row', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       await appendMany(db, 5);
       await db.updateTable('audit_log').set({ target: 'thing:99' }).where('seq', '=', 3).execute();
       expect(await verifyAudit(db)).toEqual({ ok: false, seq: 3, reason: 'record 3 was altered (its hash does not match its content)' });
     }));
 
   it('detects a deleted row, in the middle or at the end', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       await appendMany(db, 5);
       await db.deleteFrom('audit_log').where('seq', '=', 5).execute();
       expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 5, reason: 'records after 4 are missing (the log should end at 5)' });
@@ -57,7 +49,7 @@ describeEachDatabase('the audit log is a hash chain that detects tampering', (da
     }));
 
   it('detects an inserted row, even one whose own hash is right', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       await appendMany(db, 3);
       // Make room at 2 and slip a well-formed record in.
       await db.updateTable('audit_log').set((eb) => ({ seq: eb('seq', '+', 100) })).where('seq', '>=', 2).execute();
@@ -70,7 +62,7 @@ describeEachDatabase('the audit log is a hash chain that detects tampering', (da
     }));
 
   it('detects reordered rows', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       await appendMany(db, 4);
       await db.updateTable('audit_log').set({ seq: -2 }).where('seq', '=', 2).execute();
       await db.updateTable('audit_log').set({ seq: 2 }).where('seq', '=', 3).execute();
@@ -79,14 +71,14 @@ describeEachDatabase('the audit log is a hash chain that detects tampering', (da
     }));
 
   it('detects a row slipped in before the first', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       await appendMany(db, 2);
       await sql`insert into audit_log (seq, at, actor, action, target, data, prev_hash, hash) values (0, 'x', 'x', 'x', 'x', '{}', 'x', 'x')`.execute(db);
       expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 1, reason: 'record 1 is missing (next is 0)' });
     }));
 
   it('keeps one unbroken chain under concurrent appends (two connection pools on PostgreSQL, as two processes have)', () =>
-    withStore(async (first) => {
+    withStore(database(), async (first) => {
       // One process owns a SQLite file; two handles in one thread would only wait on each other.
       const second = database().dialect === 'postgres' ? await openStore(database().config()) : first;
       try {

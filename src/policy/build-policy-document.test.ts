@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
+import { referenceSectionTitles } from '../../test/support/fixtures.js';
 import { buildPolicyDocument } from './build-policy-document.js';
 import { checkDeclaration } from './check-declaration.js';
 import { Declaration } from './declaration.js';
@@ -10,18 +11,7 @@ const exampleText = readFileSync(new URL('../../examples/airobotics/vow.policy.y
 const example = Declaration.parse(parse(exampleText));
 const meta = { version: 3, lastUpdated: '2025-06-01' };
 
-const sectionTitles = [
-  'Personal information we collect',
-  'How we use personal information',
-  'Sharing and disclosure of personal information',
-  'How to contact us; updating your information',
-  'Children',
-  'Links to other websites',
-  'Security',
-  'International users',
-  'Your choices',
-  'Changes to the privacy policy',
-];
+const sectionTitles = referenceSectionTitles;
 
 /** A variant of the example; the example itself is never mutated. */
 function variant(change: (declaration: Declaration) => void): Declaration {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { describeEachDatabase } from '../../test/support/databases.js';
+import { describeEachDatabase, withStore } from '../../test/support/databases.js';
 import { fixture } from '../../test/support/fixtures.js';
 import { verifyAudit } from '../audit/verify-audit.js';
-import { openStore, type Store } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
 import { Declaration } from './declaration.js';
 import { contentHash } from './policy-content.js';
 import { findVersion, listVersions } from './policy-version.repository.js';
@@ -13,17 +13,9 @@ import { publishPolicy } from './publish-policy.js';
 const minimal = () => Declaration.parse(parse(readFileSync(fixture('minimal.policy.yaml'), 'utf8')));
 
 describeEachDatabase('publishing the policy records versions only when the content changed', (database) => {
-  const withStore = async (test: (store: Store) => Promise<void>) => {
-    const store = await openStore(database().config());
-    try {
-      await test(store);
-    } finally {
-      await store.close();
-    }
-  };
 
   it('numbers versions, hashes content, and skips a publish that changes nothing', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       const first = await publishPolicy(db, { declaration: minimal(), material: false, actor: 'cli', now: new Date('2026-01-01T10:00:00Z') });
       expect(first).toEqual({
         published: true,
@@ -46,7 +38,7 @@ describeEachDatabase('publishing the policy records versions only when the conte
     }));
 
   it('records every publication in the audit log, by pseudonymous target only', () =>
-    withStore(async ({ db }) => {
+    withStore(database(), async ({ db }) => {
       await publishPolicy(db, { declaration: minimal(), material: false, actor: 'system' });
       const records = await db.selectFrom('audit_log').selectAll().execute();
       expect(records).toEqual([expect.objectContaining({ seq: 1, actor: 'system', action: 'policy.published', target: 'policy:v1' })]);

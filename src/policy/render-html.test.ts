@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
+import { referenceSectionTitles } from '../../test/support/fixtures.js';
 import { buildPolicyDocument } from './build-policy-document.js';
 import { Declaration } from './declaration.js';
 import type { PolicyDocument } from './policy-document.js';
@@ -80,18 +81,7 @@ describe('the policy as an HTML page', () => {
   });
 
   it('states the sections and facts of the example policy', () => {
-    const titles = [
-      'Personal information we collect',
-      'How we use personal information',
-      'Sharing and disclosure of personal information',
-      'How to contact us; updating your information',
-      'Children',
-      'Links to other websites',
-      'Security',
-      'International users',
-      'Your choices',
-      'Changes to the privacy policy',
-    ];
+    const titles = referenceSectionTitles;
     const main = visibleText(html.slice(html.indexOf('<main')));
     const positions = titles.map((title, index) => main.indexOf(`${index + 1}. ${title}`));
     expect(positions.every((position) => position >= 0), JSON.stringify(positions)).toBe(true);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Dialect } from '../../src/store/open-store.js';
+import { openStore, type Dialect, type Store } from '../../src/store/open-store.js';
 
 const adminUrl = process.env.VOW_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const required = process.env.VOW_REQUIRE_POSTGRES === '1';
@@ -100,5 +100,15 @@ export function describeEachDatabase(title: string, body: (database: () => TestD
         return current;
       });
     });
+  }
+}
+
+/** Opens the test database's store (migrated), runs `test` with it, and closes it. */
+export async function withStore(database: TestDatabase, test: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openStore(database.config());
+  try {
+    await test(store);
+  } finally {
+    await store.close();
   }
 }
