@@ -40,4 +40,79 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-vault': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('vault_keys')
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('wrapped', 'text', (column) => column.notNull())
+        .addColumn('master_key_id', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('subjects')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('region', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('last_activity_at', 'text', (column) => column.notNull())
+        .addColumn('closed_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('subject_keys')
+        .addColumn('subject_id', 'text', (column) => column.primaryKey().references('subjects.id').onDelete('cascade'))
+        .addColumn('wrapped', 'text', (column) => column.notNull())
+        .addColumn('master_key_id', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('subject_keys_master_key').on('subject_keys').column('master_key_id').execute();
+      await db.schema
+        .createTable('subject_identifiers')
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('blind_index', 'text', (column) => column.notNull())
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('subject_identifiers_pk', ['kind', 'blind_index'])
+        .execute();
+      await db.schema.createIndex('subject_identifiers_subject').on('subject_identifiers').column('subject_id').execute();
+      await db.schema
+        .createTable('vault_records')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('category', 'text', (column) => column.notNull())
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('collected_at', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .addColumn('data', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('vault_records_subject').on('vault_records').columns(['subject_id', 'category']).execute();
+      await db.schema.createIndex('vault_records_retention').on('vault_records').columns(['category', 'collected_at']).execute();
+      await db.schema
+        .createTable('social_aggregates')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('platform', 'text', (column) => column.notNull())
+        .addColumn('metric', 'text', (column) => column.notNull())
+        .addColumn('period', 'text', (column) => column.notNull())
+        .addColumn('value', 'integer', (column) => column.notNull())
+        .addColumn('imported_at', 'text', (column) => column.notNull())
+        .addUniqueConstraint('social_aggregates_metric', ['platform', 'metric', 'period'])
+        .execute();
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('secret_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('role', 'text', (column) => column.notNull())
+        .addColumn('purposes', 'text', (column) => column.notNull())
+        .addColumn('label', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('job_schedule')
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('next_run_at', 'text', (column) => column.notNull())
+        .addColumn('last_run_at', 'text')
+        .addColumn('last_result', 'text')
+        .execute();
+    },
+  },
 };

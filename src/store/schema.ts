@@ -31,10 +31,96 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** Keys Vow itself uses (the blind-index key), wrapped by the master key like data keys. */
+export interface VaultKeyTable {
+  name: string;
+  wrapped: string;
+  master_key_id: string;
+  created_at: string;
+}
+
+/** A person Vow holds data about, known only by a pseudonymous id. */
+export interface SubjectTable {
+  id: string;
+  /** How Vow first met the subject: account, contact, social, visitor. */
+  kind: string;
+  /** ISO 3166-1 country where the data was collected, when known. */
+  region: string | null;
+  created_at: string;
+  last_activity_at: string;
+  /** When the account was closed; retention periods "from account closure" count from here. */
+  closed_at: string | null;
+}
+
+/** The subject's own data key, wrapped by the master key. Destroying it crypto-shreds every copy. */
+export interface SubjectKeyTable {
+  subject_id: string;
+  wrapped: string;
+  master_key_id: string;
+  created_at: string;
+}
+
+/** Keyed blind indexes (HMAC) of identifiers: lookups by e-mail without storing it. */
+export interface SubjectIdentifierTable {
+  kind: string;
+  blind_index: string;
+  subject_id: string;
+}
+
+/** One collected record of one category; every field encrypted under the subject's key. */
+export interface VaultRecordTable {
+  id: string;
+  subject_id: string;
+  category: string;
+  source: string;
+  collected_at: string;
+  updated_at: string;
+  /** JSON object: field name → ciphertext (the record id and field name bound in as associated data). */
+  data: string;
+}
+
+/** Platform analytics kept as aggregates, never per person. */
+export interface SocialAggregateTable {
+  id: string;
+  platform: string;
+  metric: string;
+  period: string;
+  value: number;
+  imported_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  role: string;
+  /** JSON array of purpose ids this key may read for. */
+  purposes: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Periodic jobs: a process runs one only after moving its next_run_at forward, which only one process can do. */
+export interface JobScheduleTable {
+  name: string;
+  next_run_at: string;
+  last_run_at: string | null;
+  last_result: string | null;
+}
+
 export interface Database {
   policy_versions: PolicyVersionTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  vault_keys: VaultKeyTable;
+  subjects: SubjectTable;
+  subject_keys: SubjectKeyTable;
+  subject_identifiers: SubjectIdentifierTable;
+  vault_records: VaultRecordTable;
+  social_aggregates: SocialAggregateTable;
+  api_keys: ApiKeyTable;
+  job_schedule: JobScheduleTable;
 }
 
 export type PolicyVersionRow = Selectable<PolicyVersionTable>;
