@@ -17,6 +17,10 @@ const Environment = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   VOW_POLICY: z.string().min(1).default(examplePolicyFile),
+  /** Base64 of 32 random bytes. Without it, a key file is created in the data folder (mode 0600). */
+  VOW_MASTER_KEY: z.base64({ error: 'must be base64 of 32 random bytes' }).optional(),
+  /** Comma-separated base64 keys still accepted for unwrapping while `vow keys rotate` moves data off them. */
+  VOW_PREVIOUS_MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -27,6 +31,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  /** Master keys from the environment (current first), or undefined to use the key file. */
+  readonly masterKeys: readonly string[] | undefined;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
@@ -44,6 +50,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl: e.DATABASE_URL,
     policyFile: e.VOW_POLICY,
     logLevel: e.LOG_LEVEL,
+    masterKeys: e.VOW_MASTER_KEY
+      ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
+      : undefined,
   });
 }
 

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'version_not_found'
   | 'unauthorized'
   | 'forbidden'
+  | 'under_minimum_age'
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -25,6 +26,7 @@ export const httpStatus: Record<ErrorCode, number> = {
   version_not_found: 404,
   unauthorized: 401,
   forbidden: 403,
+  under_minimum_age: 403,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -1,0 +1,60 @@
+import { appendAudit } from '../audit/append-audit.js';
+import type { Actor } from '../audit/audit-record.js';
+import { VowError } from '../errors.js';
+import { isUniqueViolation } from '../store/open-store.js';
+import { findSubjectByIdentifier, findOrCreateSubject, storeRecord } from './subject-store.js';
+import { findRecords } from './subject.repository.js';
+import { ageOn, categoryOfKind, validateFields } from './validate-fields.js';
+import type { VaultContext } from './vault-context.js';
+
+export interface CreateAccountOptions {
+  fields: Record<string, unknown>;
+  actor: Actor;
+  now?: Date;
+}
+
+/**
+ * Opens an account. The age gate comes first: a birth date under the declared minimum
+ * age is refused before anything about the person is written — no row, no log line, no
+ * audit record.
+ */
+export async function createAccount(ctx: VaultContext, options: CreateAccountOptions): Promise<{ subjectId: string; recordId: string }> {
+  const category = categoryOfKind(ctx.declaration.categories, 'account');
+  const declared = category.fields.map((field) => field.name);
+  const fields = validateFields(category, options.fields, { require: ['email', 'birthDate'].filter((name) => declared.includes(name)) });
+  const now = options.now ?? new Date();
+  if (fields.birthDate !== undefined) {
+    const age = ageOn(fields.birthDate, now);
+    if (age < 0 || age > 150) throw new VowError('bad_request', 'birthDate is not a plausible birth date', [{ path: 'birthDate', message: 'is not plausible' }]);
+    if (age < ctx.declaration.minimumAge) {
+      throw new VowError(
+        'under_minimum_age',
+        `${ctx.declaration.organization.shortName} does not collect personal information from children under ${ctx.declaration.minimumAge}; nothing was stored`,
+      );
+    }
+  }
+  const email = fields.email;
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      if (email !== undefined) {
+        const existing = await findSubjectByIdentifier(ctx, trx, { kind: 'email', value: email });
+        if (existing && (await findRecords(trx, existing, [category.id])).length > 0) {
+          throw new VowError('conflict', 'an account with this e-mail address already exists');
+        }
+      }
+      const at = now.toISOString();
+      const subject = await findOrCreateSubject(ctx, trx, {
+        kind: 'account',
+        identifiers: email === undefined ? [] : [{ kind: 'email', value: email }],
+        now: at,
+      });
+      const recordId = await storeRecord(trx, subject, { category: category.id, source: 'api', fields, now: at });
+      await appendAudit(trx, { actor: options.actor, action: 'account.created', target: `subject:${subject.id}`, data: { record: recordId } }, now);
+      return { subjectId: subject.id, recordId };
+    });
+  } catch (error) {
+    // Two sign-ups with one address at once: the identifier's key lets only one through.
+    if (isUniqueViolation(error)) throw new VowError('conflict', 'an account with this e-mail address already exists');
+    throw error;
+  }
+}

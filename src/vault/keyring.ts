@@ -1,0 +1,116 @@
+/**
+ * The master keys, which never sit in the database: from VOW_MASTER_KEY (and
+ * VOW_PREVIOUS_MASTER_KEYS during a rotation), or from a key file in the data folder,
+ * created on first start with mode 0600. The file holds one base64 key per line, the
+ * current key last; `vow keys rotate` appends a new one, and a running server picks it
+ * up the next time it meets a key it does not know, or within a second when wrapping.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VowError } from '../errors.js';
+import { open, seal } from './aes-gcm.js';
+
+export const KEY_FILE = 'master.keys';
+const KEY_BYTES = 32;
+const RECHECK_MS = 1000;
+
+export interface Wrapped {
+  masterKeyId: string;
+  wrapped: string;
+}
+
+export interface Keyring {
+  /** Id of the key new data keys are wrapped with. */
+  currentId(): string;
+  /** Wraps a data key under the current master key, bound to `context` (e.g. the subject id). */
+  wrap(dataKey: Buffer, context: string): Wrapped;
+  unwrap(key: Wrapped, context: string): Buffer;
+  /** Key file only: appends a fresh master key and makes it current. */
+  addKey(): string;
+  readonly source: 'environment' | 'file';
+}
+
+export function masterKeyId(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+function decodeKey(text: string, where: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== KEY_BYTES) throw new VowError('bad_request', `${where}: a master key must be base64 of ${KEY_BYTES} bytes`);
+  return key;
+}
+
+export function openKeyring(options: { dataDir: string; masterKeys: readonly string[] | undefined }): Keyring {
+  const file = join(options.dataDir, KEY_FILE);
+  const fromEnvironment = options.masterKeys;
+  let keys: Buffer[] = [];
+  let loadedMtime = 0;
+  let checkedAt = 0;
+
+  const load = () => {
+    if (fromEnvironment) {
+      keys = fromEnvironment.map((text, index) => decodeKey(text, index === 0 ? 'VOW_MASTER_KEY' : 'VOW_PREVIOUS_MASTER_KEYS'));
+      return;
+    }
+    if (!existsSync(file)) {
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      writeFileSync(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    }
+    loadedMtime = statSync(file).mtimeMs;
+    // Current key last in the file; keep it first here.
+    keys = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line, index) => decodeKey(line, `${file} line ${index + 1}`))
+      .reverse();
+  };
+
+  const reloadIfChanged = (force: boolean) => {
+    if (fromEnvironment) return;
+    const now = Date.now();
+    if (!force && now - checkedAt < RECHECK_MS) return;
+    checkedAt = now;
+    if (statSync(file).mtimeMs !== loadedMtime) load();
+  };
+
+  const find = (id: string) => keys.find((key) => masterKeyId(key) === id);
+  const current = () => {
+    const [key] = keys;
+    if (!key) throw new VowError('unavailable', 'no master key');
+    return key;
+  };
+
+  load();
+  return {
+    source: fromEnvironment ? 'environment' : 'file',
+    currentId: () => {
+      reloadIfChanged(false);
+      return masterKeyId(current());
+    },
+    wrap(dataKey, context) {
+      reloadIfChanged(false);
+      const key = current();
+      return { masterKeyId: masterKeyId(key), wrapped: seal(key, dataKey, `vow:key:${context}`) };
+    },
+    unwrap({ masterKeyId: id, wrapped }, context) {
+      let key = find(id);
+      if (!key) {
+        reloadIfChanged(true);
+        key = find(id);
+      }
+      if (!key) throw new VowError('unavailable', `master key ${id} is not available: set it in VOW_PREVIOUS_MASTER_KEYS`);
+      return open(key, wrapped, `vow:key:${context}`);
+    },
+    addKey() {
+      if (fromEnvironment) {
+        throw new VowError('bad_request', 'the master key comes from VOW_MASTER_KEY: set the new key there and the old one in VOW_PREVIOUS_MASTER_KEYS');
+      }
+      const key = randomBytes(KEY_BYTES);
+      appendFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600 });
+      chmodSync(file, 0o600);
+      load();
+      return masterKeyId(key);
+    },
+  };
+}

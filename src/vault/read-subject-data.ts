@@ -1,0 +1,77 @@
+import { appendAudit } from '../audit/append-audit.js';
+import type { Actor } from '../audit/audit-record.js';
+import { VowError } from '../errors.js';
+import { decryptFields, type Fields } from './field-cipher.js';
+import { openSubject } from './subject-store.js';
+import { findRecords } from './subject.repository.js';
+import type { VaultContext } from './vault-context.js';
+
+export interface ReadSubjectDataOptions {
+  subjectId: string;
+  purpose: string;
+  actor: Actor;
+  /** Whether the reader was granted this purpose (its API key's purposes); decided by the caller's authorization. */
+  readerMayUsePurpose: boolean;
+  /** Only these categories (e.g. the account category for GET /v1/accounts/:id). */
+  categories?: readonly string[];
+  now?: Date;
+}
+
+export interface SubjectData {
+  subjectId: string;
+  purpose: string;
+  categories: { category: string; records: { id: string; source: string; collectedAt: string; updatedAt: string; fields: Fields }[] }[];
+}
+
+/**
+ * Purpose limitation: a read names its purpose, and returns only the categories whose
+ * declared purposes include it. A read for an undeclared purpose, or one the reader was
+ * not granted, is refused with the rule that refused it. Both outcomes are audited.
+ */
+export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDataOptions): Promise<SubjectData> {
+  const now = options.now ?? new Date();
+  const target = `subject:${options.subjectId}`;
+  const deny = async (rule: string, message: string): Promise<never> => {
+    await ctx.db.transaction().execute((trx) =>
+      appendAudit(trx, { actor: options.actor, action: 'subject.read-denied', target, data: { purpose: options.purpose, rule } }, now),
+    );
+    throw new VowError('forbidden', `${message} (rule: ${rule})`);
+  };
+
+  if (!ctx.declaration.purposes.some((purpose) => purpose.id === options.purpose)) {
+    return deny('purpose-declared', `"${options.purpose}" is not a purpose the policy declares`);
+  }
+  if (!options.readerMayUsePurpose) return deny('key-purpose', `this API key was not issued for purpose "${options.purpose}"`);
+
+  const allowed = ctx.declaration.categories
+    .filter((category) => category.purposes.includes(options.purpose))
+    .map((category) => category.id)
+    .filter((id) => !options.categories || options.categories.includes(id));
+  if (options.categories && allowed.length === 0) {
+    return deny('category-purpose', `the policy does not allow ${options.categories.join(', ')} to be used for "${options.purpose}"`);
+  }
+
+  const subject = await openSubject(ctx, ctx.db, options.subjectId);
+  if (!subject) throw new VowError('not_found', `no subject ${options.subjectId}`);
+  const records = await findRecords(ctx.db, subject.id, allowed);
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(trx, { actor: options.actor, action: 'subject.read', target, data: { purpose: options.purpose, records: records.length } }, now),
+  );
+  const byCategory = new Map<string, SubjectData['categories'][number]['records']>();
+  for (const record of records) {
+    const list = byCategory.get(record.category) ?? [];
+    list.push({
+      id: record.id,
+      source: record.source,
+      collectedAt: record.collectedAt,
+      updatedAt: record.updatedAt,
+      fields: decryptFields(subject.dataKey, record.id, record.data),
+    });
+    byCategory.set(record.category, list);
+  }
+  return {
+    subjectId: subject.id,
+    purpose: options.purpose,
+    categories: [...byCategory].map(([category, list]) => ({ category, records: list })),
+  };
+}

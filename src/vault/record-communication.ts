@@ -1,0 +1,39 @@
+import { appendAudit } from '../audit/append-audit.js';
+import type { Actor } from '../audit/audit-record.js';
+import { isUniqueViolation } from '../store/open-store.js';
+import { findOrCreateSubject, storeRecord } from './subject-store.js';
+import { categoryOfKind, validateFields } from './validate-fields.js';
+import type { VaultContext } from './vault-context.js';
+
+/**
+ * Keeps a message someone sent (name, contact information, contents). A known e-mail
+ * address joins the message to its subject; otherwise the writer becomes a new subject.
+ */
+export async function recordCommunication(
+  ctx: VaultContext,
+  options: { fields: Record<string, unknown>; source: 'contact-form' | 'api'; actor: Actor; now?: Date },
+): Promise<{ subjectId: string; recordId: string }> {
+  const category = categoryOfKind(ctx.declaration.categories, 'communication');
+  const declared = category.fields.map((field) => field.name);
+  const fields = validateFields(category, options.fields, { require: ['email', 'message'].filter((name) => declared.includes(name)) });
+  const now = options.now ?? new Date();
+  const write = () =>
+    ctx.db.transaction().execute(async (trx) => {
+      const at = now.toISOString();
+      const subject = await findOrCreateSubject(ctx, trx, {
+        kind: 'contact',
+        identifiers: fields.email === undefined ? [] : [{ kind: 'email', value: fields.email }],
+        now: at,
+      });
+      const recordId = await storeRecord(trx, subject, { category: category.id, source: options.source, fields, now: at });
+      await appendAudit(trx, { actor: options.actor, action: 'communication.received', target: `subject:${subject.id}`, data: { record: recordId } }, now);
+      return { subjectId: subject.id, recordId };
+    });
+  try {
+    return await write();
+  } catch (error) {
+    // Two first messages from one address at once: the second joins the subject the first created.
+    if (isUniqueViolation(error)) return write();
+    throw error;
+  }
+}

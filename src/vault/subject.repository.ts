@@ -1,0 +1,125 @@
+/** SQL for subjects, their wrapped keys, identifiers and encrypted records. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { Wrapped } from './keyring.js';
+
+export interface SubjectRow {
+  id: string;
+  kind: string;
+  region: string | null;
+  createdAt: string;
+  lastActivityAt: string;
+  closedAt: string | null;
+}
+
+export interface RecordRow {
+  id: string;
+  category: string;
+  source: string;
+  collectedAt: string;
+  updatedAt: string;
+  data: string;
+}
+
+export async function insertSubject(trx: Kysely<Database>, subject: SubjectRow, key: Wrapped): Promise<void> {
+  await trx
+    .insertInto('subjects')
+    .values({
+      id: subject.id,
+      kind: subject.kind,
+      region: subject.region,
+      created_at: subject.createdAt,
+      last_activity_at: subject.lastActivityAt,
+      closed_at: subject.closedAt,
+    })
+    .execute();
+  await trx
+    .insertInto('subject_keys')
+    .values({ subject_id: subject.id, wrapped: key.wrapped, master_key_id: key.masterKeyId, created_at: subject.createdAt })
+    .execute();
+}
+
+export async function findSubject(db: Kysely<Database>, id: string): Promise<(SubjectRow & { key: Wrapped }) | undefined> {
+  const row = await db
+    .selectFrom('subjects')
+    .innerJoin('subject_keys', 'subject_keys.subject_id', 'subjects.id')
+    .select(['id', 'kind', 'region', 'subjects.created_at', 'last_activity_at', 'closed_at', 'wrapped', 'master_key_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      kind: row.kind,
+      region: row.region,
+      createdAt: row.created_at,
+      lastActivityAt: row.last_activity_at,
+      closedAt: row.closed_at,
+      key: { wrapped: row.wrapped, masterKeyId: row.master_key_id },
+    }
+  );
+}
+
+export async function touchSubject(trx: Kysely<Database>, id: string, at: string): Promise<void> {
+  await trx.updateTable('subjects').set({ last_activity_at: at }).where('id', '=', id).execute();
+}
+
+export async function findSubjectIdByIdentifier(db: Kysely<Database>, kind: string, blindIndex: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('subject_identifiers')
+    .select('subject_id')
+    .where('kind', '=', kind)
+    .where('blind_index', '=', blindIndex)
+    .executeTakeFirst();
+  return row?.subject_id;
+}
+
+export async function insertIdentifier(trx: Kysely<Database>, subjectId: string, kind: string, blindIndex: string): Promise<void> {
+  await trx.insertInto('subject_identifiers').values({ subject_id: subjectId, kind, blind_index: blindIndex }).execute();
+}
+
+export async function deleteIdentifiers(trx: Kysely<Database>, subjectId: string, kind: string): Promise<void> {
+  await trx.deleteFrom('subject_identifiers').where('subject_id', '=', subjectId).where('kind', '=', kind).execute();
+}
+
+export async function insertRecord(trx: Kysely<Database>, subjectId: string, record: RecordRow): Promise<void> {
+  await trx
+    .insertInto('vault_records')
+    .values({
+      id: record.id,
+      subject_id: subjectId,
+      category: record.category,
+      source: record.source,
+      collected_at: record.collectedAt,
+      updated_at: record.updatedAt,
+      data: record.data,
+    })
+    .execute();
+}
+
+export async function updateRecordData(trx: Kysely<Database>, id: string, data: string, at: string): Promise<void> {
+  await trx.updateTable('vault_records').set({ data, updated_at: at }).where('id', '=', id).execute();
+}
+
+export async function findRecords(db: Kysely<Database>, subjectId: string, categories?: readonly string[]): Promise<RecordRow[]> {
+  if (categories?.length === 0) return [];
+  let query = db
+    .selectFrom('vault_records')
+    .select(['id', 'category', 'source', 'collected_at', 'updated_at', 'data'])
+    .where('subject_id', '=', subjectId);
+  if (categories) query = query.where('category', 'in', categories);
+  const rows = await query.orderBy('collected_at').orderBy('id').execute();
+  return rows.map((row) => ({
+    id: row.id,
+    category: row.category,
+    source: row.source,
+    collectedAt: row.collected_at,
+    updatedAt: row.updated_at,
+    data: row.data,
+  }));
+}
+
+/** Which categories the subject has any data in. */
+export async function categoriesHeld(db: Kysely<Database>, subjectId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('vault_records').select('category').distinct().where('subject_id', '=', subjectId).execute();
+  return new Set(rows.map((row) => row.category));
+}

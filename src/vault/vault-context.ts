@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { Declaration } from '../policy/declaration.js';
+import type { Database } from '../store/schema.js';
+import type { Keyring } from './keyring.js';
+
+/** What the vault's use cases need: built once in app.ts and passed in. */
+export interface VaultContext {
+  db: Kysely<Database>;
+  keyring: Keyring;
+  blindKey: Buffer;
+  /** The declaration the server enforces (the latest published version). */
+  declaration: Declaration;
+}

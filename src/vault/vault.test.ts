@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { describeEachDatabase, withStore, type TestDatabase } from '../../test/support/databases.js';
+import { examplePolicy } from '../../test/support/fixtures.js';
+import { verifyAudit } from '../audit/verify-audit.js';
+import { loadDeclaration } from '../policy/load-declaration.js';
+import type { Store } from '../store/open-store.js';
+import { createAccount } from './create-account.js';
+import { KEY_FILE } from './keyring.js';
+import { listChoices } from './list-choices.js';
+import { openVault } from './open-vault.js';
+import { readSubjectData } from './read-subject-data.js';
+import { recordCommunication } from './record-communication.js';
+import { updateAccount } from './update-account.js';
+import type { VaultContext } from './vault-context.js';
+
+const jane = { email: 'jane.doe.vault@example.com', name: 'Jane Quintessa Doe', birthDate: '1990-04-01' };
+const message = 'Please call me about the Zanzibar robotics order';
+
+async function vaultOf(database: TestDatabase, store: Store): Promise<VaultContext> {
+  const { declaration } = await loadDeclaration(examplePolicy);
+  return openVault({ db: store.db, dataDir: database.dataDir, masterKeys: undefined, declaration });
+}
+
+const read = (vault: VaultContext, subjectId: string, purpose: string, readerMayUsePurpose = true) =>
+  readSubjectData(vault, { subjectId, purpose, actor: 'key:test', readerMayUsePurpose });
+
+describeEachDatabase('the personal data vault', (database) => {
+  const withVault = (test: (vault: VaultContext, store: Store) => Promise<void>) =>
+    withStore(database(), async (store) => test(await vaultOf(database(), store), store));
+
+  it('opens an account under a pseudonymous id and reads it back for a declared purpose', () =>
+    withVault(async (vault) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      expect(subjectId).toMatch(/^sub_[A-Za-z0-9_-]{22}$/);
+      const data = await read(vault, subjectId, 'communicate');
+      expect(data.categories).toEqual([{ category: 'account', records: [expect.objectContaining({ fields: jane, source: 'api' })] }]);
+    }));
+
+  it('returns only the categories whose declared purposes include the one named', () =>
+    withVault(async (vault) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      await recordCommunication(vault, { fields: { email: jane.email, name: jane.name, message }, source: 'contact-form', actor: 'public' });
+      // Both categories allow "communicate"; only the account allows "develop-services".
+      expect((await read(vault, subjectId, 'communicate')).categories.map((c) => c.category)).toEqual(['account', 'communication']);
+      expect((await read(vault, subjectId, 'develop-services')).categories.map((c) => c.category)).toEqual(['account']);
+      // "research" is declared, yet neither category allows it.
+      expect((await read(vault, subjectId, 'research')).categories).toEqual([]);
+    }));
+
+  it('denies a read for an undeclared purpose or one the reader was not granted, and audits both', () =>
+    withVault(async (vault, store) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      await expect(read(vault, subjectId, 'marketing')).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('rule: purpose-declared') as unknown });
+      await expect(read(vault, subjectId, 'communicate', false)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('rule: key-purpose') as unknown });
+      await read(vault, subjectId, 'communicate');
+      const actions = await store.db.selectFrom('audit_log').select(['action', 'target', 'data']).orderBy('seq').execute();
+      expect(actions.map((a) => a.action)).toEqual(['account.created', 'subject.read-denied', 'subject.read-denied', 'subject.read']);
+      expect(actions.every((a) => a.target === `subject:${subjectId}`)).toBe(true);
+      expect(await verifyAudit(store.db)).toMatchObject({ ok: true, count: 4 });
+    }));
+
+  it('refuses a birth date under the minimum age and stores nothing about that person anywhere', () =>
+    withVault(async (vault, store) => {
+      const child = { email: 'little.timmy@example.com', name: 'Timmy Littlechild', birthDate: new Date(Date.now() - 10 * 365.25 * 86_400_000).toISOString().slice(0, 10) };
+      await expect(createAccount(vault, { fields: child, actor: 'public' })).rejects.toMatchObject({
+        code: 'under_minimum_age',
+        message: 'AIRobotics does not collect personal information from children under 13; nothing was stored',
+      });
+      for (const table of ['subjects', 'subject_keys', 'subject_identifiers', 'vault_records', 'audit_log'] as const) {
+        expect(await store.db.selectFrom(table).selectAll().execute(), table).toEqual([]);
+      }
+    }));
+
+  it('refuses undeclared fields by name, and bad values without echoing them', () =>
+    withVault(async (vault) => {
+      await expect(createAccount(vault, { fields: { ...jane, shoeSize: '42' }, actor: 'public' })).rejects.toMatchObject({
+        code: 'bad_request',
+        problems: [{ path: 'shoeSize', message: expect.stringContaining('is not a declared field of category "account"') as unknown }],
+      });
+      const bad = createAccount(vault, { fields: { ...jane, email: 'jane@@nowhere' }, actor: 'public' });
+      await expect(bad).rejects.toMatchObject({ problems: [{ path: 'email', message: 'must be an e-mail address' }] });
+      await expect(bad).rejects.not.toMatchObject({ message: expect.stringContaining('jane@@nowhere') as unknown });
+      await expect(createAccount(vault, { fields: { name: 'x' }, actor: 'public' })).rejects.toMatchObject({
+        problems: expect.arrayContaining([{ path: 'email', message: 'is required' }, { path: 'birthDate', message: 'is required' }]) as unknown,
+      });
+    }));
+
+  it('finds subjects by e-mail through the blind index: one account per address, messages join their writer', () =>
+    withVault(async (vault) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      await expect(createAccount(vault, { fields: { ...jane, email: jane.email.toUpperCase() }, actor: 'public' })).rejects.toMatchObject({ code: 'conflict' });
+      const first = await recordCommunication(vault, { fields: { email: ` ${jane.email.toUpperCase()} `, name: jane.name, message }, source: 'api', actor: 'public' });
+      expect(first.subjectId).toBe(subjectId);
+      const stranger = await recordCommunication(vault, { fields: { email: 'someone.else@example.com', message: 'hello' }, source: 'api', actor: 'public' });
+      expect(stranger.subjectId).not.toBe(subjectId);
+    }));
+
+  it('corrects account fields and moves the e-mail blind index', () =>
+    withVault(async (vault) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      await updateAccount(vault, { subjectId, fields: { name: 'Jane Q. Smith', email: 'jane.smith@example.com' }, actor: 'key:test' });
+      const [account] = (await read(vault, subjectId, 'communicate')).categories;
+      expect(account?.records[0]?.fields).toEqual({ ...jane, name: 'Jane Q. Smith', email: 'jane.smith@example.com' });
+      const again = await createAccount(vault, { fields: jane, actor: 'public' });
+      expect(again.subjectId).not.toBe(subjectId);
+      await expect(updateAccount(vault, { subjectId: 'sub_AAAAAAAAAAAAAAAAAAAAAA', fields: { name: 'x' }, actor: 'key:test' })).rejects.toMatchObject({ code: 'not_found' });
+    }));
+
+  it('binds each ciphertext to its record and field: swapped values do not decrypt', () =>
+    withVault(async (vault, store) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      const row = await store.db.selectFrom('vault_records').select(['id', 'data']).executeTakeFirstOrThrow();
+      const sealed = JSON.parse(row.data) as Record<string, string>;
+      await store.db
+        .updateTable('vault_records')
+        .set({ data: JSON.stringify({ ...sealed, name: sealed.email, email: sealed.name }) })
+        .where('id', '=', row.id)
+        .execute();
+      await expect(read(vault, subjectId, 'communicate')).rejects.toThrow();
+    }));
+
+  it('lists the features a subject cannot use for want of the data they need', () =>
+    withVault(async (vault) => {
+      const { subjectId } = await recordCommunication(vault, { fields: { email: 'writer@example.com', message: 'hi' }, source: 'contact-form', actor: 'public' });
+      const choices = await listChoices(vault, subjectId);
+      expect(choices.available.map((c) => c.feature)).toEqual(['contact-form']);
+      expect(choices.unavailable).toEqual(
+        expect.arrayContaining([{ feature: 'account-dashboard', name: 'Account dashboard', missing: ['account'] }, expect.objectContaining({ feature: 'personalised-content', missing: ['usage-data'] })]),
+      );
+    }));
+
+  it('never writes personal data in plaintext: a scan of the raw database finds none', () =>
+    withVault(async (vault, store) => {
+      const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
+      await recordCommunication(vault, { fields: { email: jane.email, name: jane.name, message }, source: 'contact-form', actor: 'public' });
+      await read(vault, subjectId, 'communicate');
+      const needles = [jane.email, jane.name, message, 'Zanzibar', 'Quintessa'];
+      let raw: Buffer;
+      if (database().dialect === 'sqlite') {
+        const file = join(database().dataDir, 'vow.db');
+        raw = Buffer.concat([file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path)));
+        expect(raw.length).toBeGreaterThan(0);
+        await store.close();
+        raw = Buffer.concat([raw, readFileSync(file)]);
+      } else {
+        raw = execFileSync('pg_dump', ['--no-owner', database().url ?? ''], { maxBuffer: 64 * 1024 * 1024 });
+        expect(raw.toString()).toContain('vault_records');
+      }
+      for (const needle of needles) expect(raw.includes(Buffer.from(needle)), needle).toBe(false);
+      const keyFile = join(database().dataDir, KEY_FILE);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    }));
+});
