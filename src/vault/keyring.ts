@@ -6,7 +6,7 @@
  * up the next time it meets a key it does not know, or within a second when wrapping.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VowError } from '../errors.js';
 import { open, seal } from './aes-gcm.js';
@@ -28,6 +28,8 @@ export interface Keyring {
   unwrap(key: Wrapped, context: string): Buffer;
   /** Key file only: appends a fresh master key and makes it current. */
   addKey(): string;
+  /** Key file only: keeps just the current key, once nothing is wrapped under the others. */
+  retireOldKeys(): void;
   readonly source: 'environment' | 'file';
 }
 
@@ -45,7 +47,7 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
   const file = join(options.dataDir, KEY_FILE);
   const fromEnvironment = options.masterKeys;
   let keys: Buffer[] = [];
-  let loadedMtime = 0;
+  let loadedText = '';
   let checkedAt = 0;
 
   const load = () => {
@@ -57,9 +59,9 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
       mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     }
-    loadedMtime = statSync(file).mtimeMs;
+    loadedText = readFileSync(file, 'utf8');
     // Current key last in the file; keep it first here.
-    keys = readFileSync(file, 'utf8')
+    keys = loadedText
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line, index) => decodeKey(line, `${file} line ${index + 1}`))
@@ -71,7 +73,7 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
     const now = Date.now();
     if (!force && now - checkedAt < RECHECK_MS) return;
     checkedAt = now;
-    if (statSync(file).mtimeMs !== loadedMtime) load();
+    if (readFileSync(file, 'utf8') !== loadedText) load();
   };
 
   const find = (id: string) => keys.find((key) => masterKeyId(key) === id);
@@ -111,6 +113,13 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
       chmodSync(file, 0o600);
       load();
       return masterKeyId(key);
+    },
+    retireOldKeys() {
+      if (fromEnvironment) return;
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${current().toString('base64')}\n`, { mode: 0o600 });
+      renameSync(temporary, file);
+      load();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { listChoices } from './list-choices.js';
 import { openVault } from './open-vault.js';
 import { readSubjectData } from './read-subject-data.js';
 import { recordCommunication } from './record-communication.js';
+import { rotateMasterKey } from './rotate-master-key.js';
 import { updateAccount } from './update-account.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -152,5 +154,47 @@ describeEachDatabase('the personal data vault', (database) => {
       for (const needle of needles) expect(raw.includes(Buffer.from(needle)), needle).toBe(false);
       const keyFile = join(database().dataDir, KEY_FILE);
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    }));
+});
+
+describeEachDatabase('master-key rotation', (database) => {
+  it('re-wraps every data key under a new master key while a server keeps reading', () =>
+    withStore(database(), async (store) => {
+      const server = await vaultOf(database(), store);
+      const { subjectId } = await createAccount(server, { fields: jane, actor: 'public' });
+      const before = await store.db.selectFrom('subject_keys').select(['master_key_id', 'wrapped']).executeTakeFirstOrThrow();
+
+      // The CLI is another process with its own keyring on the same key file.
+      const cli = await vaultOf(database(), store);
+      const result = await rotateMasterKey(store.db, cli.keyring, { actor: 'cli', settleMs: 1100 });
+      expect(result.masterKeyId).not.toBe(before.master_key_id);
+      expect(result.rewrapped).toBe(2); // the subject's key and the blind-index key
+
+      const after = await store.db.selectFrom('subject_keys').select(['master_key_id', 'wrapped']).executeTakeFirstOrThrow();
+      expect(after.master_key_id).toBe(result.masterKeyId);
+      expect(after.wrapped).not.toBe(before.wrapped);
+      expect(readFileSync(join(database().dataDir, KEY_FILE), 'utf8').trim().split('\n')).toHaveLength(1);
+
+      // The running server meets a key id it does not know, reloads the key file, and carries on.
+      expect((await read(server, subjectId, 'communicate')).categories[0]?.records[0]?.fields).toEqual(jane);
+      const next = await createAccount(server, { fields: { ...jane, email: 'after.rotation@example.com' }, actor: 'public' });
+      expect((await read(server, next.subjectId, 'communicate')).categories).toHaveLength(1);
+      expect(await verifyAudit(store.db)).toMatchObject({ ok: true });
+    }));
+
+  it('takes the master key from VOW_MASTER_KEY, and re-wraps under a new one given the old as previous', () =>
+    withStore(database(), async (store) => {
+      const { declaration } = await loadDeclaration(examplePolicy);
+      const oldKey = randomBytes(32).toString('base64');
+      const newKey = randomBytes(32).toString('base64');
+      const first = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [oldKey], declaration });
+      const { subjectId } = await createAccount(first, { fields: jane, actor: 'public' });
+      expect(existsSync(join(database().dataDir, KEY_FILE))).toBe(false);
+
+      const rotated = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [newKey, oldKey], declaration });
+      expect((await rotateMasterKey(store.db, rotated.keyring, { actor: 'cli' })).rewrapped).toBe(2);
+      const onlyNew = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [newKey], declaration });
+      expect((await read(onlyNew, subjectId, 'communicate')).categories[0]?.records[0]?.fields).toEqual(jane);
+      await expect(openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [oldKey], declaration })).rejects.toMatchObject({ code: 'unavailable' });
     }));
 });
