@@ -5,16 +5,23 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import type { Problem } from './errors.js';
+import { ensureAdminKey } from './auth/api-key.js';
+import { createAuth } from './http/auth.js';
 import { buildServer } from './http/build-server.js';
 import { loadDeclaration } from './policy/load-declaration.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
 import { openStore, type Store } from './store/open-store.js';
+import { openVault } from './vault/open-vault.js';
+import type { VaultContext } from './vault/vault-context.js';
 
 export interface Vow {
   server: FastifyInstance;
   store: Store;
   /** What starting did to the policy history: published a new version, or found it current. */
   publication: PublishOutcome;
+  vault: VaultContext;
+  /** A one-time admin key, issued on the first start (no admin key existed); shown once. */
+  firstAdminKey: string | undefined;
   warnings: Problem[];
   close(): Promise<void>;
 }
@@ -28,11 +35,16 @@ export async function createVow(config: Config, options: { logStream?: Destinati
   const store = await openStore(config);
   try {
     const publication = await publishPolicy(store.db, { declaration, material: false, actor: 'system' });
-    const server = await buildServer({ store, logLevel: config.logLevel, logStream: options.logStream });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
+    const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
+    const auth = createAuth(store.db);
+    const server = await buildServer({ store, vault, auth, logLevel: config.logLevel, logStream: options.logStream });
     return {
       server,
       store,
       publication,
+      vault,
+      firstAdminKey,
       warnings,
       async close() {
         await server.close();

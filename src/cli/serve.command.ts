@@ -15,6 +15,9 @@ export async function serveCommand(config: Config, io: Io): Promise<number> {
       `Vow is running on ${vow.store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${vow.store.location})`,
       `  policy version ${version.number}${published ? ' (published now)' : ''} from ${config.policyFile}`,
       `  open ${url}/privacy`,
+      ...(vow.firstAdminKey
+        ? [`  first start: an admin API key was issued; it is shown only this once:`, `  ${vow.firstAdminKey}`]
+        : []),
     ].join('\n'),
   );
   await new Promise<void>((resolve) => {

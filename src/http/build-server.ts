@@ -1,5 +1,6 @@
 /** Builds the HTTP server: schemas at the edge, one error handler, logs without personal data. */
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
@@ -11,13 +12,19 @@ import {
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { Store } from '../store/open-store.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import type { Auth } from './auth.js';
+import { installBodyParsers } from './body-parsers.js';
 import { installErrorHandler } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { truncateIp } from './truncate-ip.js';
+import { vaultRoutes } from './vault.routes.js';
 
 export interface ServerOptions {
   store: Store;
+  vault: VaultContext;
+  auth: Auth;
   logLevel: Config['logLevel'];
   /** Where JSON logs go (stdout by default); tests pass a stream to read them. */
   logStream?: DestinationStream;
@@ -44,6 +51,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installBodyParsers(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -59,6 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -72,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(healthRoutes, { store: options.store });
   await app.register(policyRoutes, { db: options.store.db });
+  await app.register(vaultRoutes, { vault: options.vault, auth: options.auth });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

@@ -41,6 +41,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (known) {
       return reply.code(httpStatus[known.code]).send({ error: known });
     }
+    if (error.statusCode === 429) {
+      return reply.code(429).send({ error: { code: 'rate_limited', message: 'too many requests; try again later' } });
+    }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: { code: 'bad_request', message: 'malformed request' } });
     }

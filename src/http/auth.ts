@@ -1,0 +1,55 @@
+/**
+ * API-key authentication and role checks for routes. `createAuth(db)` is built once in
+ * the server and its `requirePermission(...)` used as a route's `onRequest` or
+ * `preHandler` hook:
+ *
+ *   const auth = createAuth(store.db);
+ *   app.get('/v1/audit', { onRequest: auth.requirePermission('audit:read') }, handler);
+ *
+ * The handler then finds the caller in `request.actor`.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { authenticate } from '../auth/api-key.js';
+import { can, type Permission } from '../auth/role.js';
+import { VowError } from '../errors.js';
+import type { Database } from '../store/schema.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated API key, set by `requirePermission`. */
+    actor?: Actor;
+  }
+}
+
+export type Authenticator = (secret: string) => Promise<Actor | undefined>;
+
+export interface Auth {
+  /** A hook that admits a request only with a valid key whose role has `permission`. */
+  requirePermission(permission: Permission): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+/** The secret of an `Authorization: Bearer <secret>` header, or undefined. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
+  return match?.[1];
+}
+
+/** Auth over the store's API keys; tests may pass their own `authenticator`. */
+export function createAuth(db: Kysely<Database>, authenticator: Authenticator = (secret) => authenticate(db, secret)): Auth {
+  return {
+    requirePermission(permission) {
+      return async (request, reply) => {
+        const secret = bearerSecret(request.headers.authorization);
+        const actor = secret === undefined ? undefined : await authenticator(secret);
+        if (!actor) {
+          void reply.header('www-authenticate', 'Bearer');
+          throw new VowError('unauthorized', 'missing or invalid API key');
+        }
+        if (!can(actor, permission)) throw new VowError('forbidden', `role ${actor.role} may not ${permission}`);
+        request.actor = actor;
+      };
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/** Collection and purpose-limited use of personal data: accounts, communications, subjects. */
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditActorOf } from '../auth/actor.js';
+import { canReadForPurpose } from '../auth/role.js';
+import { VowError } from '../errors.js';
+import { createAccount } from '../vault/create-account.js';
+import { subjectIdPattern } from '../vault/ids.js';
+import { listChoices } from '../vault/list-choices.js';
+import { readSubjectData } from '../vault/read-subject-data.js';
+import { recordCommunication } from '../vault/record-communication.js';
+import { updateAccount } from '../vault/update-account.js';
+import { categoryOfKind } from '../vault/validate-fields.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import type { Auth } from './auth.js';
+
+const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
+const PurposeQuery = z.strictObject({ purpose: z.string().min(1).max(64) });
+/** Field names and values are checked against the declaration; here only the shape and size. */
+const FieldsBody = z
+  .record(z.string().max(64), z.unknown())
+  .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
+const Created = z.object({ id: z.string().describe("the subject's pseudonymous id") });
+const Record = z.object({ id: z.string(), source: z.string(), collectedAt: z.string(), updatedAt: z.string(), fields: z.record(z.string(), z.string()) });
+const SubjectData = z.object({ subjectId: z.string(), purpose: z.string(), categories: z.array(z.object({ category: z.string(), records: z.array(Record) })) });
+
+/** Sign-up and contact forms are public: limited per client address, per process. */
+const publicLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+const BODY_LIMIT = 128 * 1024;
+
+export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
+  const actorOf = (request: FastifyRequest) => {
+    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
+    return request.actor;
+  };
+
+  app.post(
+    '/v1/accounts',
+    {
+      config: publicLimit,
+      bodyLimit: BODY_LIMIT,
+      schema: { summary: 'Open an account (fields as declared for the account category; age-gated)', tags: ['vault'], body: FieldsBody, response: { 201: Created } },
+    },
+    async (request, reply) => {
+      const { subjectId } = await createAccount(vault, { fields: request.body, actor: 'public' });
+      return reply.code(201).send({ id: subjectId });
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:id',
+    {
+      onRequest: auth.requirePermission('accounts:read'),
+      schema: { summary: 'Read an account for a named purpose', tags: ['vault'], params: SubjectParams, querystring: PurposeQuery, response: { 200: SubjectData } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return readSubjectData(vault, {
+        subjectId: request.params.id,
+        purpose: request.query.purpose,
+        actor: auditActorOf(actor),
+        readerMayUsePurpose: canReadForPurpose(actor, request.query.purpose),
+        categories: [categoryOfKind(vault.declaration.categories, 'account').id],
+      });
+    },
+  );
+
+  app.patch(
+    '/v1/accounts/:id',
+    {
+      onRequest: auth.requirePermission('accounts:update'),
+      bodyLimit: BODY_LIMIT,
+      schema: {
+        summary: 'Correct account fields',
+        tags: ['vault'],
+        params: SubjectParams,
+        body: FieldsBody,
+        response: { 200: z.object({ id: z.string(), updated: z.array(z.string()) }) },
+      },
+    },
+    async (request) => {
+      const result = await updateAccount(vault, { subjectId: request.params.id, fields: request.body, actor: auditActorOf(actorOf(request)) });
+      return { id: result.subjectId, updated: result.updated };
+    },
+  );
+
+  app.post(
+    '/v1/communications',
+    {
+      config: publicLimit,
+      bodyLimit: BODY_LIMIT,
+      schema: {
+        summary: 'Keep a message sent to the company (fields as declared for the communication category)',
+        tags: ['vault'],
+        body: FieldsBody,
+        response: { 201: Created },
+      },
+    },
+    async (request, reply) => {
+      const { subjectId } = await recordCommunication(vault, { fields: request.body, source: 'api', actor: 'public' });
+      return reply.code(201).send({ id: subjectId });
+    },
+  );
+
+  app.get(
+    '/v1/subjects/:id/data',
+    {
+      onRequest: auth.requirePermission('subjects:read-data'),
+      schema: {
+        summary: "A subject's data, limited to the categories whose declared purposes include the one named",
+        tags: ['vault'],
+        params: SubjectParams,
+        querystring: PurposeQuery,
+        response: { 200: SubjectData },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return readSubjectData(vault, {
+        subjectId: request.params.id,
+        purpose: request.query.purpose,
+        actor: auditActorOf(actor),
+        readerMayUsePurpose: canReadForPurpose(actor, request.query.purpose),
+      });
+    },
+  );
+
+  app.get(
+    '/v1/subjects/:id/choices',
+    {
+      onRequest: auth.requirePermission('subjects:read-choices'),
+      schema: {
+        summary: 'Features the subject cannot use because it withheld the data they need',
+        tags: ['vault'],
+        params: SubjectParams,
+        response: {
+          200: z.object({
+            subjectId: z.string(),
+            available: z.array(z.object({ feature: z.string(), name: z.string() })),
+            unavailable: z.array(z.object({ feature: z.string(), name: z.string(), missing: z.array(z.string()) })),
+          }),
+        },
+      },
+    },
+    async (request) => listChoices(vault, request.params.id),
+  );
+};
