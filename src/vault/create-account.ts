@@ -2,8 +2,8 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError } from '../errors.js';
 import { isUniqueViolation } from '../store/open-store.js';
-import { findSubjectByIdentifier, findOrCreateSubject, storeRecord } from './subject-store.js';
-import { findRecords } from './subject.repository.js';
+import { findOrCreateSubject, storeRecord } from './subject-store.js';
+import { hasCategory } from './subject.repository.js';
 import { ageOn, categoryOfKind, validateFields } from './validate-fields.js';
 import type { VaultContext } from './vault-context.js';
 
@@ -36,18 +36,16 @@ export async function createAccount(ctx: VaultContext, options: CreateAccountOpt
   const email = fields.email;
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      if (email !== undefined) {
-        const existing = await findSubjectByIdentifier(ctx, trx, { kind: 'email', value: email });
-        if (existing && (await findRecords(trx, existing, [category.id])).length > 0) {
-          throw new VowError('conflict', 'an account with this e-mail address already exists');
-        }
-      }
       const at = now.toISOString();
       const subject = await findOrCreateSubject(ctx, trx, {
         kind: 'account',
         identifiers: email === undefined ? [] : [{ kind: 'email', value: email }],
         now: at,
       });
+      // Someone who wrote to us before becomes an account holder; an account holder cannot sign up twice.
+      if (!subject.created && (await hasCategory(trx, subject.id, category.id))) {
+        throw new VowError('conflict', 'an account with this e-mail address already exists');
+      }
       const recordId = await storeRecord(trx, subject, { category: category.id, source: 'api', fields, now: at });
       await appendAudit(trx, { actor: options.actor, action: 'account.created', target: `subject:${subject.id}`, data: { record: recordId } }, now);
       return { subjectId: subject.id, recordId };

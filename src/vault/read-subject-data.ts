@@ -2,8 +2,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError } from '../errors.js';
 import { decryptFields, type Fields } from './field-cipher.js';
-import { openSubject } from './subject-store.js';
-import { findRecords } from './subject.repository.js';
+import { findKeyAndRecords } from './subject.repository.js';
 import type { VaultContext } from './vault-context.js';
 
 export interface ReadSubjectDataOptions {
@@ -51,9 +50,10 @@ export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDat
     return deny('category-purpose', `the policy does not allow ${options.categories.join(', ')} to be used for "${options.purpose}"`);
   }
 
-  const subject = await openSubject(ctx, ctx.db, options.subjectId);
-  if (!subject) throw new VowError('not_found', `no subject ${options.subjectId}`);
-  const records = await findRecords(ctx.db, subject.id, allowed);
+  const found = await findKeyAndRecords(ctx.db, options.subjectId, allowed);
+  if (!found) throw new VowError('not_found', `no subject ${options.subjectId}`);
+  const { records } = found;
+  const subject = { id: options.subjectId, dataKey: ctx.keyring.unwrap(found.key, options.subjectId) };
   await ctx.db.transaction().execute((trx) =>
     appendAudit(trx, { actor: options.actor, action: 'subject.read', target, data: { purpose: options.purpose, records: records.length } }, now),
   );

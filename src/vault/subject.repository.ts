@@ -123,3 +123,54 @@ export async function categoriesHeld(db: Kysely<Database>, subjectId: string): P
   const rows = await db.selectFrom('vault_records').select('category').distinct().where('subject_id', '=', subjectId).execute();
   return new Set(rows.map((row) => row.category));
 }
+
+export async function hasCategory(db: Kysely<Database>, subjectId: string, category: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('vault_records')
+    .select('id')
+    .where('subject_id', '=', subjectId)
+    .where('category', '=', category)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A subject's wrapped key and its records of some categories, in one query: the read
+ * path's hot spot. Undefined when the subject does not exist.
+ */
+export async function findKeyAndRecords(
+  db: Kysely<Database>,
+  subjectId: string,
+  categories: readonly string[],
+): Promise<{ key: Wrapped; records: RecordRow[] } | undefined> {
+  const rows = await db
+    .selectFrom('subject_keys')
+    .leftJoin('vault_records', (join) =>
+      join
+        .onRef('vault_records.subject_id', '=', 'subject_keys.subject_id')
+        .on('vault_records.category', 'in', categories.length > 0 ? categories : ['']),
+    )
+    .select([
+      'subject_keys.wrapped',
+      'subject_keys.master_key_id',
+      'vault_records.id',
+      'vault_records.category',
+      'vault_records.source',
+      'vault_records.collected_at',
+      'vault_records.updated_at',
+      'vault_records.data',
+    ])
+    .where('subject_keys.subject_id', '=', subjectId)
+    .orderBy('vault_records.collected_at')
+    .orderBy('vault_records.id')
+    .execute();
+  const [first] = rows;
+  if (!first) return undefined;
+  const records: RecordRow[] = [];
+  for (const row of rows) {
+    if (row.id === null || row.category === null || row.source === null || row.collected_at === null || row.updated_at === null || row.data === null) continue;
+    records.push({ id: row.id, category: row.category, source: row.source, collectedAt: row.collected_at, updatedAt: row.updated_at, data: row.data });
+  }
+  return { key: { wrapped: first.wrapped, masterKeyId: first.master_key_id }, records };
+}
