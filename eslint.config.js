@@ -25,6 +25,6 @@ export default tseslint.config(
   },
   {
     files: ['bench/**/*.js'],
-    languageOptions: { globals: { console: 'readonly', performance: 'readonly' } },
+    languageOptions: { globals: { console: 'readonly', performance: 'readonly', Buffer: 'readonly' } },
   },
 );
