@@ -94,6 +94,20 @@ describeEachDatabase('collection and purpose-limited use over HTTP', (database) 
       for (const value of Object.values(child)) expect(text).not.toContain(value);
     }));
 
+  it('keeps personal data out of the logs and error messages', () =>
+    withVow(async (server, vow, logs) => {
+      const secret = { email: 'log.scan@example.com', name: 'Loggy McScanface', message: 'my secret message about Xylophones' };
+      const id = await signUp(server, { email: secret.email, name: secret.name, birthDate: '1970-01-01' });
+      await server.inject({ method: 'POST', url: '/v1/communications', payload: secret });
+      const conflict = await server.inject({ method: 'POST', url: '/v1/accounts', payload: { email: secret.email, name: secret.name, birthDate: '1970-01-01' } });
+      expect(conflict.statusCode).toBe(409);
+      const admin = await keyFor(vow, 'admin');
+      await server.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=communicate`, headers: { authorization: `Bearer ${admin}` } });
+      const text = logs.join('') + conflict.body;
+      expect(text).toContain(id.slice(0, 4));
+      for (const value of [secret.email, secret.name, 'Xylophones', admin]) expect(text).not.toContain(value);
+    }));
+
   // Expected outcome per role, written out rather than derived from the role table it checks.
   const endpoints = [
     { name: 'read account', method: 'GET', path: (id: string) => `/v1/accounts/${id}?purpose=communicate`, allowed: ['admin', 'privacy-officer', 'support'] },
