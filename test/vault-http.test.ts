@@ -114,6 +114,7 @@ describeEachDatabase('collection and purpose-limited use over HTTP', (database) 
     { name: 'correct account', method: 'PATCH', path: (id: string) => `/v1/accounts/${id}`, body: { name: 'New Name' }, allowed: ['admin', 'privacy-officer', 'support'] },
     { name: 'read subject data', method: 'GET', path: (id: string) => `/v1/subjects/${id}/data?purpose=communicate`, allowed: ['admin', 'privacy-officer', 'support'] },
     { name: 'read choices', method: 'GET', path: (id: string) => `/v1/subjects/${id}/choices`, allowed: ['admin', 'privacy-officer', 'support', 'auditor'] },
+    { name: 'import social data', method: 'POST', path: () => '/v1/social/imports', body: { interactions: [], aggregates: [] }, allowed: ['admin', 'privacy-officer'] },
   ] as const;
   const allRoles: Role[] = ['admin', 'privacy-officer', 'support', 'auditor'];
 
@@ -129,7 +130,8 @@ describeEachDatabase('collection and purpose-limited use over HTTP', (database) 
             headers: { authorization: `Bearer ${keys[role] ?? ''}` },
             ...('body' in endpoint ? { payload: endpoint.body } : {}),
           });
-          const expected = (endpoint.allowed as readonly string[]).includes(role) ? 200 : 403;
+          const success = endpoint.method === 'POST' ? 201 : 200;
+          const expected = (endpoint.allowed as readonly string[]).includes(role) ? success : 403;
           expect(response.statusCode, `${role} → ${endpoint.name}: ${response.body}`).toBe(expected);
         }
         for (const authorization of [undefined, 'Bearer vow_key_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'Basic abc']) {

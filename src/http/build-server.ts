@@ -19,6 +19,7 @@ import { installErrorHandler } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { truncateIp } from './truncate-ip.js';
+import { socialRoutes } from './social.routes.js';
 import { vaultRoutes } from './vault.routes.js';
 
 export interface ServerOptions {
@@ -82,6 +83,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes, { store: options.store });
   await app.register(policyRoutes, { db: options.store.db });
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

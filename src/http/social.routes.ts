@@ -1,0 +1,41 @@
+/** Imports of exports from the company's social-media pages. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditActorOf } from '../auth/actor.js';
+import { VowError } from '../errors.js';
+import { importSocial } from '../vault/import-social.js';
+import { interactionKinds, parseSocialExport, platforms } from '../vault/social/parse-social-export.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import type { Auth } from './auth.js';
+
+const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
+
+export const socialRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
+  app.post(
+    '/v1/social/imports',
+    {
+      onRequest: auth.requirePermission('social:import'),
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        summary: 'Import interactions and aggregate analytics exported from a social-media page (JSON or text/csv)',
+        tags: ['vault'],
+        querystring: z.strictObject({ platform: z.enum(platforms).optional(), kind: z.enum(interactionKinds).optional() }),
+        body: z.union([z.string(), z.record(z.string(), z.unknown())]),
+        response: {
+          201: z.object({ importId: z.string(), interactions: z.number(), subjects: z.number(), newSubjects: z.number(), aggregates: z.number() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
+      const { body } = request;
+      const data = parseSocialExport({
+        ...(typeof body === 'string' ? { content: body, format: 'csv' as const } : { content: JSON.stringify(body), format: 'json' as const }),
+        ...(request.query.platform ? { platform: request.query.platform } : {}),
+        ...(request.query.kind ? { kind: request.query.kind } : {}),
+      });
+      const result = await importSocial(vault, { data, actor: auditActorOf(request.actor) });
+      return reply.code(201).send(result);
+    },
+  );
+};
