@@ -8,8 +8,10 @@ import type { Problem } from './errors.js';
 import { ensureAdminKey } from './auth/api-key.js';
 import { createAuth } from './http/auth.js';
 import { buildServer } from './http/build-server.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { loadDeclaration } from './policy/load-declaration.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
+import { retentionJob } from './retention/retention-job.js';
 import { openStore, type Store } from './store/open-store.js';
 import { openVault } from './vault/open-vault.js';
 import type { VaultContext } from './vault/vault-context.js';
@@ -39,6 +41,15 @@ export async function createVow(config: Config, options: { logStream?: Destinati
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
     const server = await buildServer({ store, vault, auth, logLevel: config.logLevel, logStream: options.logStream });
+    // Periodic jobs: each run is claimed by exactly one process among those on one database.
+    const scheduler = startScheduler({
+      db: store.db,
+      jobs: [retentionJob({ db: store.db, declaration })],
+      tickMs: 60_000,
+      log: (level, message, details) => {
+        server.log[level](details, message);
+      },
+    });
     return {
       server,
       store,
@@ -48,6 +59,7 @@ export async function createVow(config: Config, options: { logStream?: Destinati
       warnings,
       async close() {
         await server.close();
+        await scheduler.stop();
         await store.close();
       },
     };

@@ -1,14 +1,22 @@
 /** The `vow` command line: parses arguments, runs one command, returns its exit code. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { roles } from '../auth/role.js';
 import type { Config } from '../config.js';
 import { formatProblem, VowError } from '../errors.js';
 import { renderFormats, type RenderFormat } from '../policy/render-policy.js';
 import { auditVerifyCommand } from './audit-verify.command.js';
+import { interactionKinds, platforms } from '../vault/social/parse-social-export.js';
+import { importSocialCommand, type ImportSocialOptions } from './import-social.command.js';
 import type { Io } from './io.js';
+import { keysIssueCommand, type KeysIssueOptions } from './keys-issue.command.js';
+import { keysListCommand } from './keys-list.command.js';
+import { keysRevokeCommand } from './keys-revoke.command.js';
+import { keysRotateCommand } from './keys-rotate.command.js';
 import { policyCheckCommand } from './policy-check.command.js';
 import { policyDiffCommand } from './policy-diff.command.js';
 import { policyPublishCommand } from './policy-publish.command.js';
 import { policyRenderCommand } from './policy-render.command.js';
+import { retentionRunCommand } from './retention-run.command.js';
 import { serveCommand } from './serve.command.js';
 
 function positiveInteger(text: string): number {
@@ -67,6 +75,45 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .command('verify')
     .description('check the hash chain; prints OK with the count, or the first broken record')
     .action(run(() => auditVerifyCommand(config, io)));
+
+  const retention = program.command('retention').description("delete data past its category's declared retention");
+  retention
+    .command('run')
+    .description('run retention now (VOW_POLICY) and print the rows deleted per category')
+    .action(run(() => retentionRunCommand(config, io)));
+
+  const keys = program.command('keys').description('API keys: issued for a role and purposes, shown once, stored hashed');
+  keys
+    .command('issue')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(roles).makeOptionMandatory())
+    .option('--purpose <id>', 'a declared purpose the key may read for (repeatable)', (id: string, previous: string[]) => [...previous, id], [])
+    .option('--label <text>', 'a note to tell keys apart (not audited)', '')
+    .description('issue a key and print its secret once')
+    .action((options: KeysIssueOptions) => run(() => keysIssueCommand(config, io, options))());
+  keys
+    .command('list')
+    .description('list keys (never their secrets) with role, purposes and status')
+    .action(run(() => keysListCommand(config, io)));
+  keys
+    .command('revoke')
+    .argument('<id>', 'the key id (key_…), as listed or as in its secret vow_<id>_…')
+    .description('revoke a key: it stops working at once')
+    .action((id: string) => run(() => keysRevokeCommand(config, io, id))());
+  keys
+    .command('rotate')
+    .description('re-wrap every data key under a new master key (servers keep running)')
+    .action(run(() => keysRotateCommand(config, io)));
+
+  program
+    .command('import')
+    .description('import data collected elsewhere')
+    .command('social')
+    .argument('<file>', 'an export of a social-media page: JSON, or CSV with a header row')
+    .addOption(new Option('--platform <platform>', 'fills a missing platform column').choices(platforms))
+    .addOption(new Option('--kind <kind>', 'fills a missing kind column').choices(interactionKinds))
+    .addOption(new Option('--format <format>', 'json or csv (default: from the file name)').choices(['json', 'csv']))
+    .description('import interactions (per person, encrypted) and analytics (as aggregates) from a social-media export')
+    .action((file: string, options: ImportSocialOptions) => run(() => importSocialCommand(config, io, file, options))());
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

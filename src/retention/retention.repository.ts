@@ -1,0 +1,93 @@
+/**
+ * SQL for retention. Every delete takes at most `limit` rows (`DELETE … WHERE id IN
+ * (SELECT … LIMIT n)`, which SQLite and PostgreSQL both run), so each statement is a
+ * short transaction of its own and a large purge never holds locks for long.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** Deletes up to `limit` records of `category` collected before `before`; returns how many went. */
+export async function deleteRecordsCollectedBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('vault_records')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('vault_records').select('id').where('category', '=', category).where('collected_at', '<', before).limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes up to `limit` records of `category` whose subject was last active before `before`. */
+export async function deleteRecordsInactiveBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('vault_records')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('vault_records as r')
+        .innerJoin('subjects as s', 's.id', 'r.subject_id')
+        .select('r.id')
+        .where('r.category', '=', category)
+        .where('s.last_activity_at', '<', before)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes up to `limit` records of `category` whose subject's account was closed before `before`. */
+export async function deleteRecordsClosedBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('vault_records')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('vault_records as r')
+        .innerJoin('subjects as s', 's.id', 'r.subject_id')
+        .select('r.id')
+        .where('r.category', '=', category)
+        .where('s.closed_at', 'is not', null)
+        .where('s.closed_at', '<', before)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes up to `limit` social aggregates imported before `before`. */
+export async function deleteAggregatesImportedBefore(db: Kysely<Database>, before: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('social_aggregates')
+    .where('id', 'in', (eb) => eb.selectFrom('social_aggregates').select('id').where('imported_at', '<', before).limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Deletes up to `limit` subjects that hold no records and were created before `before`,
+ * with their data keys (crypto-shredding anything left encrypted under them) and their
+ * identifiers. The foreign keys cascade too; the explicit deletes keep this true on a
+ * SQLite handle that runs with foreign keys off. The subject is deleted first and only
+ * while it still has no records, so a record written meanwhile keeps its subject.
+ */
+export async function deleteSubjectsWithoutRecords(db: Kysely<Database>, before: string, limit: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const deleted = await trx
+      .deleteFrom('subjects')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('subjects as s')
+          .select('s.id')
+          .where('s.created_at', '<', before)
+          .where((inner) => inner.not(inner.exists(inner.selectFrom('vault_records as r').select('r.id').whereRef('r.subject_id', '=', 's.id'))))
+          .limit(limit),
+      )
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('vault_records as r').select('r.id').whereRef('r.subject_id', '=', 'subjects.id'))))
+      .returning('id')
+      .execute();
+    const ids = deleted.map((row) => row.id);
+    if (ids.length > 0) {
+      await trx.deleteFrom('subject_keys').where('subject_id', 'in', ids).execute();
+      await trx.deleteFrom('subject_identifiers').where('subject_id', 'in', ids).execute();
+    }
+    return ids.length;
+  });
+}

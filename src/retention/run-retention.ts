@@ -1,0 +1,91 @@
+/**
+ * Enforces the declared retention periods: deletes each category's records once they
+ * are older than the category's period (counted from collection, from the subject's
+ * last activity, or from the closing of the account), the social aggregates past the
+ * non-personal social category's period, and then the subjects left with nothing.
+ */
+import type { Kysely } from 'kysely';
+import { appendAudit } from '../audit/append-audit.js';
+import type { Actor } from '../audit/audit-record.js';
+import type { Category, Declaration } from '../policy/declaration.js';
+import type { Database } from '../store/schema.js';
+import { cutoff } from './retention-cutoff.js';
+import {
+  deleteAggregatesImportedBefore,
+  deleteRecordsClosedBefore,
+  deleteRecordsCollectedBefore,
+  deleteRecordsInactiveBefore,
+  deleteSubjectsWithoutRecords,
+} from './retention.repository.js';
+
+export interface RunRetentionOptions {
+  declaration: Declaration;
+  now: Date;
+  actor: Actor;
+  /** Rows per delete statement (each its own short transaction). */
+  batchSize?: number;
+}
+
+export interface RetentionResult {
+  /** Rows deleted per declared category id (every category appears, 0 when nothing was due). */
+  categories: Record<string, number>;
+  /** Subjects deleted, with their keys and identifiers, because no record of theirs was left. */
+  subjectsErased: number;
+}
+
+export const RETENTION_BATCH_SIZE = 1000;
+
+/** A subject with no records is kept this long after its creation: it may be about to receive its first one. */
+export const EMPTY_SUBJECT_GRACE = 'P1D';
+
+/**
+ * Runs retention once at `now` and appends one `retention.ran` audit record with the
+ * counts (never ids or personal data). Safe to run again or alongside the server: every
+ * delete is idempotent. Periodic runs go through the scheduler's claim so that one
+ * process runs each slot.
+ */
+export async function runRetention(db: Kysely<Database>, options: RunRetentionOptions): Promise<RetentionResult> {
+  const batchSize = options.batchSize ?? RETENTION_BATCH_SIZE;
+  const categories: Record<string, number> = {};
+  for (const category of options.declaration.categories) {
+    const before = cutoff(options.now, category.retention.period).toISOString();
+    const purgeRecords = recordPurge(category);
+    let deleted = await drain((limit) => purgeRecords(db, category.id, before, limit), batchSize);
+    if (category.kind === 'social' && !category.personal) {
+      // Aggregates have no subject: whatever the declared event, their clock is the import.
+      deleted += await drain((limit) => deleteAggregatesImportedBefore(db, before, limit), batchSize);
+    }
+    categories[category.id] = (categories[category.id] ?? 0) + deleted;
+  }
+
+  const createdBefore = cutoff(options.now, EMPTY_SUBJECT_GRACE).toISOString();
+  const subjectsErased = await drain((limit) => deleteSubjectsWithoutRecords(db, createdBefore, limit), batchSize);
+
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, { actor: options.actor, action: 'retention.ran', target: 'job:retention', data: { ...categories, subjectsErased } }, options.now),
+  );
+  return { categories, subjectsErased };
+}
+
+type RecordPurge = (db: Kysely<Database>, category: string, before: string, limit: number) => Promise<number>;
+
+function recordPurge(category: Category): RecordPurge {
+  switch (category.retention.from) {
+    case 'collection':
+      return deleteRecordsCollectedBefore;
+    case 'last-activity':
+      return deleteRecordsInactiveBefore;
+    case 'account-closure':
+      return deleteRecordsClosedBefore;
+  }
+}
+
+/** Repeats a bounded delete until a batch comes back short; returns the total. */
+async function drain(deleteBatch: (limit: number) => Promise<number>, limit: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteBatch(limit);
+    total += deleted;
+    if (deleted < limit) return total;
+  }
+}
