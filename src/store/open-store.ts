@@ -54,7 +54,7 @@ const STATEMENT_CACHE_SIZE = 256;
 /**
  * Kysely prepares every query anew; preparing costs about as much as running a small
  * statement, and the builder produces the same SQL text for the same query shape, so
- * prepared statements are kept (least recently used out).
+ * prepared statements are kept (the oldest dropped past a bound, for ad hoc queries).
  */
 function withStatementCache(database: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
@@ -65,13 +65,11 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
     },
     prepare: (sql: string) => {
       let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
-        statement = database.prepare(sql);
+      if (!statement) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value ?? '');
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
       }
-      cache.set(sql, statement);
       return statement;
     },
   };

@@ -2,7 +2,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError } from '../errors.js';
 import { isUniqueViolation } from '../store/open-store.js';
-import { findOrCreateSubject, storeRecord } from './subject-store.js';
+import { createSubject, findOrCreateSubject, storeRecord } from './subject-store.js';
 import { hasCategory } from './subject.repository.js';
 import { ageOn, categoryOfKind, validateFields } from './validate-fields.js';
 import type { VaultContext } from './vault-context.js';
@@ -34,14 +34,13 @@ export async function createAccount(ctx: VaultContext, options: CreateAccountOpt
     }
   }
   const email = fields.email;
-  try {
-    return await ctx.db.transaction().execute(async (trx) => {
+  const identifiers = email === undefined ? [] : [{ kind: 'email' as const, value: email }];
+  const attempt = (expectNewcomer: boolean) =>
+    ctx.db.transaction().execute(async (trx) => {
       const at = now.toISOString();
-      const subject = await findOrCreateSubject(ctx, trx, {
-        kind: 'account',
-        identifiers: email === undefined ? [] : [{ kind: 'email', value: email }],
-        now: at,
-      });
+      const subject = expectNewcomer
+        ? await createSubject(ctx, trx, { kind: 'account', identifiers, now: at })
+        : await findOrCreateSubject(ctx, trx, { kind: 'account', identifiers, now: at });
       // Someone who wrote to us before becomes an account holder; an account holder cannot sign up twice.
       if (!subject.created && (await hasCategory(trx, subject.id, category.id))) {
         throw new VowError('conflict', 'an account with this e-mail address already exists');
@@ -50,6 +49,13 @@ export async function createAccount(ctx: VaultContext, options: CreateAccountOpt
       await appendAudit(trx, { actor: options.actor, action: 'account.created', target: `subject:${subject.id}`, data: { record: recordId } }, now);
       return { subjectId: subject.id, recordId };
     });
+  try {
+    return await attempt(true);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  try {
+    return await attempt(false);
   } catch (error) {
     // Two sign-ups with one address at once: the identifier's key lets only one through.
     if (isUniqueViolation(error)) throw new VowError('conflict', 'an account with this e-mail address already exists');

@@ -33,6 +33,8 @@ export interface Keyring {
   readonly source: 'environment' | 'file';
 }
 
+const withId = (key: Buffer) => ({ id: masterKeyId(key), key });
+
 export function masterKeyId(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
@@ -46,13 +48,14 @@ function decodeKey(text: string, where: string): Buffer {
 export function openKeyring(options: { dataDir: string; masterKeys: readonly string[] | undefined }): Keyring {
   const file = join(options.dataDir, KEY_FILE);
   const fromEnvironment = options.masterKeys;
-  let keys: Buffer[] = [];
+  // Ids are computed once per load: unwrapping is on every read's path.
+  let keys: { id: string; key: Buffer }[] = [];
   let loadedText = '';
   let checkedAt = 0;
 
   const load = () => {
     if (fromEnvironment) {
-      keys = fromEnvironment.map((text, index) => decodeKey(text, index === 0 ? 'VOW_MASTER_KEY' : 'VOW_PREVIOUS_MASTER_KEYS'));
+      keys = fromEnvironment.map((text, index) => withId(decodeKey(text, index === 0 ? 'VOW_MASTER_KEY' : 'VOW_PREVIOUS_MASTER_KEYS')));
       return;
     }
     if (!existsSync(file)) {
@@ -64,7 +67,7 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
     keys = loadedText
       .split('\n')
       .filter((line) => line.trim() !== '')
-      .map((line, index) => decodeKey(line, `${file} line ${index + 1}`))
+      .map((line, index) => withId(decodeKey(line, `${file} line ${index + 1}`)))
       .reverse();
   };
 
@@ -76,11 +79,11 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
     if (readFileSync(file, 'utf8') !== loadedText) load();
   };
 
-  const find = (id: string) => keys.find((key) => masterKeyId(key) === id);
+  const find = (id: string) => keys.find((entry) => entry.id === id)?.key;
   const current = () => {
-    const [key] = keys;
-    if (!key) throw new VowError('unavailable', 'no master key');
-    return key;
+    const [entry] = keys;
+    if (!entry) throw new VowError('unavailable', 'no master key');
+    return entry;
   };
 
   load();
@@ -88,12 +91,12 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
     source: fromEnvironment ? 'environment' : 'file',
     currentId: () => {
       reloadIfChanged(false);
-      return masterKeyId(current());
+      return current().id;
     },
     wrap(dataKey, context) {
       reloadIfChanged(false);
-      const key = current();
-      return { masterKeyId: masterKeyId(key), wrapped: seal(key, dataKey, `vow:key:${context}`) };
+      const { id, key } = current();
+      return { masterKeyId: id, wrapped: seal(key, dataKey, `vow:key:${context}`) };
     },
     unwrap({ masterKeyId: id, wrapped }, context) {
       let key = find(id);
@@ -117,7 +120,7 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
     retireOldKeys() {
       if (fromEnvironment) return;
       const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${current().toString('base64')}\n`, { mode: 0o600 });
+      writeFileSync(temporary, `${current().key.toString('base64')}\n`, { mode: 0o600 });
       renameSync(temporary, file);
       load();
     },

@@ -50,13 +50,17 @@ export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDat
     return deny('category-purpose', `the policy does not allow ${options.categories.join(', ')} to be used for "${options.purpose}"`);
   }
 
-  const found = await findKeyAndRecords(ctx.db, options.subjectId, allowed);
+  // The read and its audit record in one transaction: the record exists exactly when the data was read.
+  const found = await ctx.db.transaction().execute(async (trx) => {
+    const held = await findKeyAndRecords(trx, options.subjectId, allowed);
+    if (held) {
+      await appendAudit(trx, { actor: options.actor, action: 'subject.read', target, data: { purpose: options.purpose, records: held.records.length } }, now);
+    }
+    return held;
+  });
   if (!found) throw new VowError('not_found', `no subject ${options.subjectId}`);
   const { records } = found;
   const subject = { id: options.subjectId, dataKey: ctx.keyring.unwrap(found.key, options.subjectId) };
-  await ctx.db.transaction().execute((trx) =>
-    appendAudit(trx, { actor: options.actor, action: 'subject.read', target, data: { purpose: options.purpose, records: records.length } }, now),
-  );
   const byCategory = new Map<string, SubjectData['categories'][number]['records']>();
   for (const record of records) {
     const list = byCategory.get(record.category) ?? [];

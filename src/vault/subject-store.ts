@@ -46,20 +46,33 @@ export async function findOrCreateSubject(
     if (found && !handle) handle = await openSubject(ctx, trx, found);
     if (!found) missing.push(identifier);
   }
-  if (!handle) {
-    const id = newId('sub');
-    const dataKey = randomBytes(32);
-    await subjects.insertSubject(
-      trx,
-      { id, kind: options.kind, region: null, createdAt: options.now, lastActivityAt: options.now, closedAt: null },
-      ctx.keyring.wrap(dataKey, id),
-    );
-    handle = { id, dataKey, created: true };
-  } else {
-    await subjects.touchSubject(trx, handle.id, options.now);
-  }
+  if (!handle) return createSubject(ctx, trx, options);
+  await subjects.touchSubject(trx, handle.id, options.now);
   for (const identifier of missing) await subjects.insertIdentifier(trx, handle.id, identifier.kind, identifier.index);
   return handle;
+}
+
+/**
+ * A new subject with its own data key, claiming these identifiers. When one is already
+ * claimed the insert fails on its unique key: callers that expect a newcomer try this
+ * first and fall back to `findOrCreateSubject`, saving a lookup on the common path.
+ */
+export async function createSubject(
+  ctx: VaultContext,
+  trx: Kysely<Database>,
+  options: { kind: string; identifiers: readonly Identifier[]; now: string },
+): Promise<SubjectHandle> {
+  const id = newId('sub');
+  const dataKey = randomBytes(32);
+  await subjects.insertSubject(
+    trx,
+    { id, kind: options.kind, region: null, createdAt: options.now, lastActivityAt: options.now, closedAt: null },
+    ctx.keyring.wrap(dataKey, id),
+  );
+  for (const identifier of options.identifiers) {
+    await subjects.insertIdentifier(trx, id, identifier.kind, blindIndex(ctx.blindKey, identifier.kind, identifier.value));
+  }
+  return { id, dataKey, created: true };
 }
 
 export async function storeRecord(
