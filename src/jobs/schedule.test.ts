@@ -1,23 +1,12 @@
 import { expect, it } from 'vitest';
-import { describeEachDatabase, type TestDatabase } from '../../test/support/databases.js';
-import { openStore, type Store } from '../store/open-store.js';
+import { describeEachDatabase, withTwoStores } from '../../test/support/databases.js';
+import type { Store } from '../store/open-store.js';
 import { claimRun, findSchedule, recordResult } from './schedule.js';
 
 const HOUR = 3_600_000;
 const t0 = new Date('2026-06-15T12:00:00.000Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
 
-/** Two handles on one database, as two server processes would hold. */
-async function withTwoStores(database: TestDatabase, test: (a: Store, b: Store) => Promise<void>): Promise<void> {
-  const a = await openStore(database.config());
-  const b = await openStore(database.config());
-  try {
-    await test(a, b);
-  } finally {
-    await a.close();
-    await b.close();
-  }
-}
 
 async function race(a: Store, b: Store, name: string, now: Date, interval = HOUR): Promise<number> {
   const claims = Array.from({ length: 20 }, (_, index) => claimRun((index % 2 === 0 ? a : b).db, { name, now, interval }));

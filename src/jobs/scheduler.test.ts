@@ -1,22 +1,10 @@
 import { expect, it } from 'vitest';
-import { describeEachDatabase, withStore, type TestDatabase } from '../../test/support/databases.js';
-import { openStore, type Store } from '../store/open-store.js';
+import { describeEachDatabase, withStore, withTwoStores } from '../../test/support/databases.js';
 import { findSchedule } from './schedule.js';
 import { startScheduler, type SchedulerLog } from './scheduler.js';
 
 const HOUR = 3_600_000;
 
-/** Two handles on one database, as two server processes would hold. */
-async function withTwoStores(database: TestDatabase, test: (a: Store, b: Store) => Promise<void>): Promise<void> {
-  const a = await openStore(database.config());
-  const b = await openStore(database.config());
-  try {
-    await test(a, b);
-  } finally {
-    await a.close();
-    await b.close();
-  }
-}
 
 const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;

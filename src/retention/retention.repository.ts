@@ -17,8 +17,18 @@ export async function deleteRecordsCollectedBefore(db: Kysely<Database>, categor
   return Number(result.numDeletedRows);
 }
 
-/** Deletes up to `limit` records of `category` whose subject was last active before `before`. */
-export async function deleteRecordsInactiveBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
+/**
+ * Deletes up to `limit` records of `category` whose subject's `moment` (last activity, or
+ * account closure) is before `before`. A subject whose account is open has no closure
+ * moment, and NULL is before nothing, so its records stay.
+ */
+export async function deleteRecordsOfSubjectsBefore(
+  db: Kysely<Database>,
+  moment: 'last_activity_at' | 'closed_at',
+  category: string,
+  before: string,
+  limit: number,
+): Promise<number> {
   const result = await db
     .deleteFrom('vault_records')
     .where('id', 'in', (eb) =>
@@ -27,25 +37,7 @@ export async function deleteRecordsInactiveBefore(db: Kysely<Database>, category
         .innerJoin('subjects as s', 's.id', 'r.subject_id')
         .select('r.id')
         .where('r.category', '=', category)
-        .where('s.last_activity_at', '<', before)
-        .limit(limit),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
-/** Deletes up to `limit` records of `category` whose subject's account was closed before `before`. */
-export async function deleteRecordsClosedBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom('vault_records')
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('vault_records as r')
-        .innerJoin('subjects as s', 's.id', 'r.subject_id')
-        .select('r.id')
-        .where('r.category', '=', category)
-        .where('s.closed_at', 'is not', null)
-        .where('s.closed_at', '<', before)
+        .where(`s.${moment}`, '<', before)
         .limit(limit),
     )
     .executeTakeFirst();

@@ -12,9 +12,8 @@ import type { Database } from '../store/schema.js';
 import { cutoff } from './retention-cutoff.js';
 import {
   deleteAggregatesImportedBefore,
-  deleteRecordsClosedBefore,
   deleteRecordsCollectedBefore,
-  deleteRecordsInactiveBefore,
+  deleteRecordsOfSubjectsBefore,
   deleteSubjectsWithoutRecords,
 } from './retention.repository.js';
 
@@ -74,9 +73,9 @@ function recordPurge(category: Category): RecordPurge {
     case 'collection':
       return deleteRecordsCollectedBefore;
     case 'last-activity':
-      return deleteRecordsInactiveBefore;
+      return (db, id, before, limit) => deleteRecordsOfSubjectsBefore(db, 'last_activity_at', id, before, limit);
     case 'account-closure':
-      return deleteRecordsClosedBefore;
+      return (db, id, before, limit) => deleteRecordsOfSubjectsBefore(db, 'closed_at', id, before, limit);
   }
 }
 

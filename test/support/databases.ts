@@ -112,3 +112,15 @@ export async function withStore(database: TestDatabase, test: (store: Store) => 
     await store.close();
   }
 }
+
+/** Two handles on one database, as two server processes would hold. */
+export async function withTwoStores(database: TestDatabase, test: (a: Store, b: Store) => Promise<void>): Promise<void> {
+  const a = await openStore(database.config());
+  const b = await openStore(database.config());
+  try {
+    await test(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
