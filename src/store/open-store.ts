@@ -2,7 +2,7 @@
  * Opens Vow's store: SQLite in the data folder by default, PostgreSQL when a URL is
  * given. This is the only module that knows which driver sits behind the builder.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
@@ -42,6 +42,8 @@ function openSqlite(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SQLITE_FILE);
   const database = new SQLite(file);
+  // Owner-only, like the key file: SQLite gives the WAL and shared-memory files the same mode.
+  chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');

@@ -154,6 +154,7 @@ describeEachDatabase('the personal data vault', (database) => {
       for (const needle of needles) expect(raw.includes(Buffer.from(needle)), needle).toBe(false);
       const keyFile = join(database().dataDir, KEY_FILE);
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      if (database().dialect === 'sqlite') expect(statSync(join(database().dataDir, 'vow.db')).mode & 0o777).toBe(0o600);
     }));
 });
 
