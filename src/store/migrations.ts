@@ -115,4 +115,36 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-consent-and-events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('consent_records')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('policy_version', 'integer', (column) => column.notNull())
+        .addColumn('granted', 'text', (column) => column.notNull())
+        .addColumn('refused', 'text', (column) => column.notNull())
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('gpc', 'integer', (column) => column.notNull())
+        .addColumn('dnt', 'integer', (column) => column.notNull())
+        .addColumn('recorded_at', 'text', (column) => column.notNull())
+        .addColumn('banner_hash', 'text', (column) => column.notNull())
+        .addColumn('proof', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('consent_records_subject').on('consent_records').columns(['subject_id', 'recorded_at']).execute();
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('category', 'text', (column) => column.notNull())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('occurred_at', 'text', (column) => column.notNull())
+        .addColumn('received_at', 'text', (column) => column.notNull())
+        .addColumn('country', 'text')
+        .addColumn('data', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('events_subject').on('events').column('subject_id').execute();
+      await db.schema.createIndex('events_category_time').on('events').columns(['category', 'occurred_at']).execute();
+    },
+  },
 };

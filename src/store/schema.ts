@@ -109,7 +109,46 @@ export interface JobScheduleTable {
   last_result: string | null;
 }
 
+/** One consent decision, append-only: never updated, only followed by a newer one. */
+export interface ConsentRecordTable {
+  id: string;
+  subject_id: string;
+  /** The policy version the visitor was shown. */
+  policy_version: number;
+  /** JSON arrays of cookie-category ids. */
+  granted: string;
+  refused: string;
+  /** banner, api or signal. */
+  source: string;
+  /** 1 when the signal was present on the request that carried the decision. */
+  gpc: number;
+  dnt: number;
+  recorded_at: string;
+  /** SHA-256 of the banner text shown, so the proof names exactly what was agreed to. */
+  banner_hash: string;
+  /** SHA-256 over the canonical record (including banner_hash). */
+  proof: string;
+}
+
+/** Technical information from the SDK or the server: dimensions in the clear, the rest sealed under the subject's key. */
+export interface EventTable {
+  id: string;
+  subject_id: string;
+  /** The declared data category (usage-data, log-data, device-information, analytics). */
+  category: string;
+  /** page_view, action, feature, request … */
+  name: string;
+  occurred_at: string;
+  received_at: string;
+  /** ISO 3166-1 alpha-2, or null. */
+  country: string | null;
+  /** Encrypted JSON (path, features, device, truncated address, …). */
+  data: string;
+}
+
 export interface Database {
+  consent_records: ConsentRecordTable;
+  events: EventTable;
   policy_versions: PolicyVersionTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
