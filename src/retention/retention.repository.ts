@@ -3,7 +3,7 @@
  * (SELECT … LIMIT n)`, which SQLite and PostgreSQL both run), so each statement is a
  * short transaction of its own and a large purge never holds locks for long.
  */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 /** Deletes up to `limit` records of `category` collected before `before`; returns how many went. */
@@ -53,8 +53,49 @@ export async function deleteAggregatesImportedBefore(db: Kysely<Database>, befor
   return Number(result.numDeletedRows);
 }
 
+/** True when the subject has no records, no events and no consent records left. */
+function holdsNothing(eb: ExpressionBuilder<Database & { s: Database['subjects'] }, 'subjects' | 's'>, subject: 's.id' | 'subjects.id') {
+  return eb.and([
+    eb.not(eb.exists(eb.selectFrom('vault_records as r').select('r.id').whereRef('r.subject_id', '=', subject))),
+    eb.not(eb.exists(eb.selectFrom('events as e').select('e.id').whereRef('e.subject_id', '=', subject))),
+    eb.not(eb.exists(eb.selectFrom('consent_records as c').select('c.id').whereRef('c.subject_id', '=', subject))),
+  ]);
+}
+
+/** Deletes up to `limit` events of `category` that occurred before `before`. */
+export async function deleteEventsBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('events')
+    .where('id', 'in', (eb) => eb.selectFrom('events').select('id').where('category', '=', category).where('occurred_at', '<', before).limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes up to `limit` events of `category` whose subject's `moment` is before `before`. */
+export async function deleteEventsOfSubjectsBefore(
+  db: Kysely<Database>,
+  moment: 'last_activity_at' | 'closed_at',
+  category: string,
+  before: string,
+  limit: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('events')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('events as e')
+        .innerJoin('subjects as s', 's.id', 'e.subject_id')
+        .select('e.id')
+        .where('e.category', '=', category)
+        .where(`s.${moment}`, '<', before)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
- * Deletes up to `limit` subjects that hold no records and were created before `before`,
+ * Deletes up to `limit` subjects that hold no records, events or consent records and were created before `before`,
  * with their data keys (crypto-shredding anything left encrypted under them) and their
  * identifiers. The foreign keys cascade too; the explicit deletes keep this true on a
  * SQLite handle that runs with foreign keys off. The subject is deleted first and only
@@ -69,10 +110,10 @@ export async function deleteSubjectsWithoutRecords(db: Kysely<Database>, before:
           .selectFrom('subjects as s')
           .select('s.id')
           .where('s.created_at', '<', before)
-          .where((inner) => inner.not(inner.exists(inner.selectFrom('vault_records as r').select('r.id').whereRef('r.subject_id', '=', 's.id'))))
+          .where((inner) => holdsNothing(inner, 's.id'))
           .limit(limit),
       )
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('vault_records as r').select('r.id').whereRef('r.subject_id', '=', 'subjects.id'))))
+      .where((eb) => holdsNothing(eb, 'subjects.id'))
       .returning('id')
       .execute();
     const ids = deleted.map((row) => row.id);

@@ -140,6 +140,32 @@ describeEachDatabase('retention', (database) => {
       expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 2 });
     }));
 
+  it('purges events past their category’s retention, and keeps visitors that still hold consent or events', () =>
+    withStore(database(), async ({ db }) => {
+      // usage-data: P13M from collection (cutoff 2025-05-15T12:00Z); device-information: P13M from last activity.
+      await addSubject(db, { id: 's-visitor', lastActivityAt: daysAgo(10) });
+      await addSubject(db, { id: 's-consent-only' });
+      await addSubject(db, { id: 's-old-visitor', lastActivityAt: '2024-01-01T00:00:00.000Z' });
+      const event = (id: string, subjectId: string, category: string, occurredAt: string) =>
+        db.insertInto('events').values({ id, subject_id: subjectId, category, name: 'page_view', occurred_at: occurredAt, received_at: occurredAt, country: null, data: '{}' }).execute();
+      await event('e-old-usage', 's-visitor', 'usage-data', '2025-01-01T00:00:00.000Z');
+      await event('e-new-usage', 's-visitor', 'usage-data', daysAgo(3));
+      await event('e-device-active', 's-visitor', 'device-information', '2024-01-01T00:00:00.000Z');
+      await event('e-device-gone', 's-old-visitor', 'device-information', '2024-01-01T00:00:00.000Z');
+      await db
+        .insertInto('consent_records')
+        .values({ id: 'c-1', subject_id: 's-consent-only', policy_version: 1, granted: '[]', refused: '[]', source: 'banner', gpc: 0, dnt: 0, recorded_at: daysAgo(30), banner_hash: 'h', proof: 'p' })
+        .execute();
+
+      const result = await runRetention(db, { declaration, now, actor: 'test' });
+      expect(result.categories['usage-data']).toBe(1);
+      expect(result.categories['device-information']).toBe(1);
+      const events = (await db.selectFrom('events').select('id').orderBy('id').execute()).map((row) => row.id);
+      expect(events).toEqual(['e-device-active', 'e-new-usage']);
+      // The old visitor had nothing left; the one holding only a consent record keeps it as proof.
+      expect(await ids(db, 'subjects')).toEqual(['s-consent-only', 's-visitor']);
+    }));
+
   it('works through a large purge in bounded batches', () =>
     withStore(database(), async ({ db }) => {
       for (let index = 0; index < 30; index += 1) {

@@ -12,6 +12,8 @@ import type { Database } from '../store/schema.js';
 import { cutoff } from './retention-cutoff.js';
 import {
   deleteAggregatesImportedBefore,
+  deleteEventsBefore,
+  deleteEventsOfSubjectsBefore,
   deleteRecordsCollectedBefore,
   deleteRecordsOfSubjectsBefore,
   deleteSubjectsWithoutRecords,
@@ -48,8 +50,9 @@ export async function runRetention(db: Kysely<Database>, options: RunRetentionOp
   const categories: Record<string, number> = {};
   for (const category of options.declaration.categories) {
     const before = cutoff(options.now, category.retention.period).toISOString();
-    const purgeRecords = recordPurge(category);
+    const { records: purgeRecords, events: purgeEvents } = purges(category);
     let deleted = await drain((limit) => purgeRecords(db, category.id, before, limit), batchSize);
+    deleted += await drain((limit) => purgeEvents(db, category.id, before, limit), batchSize);
     if (category.kind === 'social' && !category.personal) {
       // Aggregates have no subject: whatever the declared event, their clock is the import.
       deleted += await drain((limit) => deleteAggregatesImportedBefore(db, before, limit), batchSize);
@@ -66,16 +69,23 @@ export async function runRetention(db: Kysely<Database>, options: RunRetentionOp
   return { categories, subjectsErased };
 }
 
-type RecordPurge = (db: Kysely<Database>, category: string, before: string, limit: number) => Promise<number>;
+type Purge = (db: Kysely<Database>, category: string, before: string, limit: number) => Promise<number>;
 
-function recordPurge(category: Category): RecordPurge {
+/** How a category's records and events are found past retention, by the event its period counts from. */
+function purges(category: Category): { records: Purge; events: Purge } {
   switch (category.retention.from) {
     case 'collection':
-      return deleteRecordsCollectedBefore;
+      return { records: deleteRecordsCollectedBefore, events: deleteEventsBefore };
     case 'last-activity':
-      return (db, id, before, limit) => deleteRecordsOfSubjectsBefore(db, 'last_activity_at', id, before, limit);
+      return {
+        records: (db, id, before, limit) => deleteRecordsOfSubjectsBefore(db, 'last_activity_at', id, before, limit),
+        events: (db, id, before, limit) => deleteEventsOfSubjectsBefore(db, 'last_activity_at', id, before, limit),
+      };
     case 'account-closure':
-      return (db, id, before, limit) => deleteRecordsOfSubjectsBefore(db, 'closed_at', id, before, limit);
+      return {
+        records: (db, id, before, limit) => deleteRecordsOfSubjectsBefore(db, 'closed_at', id, before, limit),
+        events: (db, id, before, limit) => deleteEventsOfSubjectsBefore(db, 'closed_at', id, before, limit),
+      };
   }
 }
 
