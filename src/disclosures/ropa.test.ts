@@ -28,7 +28,7 @@ describeEachDatabase('records of processing activities (GDPR article 30)', (data
       const markdown = renderRopa(ropa, 'md');
       expect(markdown).toContain('# Records of processing activities');
       expect(markdown).toContain('## communicate:');
-      const rows = parseCsv(renderRopa(ropa, 'csv'), { columns: true }) as Record<string, string>[];
+      const rows = parseCsv<Record<string, string>>(renderRopa(ropa, 'csv'), { columns: true });
       expect(rows.length).toBe(ropa.activities.reduce((n, a) => n + a.dataCategories.length, 0));
       expect(rows[0]).toMatchObject({ controller: 'AIRobotics Group', purpose: 'provide-services' });
       expect(JSON.parse(renderRopa(ropa, 'json'))).toEqual(ropa);
