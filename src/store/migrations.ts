@@ -147,4 +147,29 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('events_category_time').on('events').columns(['category', 'occurred_at']).execute();
     },
   },
+  '0004-disclosures': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('disclosures')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('recipient', 'text', (column) => column.notNull())
+        .addColumn('purpose', 'text', (column) => column.notNull())
+        .addColumn('categories', 'text', (column) => column.notNull())
+        .addColumn('country', 'text', (column) => column.notNull())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('details', 'text', (column) => column.notNull())
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('subject_count', 'integer', (column) => column.notNull())
+        .addColumn('manifest_hash', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('disclosure_subjects')
+        .addColumn('disclosure_id', 'text', (column) => column.notNull().references('disclosures.id').onDelete('cascade'))
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('disclosure_subjects_pk', ['disclosure_id', 'subject_id'])
+        .execute();
+      await db.schema.createIndex('disclosure_subjects_subject').on('disclosure_subjects').column('subject_id').execute();
+    },
+  },
 };

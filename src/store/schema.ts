@@ -146,7 +146,34 @@ export interface EventTable {
   data: string;
 }
 
+/** One act of disclosure: what went to whom, why, and the hash of the signed package. */
+export interface DisclosureTable {
+  id: string;
+  recipient: string;
+  purpose: string;
+  /** JSON array of category ids. */
+  categories: string;
+  country: string;
+  /** disclosure, business-transfer or legal-request. */
+  kind: string;
+  /** Non-personal JSON details (for a legal request: authority, legal process, scope). */
+  details: string;
+  actor: string;
+  created_at: string;
+  subject_count: number;
+  /** SHA-256 of the package's manifest, which lists the hash of every line. */
+  manifest_hash: string;
+}
+
+/** The accounting of disclosures: one row per subject per disclosure ("who received what, when, why"). */
+export interface DisclosureSubjectTable {
+  disclosure_id: string;
+  subject_id: string;
+}
+
 export interface Database {
+  disclosures: DisclosureTable;
+  disclosure_subjects: DisclosureSubjectTable;
   consent_records: ConsentRecordTable;
   events: EventTable;
   policy_versions: PolicyVersionTable;

@@ -1,0 +1,78 @@
+/** SQL for disclosures and their per-subject accounting. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+export interface DisclosureRow {
+  id: string;
+  recipient: string;
+  purpose: string;
+  categories: string[];
+  country: string;
+  kind: string;
+  details: Record<string, string>;
+  actor: string;
+  createdAt: string;
+  subjectCount: number;
+  manifestHash: string;
+}
+
+export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow, subjectIds: readonly string[]): Promise<void> {
+  await trx
+    .insertInto('disclosures')
+    .values({
+      id: row.id,
+      recipient: row.recipient,
+      purpose: row.purpose,
+      categories: JSON.stringify(row.categories),
+      country: row.country,
+      kind: row.kind,
+      details: JSON.stringify(row.details),
+      actor: row.actor,
+      created_at: row.createdAt,
+      subject_count: row.subjectCount,
+      manifest_hash: row.manifestHash,
+    })
+    .execute();
+  // Bounded multi-row inserts: one statement per 500 subjects keeps every dialect under its parameter limit.
+  for (let start = 0; start < subjectIds.length; start += 500) {
+    const values = subjectIds.slice(start, start + 500).map((subjectId) => ({ disclosure_id: row.id, subject_id: subjectId }));
+    await trx.insertInto('disclosure_subjects').values(values).execute();
+  }
+}
+
+/** Subjects holding any of these categories, a page at a time in id order. */
+export async function subjectsHolding(db: Kysely<Database>, categories: readonly string[], after: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('vault_records')
+    .select('subject_id')
+    .distinct()
+    .where('category', 'in', categories)
+    .where('subject_id', '>', after)
+    .orderBy('subject_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.subject_id);
+}
+
+export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: string): Promise<DisclosureRow[]> {
+  const rows = await db
+    .selectFrom('disclosures')
+    .innerJoin('disclosure_subjects', 'disclosure_subjects.disclosure_id', 'disclosures.id')
+    .selectAll('disclosures')
+    .where('disclosure_subjects.subject_id', '=', subjectId)
+    .orderBy('disclosures.created_at')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    recipient: row.recipient,
+    purpose: row.purpose,
+    categories: JSON.parse(row.categories) as string[],
+    country: row.country,
+    kind: row.kind,
+    details: JSON.parse(row.details) as Record<string, string>,
+    actor: row.actor,
+    createdAt: row.created_at,
+    subjectCount: row.subject_count,
+    manifestHash: row.manifest_hash,
+  }));
+}
