@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import type { Problem } from './errors.js';
 import { ensureAdminKey } from './auth/api-key.js';
+import { loadSigningKey } from './disclosures/signing-key.js';
 import { createAuth } from './http/auth.js';
 import { buildServer } from './http/build-server.js';
 import { startScheduler } from './jobs/scheduler.js';
@@ -40,7 +41,8 @@ export async function createVow(config: Config, options: { logStream?: Destinati
     const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
-    const server = await buildServer({ store, vault, auth, logLevel: config.logLevel, logStream: options.logStream });
+    const signing = await loadSigningKey(store.db, vault.keyring);
+    const server = await buildServer({ store, vault, auth, signing, logLevel: config.logLevel, logStream: options.logStream });
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,

@@ -16,6 +16,10 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'keys:manage': true,
     'audit:read': true,
     'policy:read-admin': true,
+    'consent:read': true,
+    'disclosures:make': true,
+    'disclosures:read': true,
+    'ropa:read': true,
   },
   'privacy-officer': {
     'accounts:read': true,
@@ -27,6 +31,10 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'keys:manage': false,
     'audit:read': true,
     'policy:read-admin': true,
+    'consent:read': true,
+    'disclosures:make': true,
+    'disclosures:read': true,
+    'ropa:read': true,
   },
   support: {
     'accounts:read': true,
@@ -38,6 +46,10 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'keys:manage': false,
     'audit:read': false,
     'policy:read-admin': false,
+    'consent:read': true,
+    'disclosures:make': false,
+    'disclosures:read': true,
+    'ropa:read': false,
   },
   auditor: {
     'accounts:read': false,
@@ -49,6 +61,10 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'keys:manage': false,
     'audit:read': true,
     'policy:read-admin': true,
+    'consent:read': true,
+    'disclosures:make': false,
+    'disclosures:read': true,
+    'ropa:read': true,
   },
 };
 

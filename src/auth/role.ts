@@ -18,14 +18,18 @@ export const permissions = [
   'keys:manage',
   'audit:read',
   'policy:read-admin',
+  'consent:read',
+  'disclosures:make',
+  'disclosures:read',
+  'ropa:read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
   'privacy-officer': permissions.filter((permission) => permission !== 'keys:manage'),
-  support: ['accounts:read', 'accounts:update', 'subjects:read-data', 'subjects:read-choices'],
-  auditor: ['audit:read', 'subjects:read-choices', 'policy:read-admin'],
+  support: ['accounts:read', 'accounts:update', 'subjects:read-data', 'subjects:read-choices', 'consent:read', 'disclosures:read'],
+  auditor: ['audit:read', 'subjects:read-choices', 'policy:read-admin', 'consent:read', 'disclosures:read', 'ropa:read'],
 };
 
 /** Roles whose keys, when issued with no purposes, may read for any declared purpose. */

@@ -7,7 +7,10 @@ import { renderFormats, type RenderFormat } from '../policy/render-policy.js';
 import { auditVerifyCommand } from './audit-verify.command.js';
 import { interactionKinds, platforms } from '../vault/social/parse-social-export.js';
 import { importSocialCommand, type ImportSocialOptions } from './import-social.command.js';
+import { ropaFormats, type RopaFormat } from '../disclosures/render-ropa.js';
 import type { Io } from './io.js';
+import { ropaCommand } from './ropa.command.js';
+import { transferBusinessCommand } from './transfer-business.command.js';
 import { keysIssueCommand, type KeysIssueOptions } from './keys-issue.command.js';
 import { keysListCommand } from './keys-list.command.js';
 import { keysRevokeCommand } from './keys-revoke.command.js';
@@ -114,6 +117,18 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .addOption(new Option('--format <format>', 'json or csv (default: from the file name)').choices(['json', 'csv']))
     .description('import interactions (per person, encrypted) and analytics (as aggregates) from a social-media export')
     .action((file: string, options: ImportSocialOptions) => run(() => importSocialCommand(config, io, file, options))());
+
+  program
+    .command('ropa')
+    .description('print the records of processing activities (GDPR article 30)')
+    .addOption(new Option('--format <format>', 'output format').choices(ropaFormats).default('md'))
+    .action((options: { format: RopaFormat }) => run(() => ropaCommand(config, io, options))());
+  program
+    .command('transfer-business')
+    .description('export everything a declared acquirer may receive, signed, recorded as a disclosure of every subject')
+    .requiredOption('--to <recipient>', 'the declared business-transfer recipient')
+    .requiredOption('--out <dir>', 'folder for the export (written owner-only; it holds personal data)')
+    .action((options: { to: string; out: string }) => run(() => transferBusinessCommand(config, io, options))());
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -11,10 +11,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
+import type { SigningKey } from '../disclosures/signing-key.js';
 import type { Store } from '../store/open-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { Auth } from './auth.js';
 import { installBodyParsers } from './body-parsers.js';
+import { consentRoutes } from './consent.routes.js';
+import { disclosuresRoutes } from './disclosures.routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { healthRoutes } from './health.routes.js';
 import { policyRoutes } from './policy.routes.js';
@@ -26,6 +29,7 @@ export interface ServerOptions {
   store: Store;
   vault: VaultContext;
   auth: Auth;
+  signing: SigningKey;
   logLevel: Config['logLevel'];
   /** Where JSON logs go (stdout by default); tests pass a stream to read them. */
   logStream?: DestinationStream;
@@ -84,6 +88,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(policyRoutes, { db: options.store.db });
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(consentRoutes, { vault: options.vault, auth: options.auth, db: options.store.db });
+  await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

@@ -56,6 +56,12 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
   declaration.cookies.forEach((group, index) => {
     requireDeclared('category', group.collects, ['cookies', index, 'collects']);
   });
+  const cookieCategoryIds = new Set(declaration.cookies.map((group) => group.id));
+  for (const [language, translation] of Object.entries(declaration.translations ?? {})) {
+    for (const id of Object.keys(translation.cookies ?? {})) {
+      if (!cookieCategoryIds.has(id)) errors.push({ path: ['translations', language, 'cookies', id], message: `undeclared cookie category "${id}"` });
+    }
+  }
 
   if (declaration.aggregation) requireDeclared('purpose', declaration.aggregation.purposes, ['aggregation', 'purposes']);
   declaration.choices.forEach((choice, index) => {

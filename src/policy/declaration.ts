@@ -181,6 +181,15 @@ export const Choice = z.strictObject({
 
 export const changeNotices = ['page', 'email'] as const;
 
+/** A language tag such as `fr` or `pt-BR`. */
+const LanguageCode = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language code such as fr or pt-BR');
+
+/** The declaration's own texts in another language; anything not translated is shown in the original. */
+export const Translation = z.strictObject({
+  /** Cookie-category id → its name and description in this language. */
+  cookies: z.record(Id, z.strictObject({ name: Text, description: Text })).optional(),
+});
+
 export const Declaration = z.strictObject({
   organization: z.strictObject({
     name: Text,
@@ -225,6 +234,12 @@ export const Declaration = z.strictObject({
     /** How a subject accepts a new version: explicitly, or by continuing to use the Services. */
     acceptance: z.enum(['explicit', 'continued-use']),
   }),
+  /** Language code → translated texts, for the consent banner. */
+  translations: z
+    .record(LanguageCode, Translation, {
+      error: (issue) => (issue.code === 'invalid_key' ? 'must be a language code such as fr or pt-BR' : undefined),
+    })
+    .optional(),
 });
 
 /** The declaration as written in the file (defaults not yet applied). */
@@ -236,3 +251,4 @@ export type Purpose = z.output<typeof Purpose>;
 export type Recipient = z.output<typeof Recipient>;
 export type CookieCategory = z.output<typeof CookieCategory>;
 export type Transfer = z.output<typeof Transfer>;
+export type Translation = z.output<typeof Translation>;

@@ -1,0 +1,93 @@
+/**
+ * Vow's own words on the consent banner and the privacy settings, per language. The
+ * declaration supplies its own texts (cookie categories, and their translations); these
+ * are the buttons and notices around them. A language is listed only when complete:
+ * the type makes every language carry every string.
+ */
+
+export const bannerStringKeys = [
+  'title',
+  'intro',
+  'acceptAll',
+  'rejectAll',
+  'choose',
+  'save',
+  /** Beside strictly necessary categories, which cannot be refused. */
+  'alwaysActive',
+  'askEachTime',
+  'once',
+  'always',
+  'no',
+  'privacySettings',
+  'privacyPolicy',
+  /** Shown in the privacy settings when GPC (or DNT, when honored) opted the visitor out. */
+  'signalHonored',
+  /** Shown before following a link to another website, when the declaration asks for it. */
+  'leavingNotice',
+  'continue',
+  'close',
+] as const;
+export type BannerStringKey = (typeof bannerStringKeys)[number];
+export type BannerStrings = Record<BannerStringKey, string>;
+
+export const bannerLanguages = ['en', 'fr'] as const;
+export type BannerLanguage = (typeof bannerLanguages)[number];
+
+export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrings>>> = {
+  en: {
+    title: 'Your privacy choices',
+    intro:
+      'We use strictly necessary cookies to make the Site work. With your consent we would also like to use the others below. You can change your mind at any time in the privacy settings.',
+    acceptAll: 'Accept all',
+    rejectAll: 'Reject all',
+    choose: 'Choose',
+    save: 'Save my choices',
+    alwaysActive: 'Always active',
+    askEachTime: 'Ask each time',
+    once: 'Once',
+    always: 'Always',
+    no: 'No',
+    privacySettings: 'Privacy settings',
+    privacyPolicy: 'Privacy policy',
+    signalHonored: 'Your opt-out preference signal was honored.',
+    leavingNotice: 'You are leaving our site. The other site’s own privacy policy applies there, not ours.',
+    continue: 'Continue',
+    close: 'Close',
+  },
+  fr: {
+    title: 'Vos choix en matière de confidentialité',
+    intro:
+      'Nous utilisons des cookies strictement nécessaires au fonctionnement du Site. Avec votre accord, nous aimerions aussi utiliser les autres ci-dessous. Vous pouvez changer d’avis à tout moment dans les paramètres de confidentialité.',
+    acceptAll: 'Tout accepter',
+    rejectAll: 'Tout refuser',
+    choose: 'Choisir',
+    save: 'Enregistrer mes choix',
+    alwaysActive: 'Toujours actifs',
+    askEachTime: 'Demander à chaque fois',
+    once: 'Une fois',
+    always: 'Toujours',
+    no: 'Non',
+    privacySettings: 'Paramètres de confidentialité',
+    privacyPolicy: 'Politique de confidentialité',
+    signalHonored: 'Votre signal de préférence de refus a été respecté.',
+    leavingNotice: 'Vous quittez notre site. La politique de confidentialité de l’autre site s’y applique, et non la nôtre.',
+    continue: 'Continuer',
+    close: 'Fermer',
+  },
+};
+
+/**
+ * The banner language for a requested one: itself, else its primary subtag, else English.
+ *
+ *   bannerLanguage('fr-CA') // 'fr'
+ *   bannerLanguage('de')    // 'en'
+ */
+export function bannerLanguage(requested: string | undefined): BannerLanguage {
+  const wanted = (requested ?? '').trim().toLowerCase();
+  const primary = wanted.split(/[-_]/)[0] ?? '';
+  return isBannerLanguage(wanted) ? wanted : isBannerLanguage(primary) ? primary : 'en';
+}
+
+function isBannerLanguage(value: string): value is BannerLanguage {
+  return (bannerLanguages as readonly string[]).includes(value);
+}

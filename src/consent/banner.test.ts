@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { examplePolicy } from '../../test/support/fixtures.js';
+import { loadDeclaration, parseDeclaration } from '../policy/load-declaration.js';
+import { bannerLanguage, bannerStringKeys, bannerStrings } from './banner-strings.js';
+import { bannerFor, bannerHashesOf, bannerVersions } from './banner.js';
+
+const { declaration } = await loadDeclaration(examplePolicy);
+const versions = { policyVersion: 4, lastMaterialVersion: 2 };
+
+describe('the consent banner', () => {
+  it('gives the SDK the texts, categories, signal settings and links, in English by default', () => {
+    const banner = bannerFor(declaration, versions);
+    expect(banner).toMatchObject({
+      lang: 'en',
+      policyVersion: 4,
+      lastMaterialVersion: 2,
+      strings: { acceptAll: 'Accept all', rejectAll: 'Reject all', signalHonored: 'Your opt-out preference signal was honored.' },
+      signals: { doNotTrack: 'ignore', globalPrivacyControl: 'honor' },
+      links: { notice: true, privacyUrl: '/privacy' },
+    });
+    expect(banner.categories).toEqual([
+      { id: 'necessary', name: 'Strictly necessary', description: expect.any(String) as unknown, necessary: true, treatedAs: [], cookies: [{ name: 'vow_consent', pattern: false }] },
+      {
+        id: 'analytics',
+        name: 'Analytics',
+        description: expect.any(String) as unknown,
+        necessary: false,
+        treatedAs: [],
+        cookies: [
+          { name: '_ga', pattern: false },
+          { name: '^_ga_', pattern: true },
+        ],
+      },
+      { id: 'advertising', name: 'Advertising', description: expect.any(String) as unknown, necessary: false, treatedAs: ['sale', 'sharing', 'advertising'], cookies: [] },
+    ]);
+    expect(banner.bannerHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(bannerFor(declaration, { ...versions, lang: 'de' })).toEqual(banner);
+  });
+
+  it('speaks French: Vow’s strings and the declaration’s translations', () => {
+    const banner = bannerFor(declaration, { ...versions, lang: 'fr-CA' });
+    expect(banner.lang).toBe('fr');
+    expect(banner.strings).toEqual(bannerStrings.fr);
+    expect(banner.strings).toMatchObject({ acceptAll: 'Tout accepter', rejectAll: 'Tout refuser', signalHonored: 'Votre signal de préférence de refus a été respecté.' });
+    expect(banner.categories.map((category) => category.name)).toEqual(['Strictement nécessaires', 'Mesure d’audience', 'Publicité']);
+    expect(banner.bannerHash).not.toBe(bannerFor(declaration, versions).bannerHash);
+    expect(bannerHashesOf(declaration)).toEqual(new Set([banner.bannerHash, bannerFor(declaration, versions).bannerHash]));
+  });
+
+  it('has every string in every language, and picks languages sensibly', () => {
+    for (const strings of Object.values(bannerStrings)) {
+      expect(Object.keys(strings).sort()).toEqual([...bannerStringKeys].sort());
+      for (const text of Object.values(strings)) expect(text.trim()).not.toBe('');
+    }
+    expect([bannerLanguage('FR'), bannerLanguage('fr_BE'), bannerLanguage('en-GB'), bannerLanguage(undefined), bannerLanguage('xx')]).toEqual(['fr', 'fr', 'en', 'en', 'en']);
+  });
+
+  it('hashes exactly the texts shown: any change of wording changes the hash; versions do not', () => {
+    const { bannerHash } = bannerFor(declaration, versions);
+    expect(bannerFor(declaration, { policyVersion: 9, lastMaterialVersion: 9 }).bannerHash).toBe(bannerHash);
+    const reworded = {
+      ...declaration,
+      cookies: declaration.cookies.map((group) => (group.id === 'analytics' ? { ...group, description: `${group.description} Really.` } : group)),
+    };
+    expect(bannerFor(reworded, versions).bannerHash).not.toBe(bannerHash);
+    const retranslated = { ...declaration, translations: { fr: { cookies: { advertising: { name: 'Réclame', description: 'Autre texte.' } } } } };
+    expect(bannerFor(retranslated, versions).bannerHash).toBe(bannerHash);
+    expect(bannerFor(retranslated, { ...versions, lang: 'fr' }).bannerHash).not.toBe(bannerFor(declaration, { ...versions, lang: 'fr' }).bannerHash);
+  });
+
+  it('asks again from the newest material version, or the first when none is material', () => {
+    const version = (number: number, material: boolean) => ({ number, material, hash: 'h', publishedAt: '2026-01-01T00:00:00.000Z' });
+    expect(bannerVersions([])).toBeUndefined();
+    expect(bannerVersions([version(3, false), version(2, false), version(1, false)])).toEqual({ policyVersion: 3, lastMaterialVersion: 1 });
+    expect(bannerVersions([version(4, false), version(3, true), version(2, true), version(1, false)])).toEqual({ policyVersion: 4, lastMaterialVersion: 3 });
+  });
+
+  it('refuses a translation of an undeclared cookie category, naming its place', () => {
+    const text = `${readFileSync(examplePolicy, 'utf8')}\n  de:\n    cookies:\n      tracking: { name: Verfolgung, description: Gibt es nicht. }\n`;
+    const result = parseDeclaration(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems).toEqual([expect.objectContaining({ path: 'translations.de.cookies.tracking', message: 'undeclared cookie category "tracking"' })]);
+    const badLanguage = parseDeclaration(`${readFileSync(examplePolicy, 'utf8')}\n  French: {}\n`);
+    expect(badLanguage).toMatchObject({ ok: false, problems: [{ path: 'translations.French', message: 'must be a language code such as fr or pt-BR' }] });
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * A consent decision as stored: append-only, and sealed by a proof, the SHA-256 of the
+ * canonical JSON of every other field (the banner's hash included), so that a record
+ * altered after the fact no longer verifies.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../canonical-json.js';
+
+/** Where a decision came from: the banner, an API client, or an opt-out signal alone. */
+export const consentSources = ['banner', 'api', 'signal'] as const;
+export type ConsentSource = (typeof consentSources)[number];
+
+export interface ConsentRecord {
+  id: string;
+  subjectId: string;
+  /** The policy version the visitor was shown. */
+  policyVersion: number;
+  /** Cookie-category ids, in declaration order. */
+  granted: string[];
+  refused: string[];
+  /** A `ConsentSource` when written; typed loosely since it is read back from storage. */
+  source: string;
+  /** Whether the signal was present on the request that carried the decision. */
+  gpc: boolean;
+  dnt: boolean;
+  recordedAt: string;
+  /** SHA-256 of the banner texts shown (`Banner.bannerHash`). */
+  bannerHash: string;
+  proof: string;
+}
+
+export type UnsealedConsentRecord = Omit<ConsentRecord, 'proof'>;
+
+export function consentProof(record: UnsealedConsentRecord): string {
+  return sha256Hex(
+    canonicalJson({
+      id: record.id,
+      subjectId: record.subjectId,
+      policyVersion: record.policyVersion,
+      granted: record.granted,
+      refused: record.refused,
+      source: record.source,
+      gpc: record.gpc,
+      dnt: record.dnt,
+      recordedAt: record.recordedAt,
+      bannerHash: record.bannerHash,
+    }),
+  );
+}
+
+/**
+ * Whether a record still matches its proof.
+ *
+ *   verifyConsentProof(record)                            // true
+ *   verifyConsentProof({ ...record, granted: ['all'] })  // false
+ */
+export function verifyConsentProof(record: ConsentRecord): boolean {
+  const expected = Buffer.from(consentProof(record), 'hex');
+  const stated = Buffer.from(record.proof, 'hex');
+  return stated.length === expected.length && timingSafeEqual(stated, expected);
+}

@@ -1,0 +1,151 @@
+/**
+ * Consent over HTTP: the banner the browser SDK shows, the decisions it sends back,
+ * their history for staff, and the GPC support resource of `/.well-known/gpc.json`.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { bannerStringKeys } from '../consent/banner-strings.js';
+import { bannerFor, bannerVersions } from '../consent/banner.js';
+import { consentHistory } from '../consent/consent-history.js';
+import { verifyConsentProof } from '../consent/consent-record.js';
+import { recordConsent } from '../consent/record-consent.js';
+import { readSignals } from '../consent/signals.js';
+import { visitorIdPattern } from '../consent/visitor-id.js';
+import { VowError } from '../errors.js';
+import { cookieTreatments } from '../policy/declaration.js';
+import { listVersions } from '../policy/policy-version.repository.js';
+import type { Database } from '../store/schema.js';
+import { subjectIdPattern } from '../vault/ids.js';
+import { findSubject } from '../vault/subject.repository.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import type { Auth } from './auth.js';
+
+const CategoryId = z.string().min(1).max(64);
+const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex');
+
+const BannerQuery = z.strictObject({ lang: z.string().max(35).optional().describe('language code (en, fr, fr-CA…); otherwise Accept-Language, then English') });
+const Signal = z.enum(['honor', 'ignore']);
+const BannerResponse = z.object({
+  lang: z.string(),
+  policyVersion: z.number().int(),
+  lastMaterialVersion: z.number().int().describe('ask again when the stored decision was made under an older version'),
+  strings: z.record(z.enum(bannerStringKeys), z.string()),
+  categories: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      necessary: z.boolean(),
+      treatedAs: z.array(z.enum(cookieTreatments)),
+      cookies: z.array(z.object({ name: z.string(), pattern: z.boolean() })),
+    }),
+  ),
+  signals: z.object({ doNotTrack: Signal, globalPrivacyControl: Signal }),
+  links: z.object({ notice: z.boolean(), privacyUrl: z.literal('/privacy') }),
+  bannerHash: z.string(),
+});
+
+const ConsentBody = z.strictObject({
+  visitorId: z.string().regex(visitorIdPattern, 'must be a visitor id (vis_ followed by 22 characters)').optional(),
+  granted: z.array(CategoryId).max(50),
+  refused: z.array(CategoryId).max(50),
+  source: z.enum(['banner', 'api']),
+  policyVersion: z.number().int().positive().max(2 ** 31 - 1),
+  bannerHash: Hash,
+});
+const ConsentResponse = z.object({
+  visitorId: z.string(),
+  subjectId: z.string(),
+  granted: z.array(z.string()),
+  refused: z.array(z.string()),
+  signalsHonored: z.array(z.enum(['gpc', 'dnt'])),
+  recordedAt: z.string(),
+  proof: z.string(),
+});
+
+const HistoryParams = z.strictObject({ subject: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
+const HistoryResponse = z.object({
+  subjectId: z.string(),
+  records: z.array(
+    z.object({
+      id: z.string(),
+      subjectId: z.string(),
+      policyVersion: z.number().int(),
+      granted: z.array(z.string()),
+      refused: z.array(z.string()),
+      source: z.string(),
+      gpc: z.boolean(),
+      dnt: z.boolean(),
+      recordedAt: z.string(),
+      bannerHash: z.string(),
+      proof: z.string(),
+      verified: z.boolean().describe('whether the record still matches its proof'),
+    }),
+  ),
+});
+
+const GpcResponse = z.object({ gpc: z.boolean(), lastUpdate: z.string().optional() });
+
+/** A visitor records a decision a few times per visit at most. */
+const consentLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
+
+/** The first language of an Accept-Language header (`fr-CA,fr;q=0.9` → `fr-CA`). */
+function firstLanguage(header: string | undefined): string | undefined {
+  const first = header?.split(',')[0]?.split(';')[0]?.trim();
+  return first === '' || first === '*' ? undefined : first;
+}
+
+export const consentRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth; db: Kysely<Database> }> = async (app, { vault, auth, db }) => {
+  app.get(
+    '/v1/consent/banner',
+    { schema: { summary: 'The consent banner: texts, cookie categories, signal settings and their hash', tags: ['consent'], querystring: BannerQuery, response: { 200: BannerResponse } } },
+    async (request, reply) => {
+      const versions = bannerVersions(await listVersions(db));
+      if (!versions) throw new VowError('version_not_found', 'no policy has been published yet');
+      if (request.query.lang === undefined) void reply.header('vary', 'Accept-Language');
+      return bannerFor(vault.declaration, { lang: request.query.lang ?? firstLanguage(request.headers['accept-language']), ...versions });
+    },
+  );
+
+  app.post(
+    '/v1/consent',
+    {
+      config: consentLimit,
+      bodyLimit: 16 * 1024,
+      schema: {
+        summary: 'Record a consent decision (Sec-GPC and DNT read from the request)',
+        tags: ['consent'],
+        body: ConsentBody,
+        response: { 201: ConsentResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await recordConsent(vault, { ...request.body, signals: readSignals(request.headers) });
+      return reply.code(201).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/consent/:subject',
+    {
+      onRequest: auth.requirePermission('consent:read'),
+      schema: { summary: "A subject's consent decisions, oldest first", tags: ['consent'], params: HistoryParams, response: { 200: HistoryResponse } },
+    },
+    async (request) => {
+      const subjectId = request.params.subject;
+      if (!(await findSubject(db, subjectId))) throw new VowError('not_found', `subject ${subjectId} does not exist`);
+      const records = await consentHistory(db, subjectId);
+      return { subjectId, records: records.map((record) => ({ ...record, verified: verifyConsentProof(record) })) };
+    },
+  );
+
+  app.get(
+    '/.well-known/gpc.json',
+    { schema: { summary: 'Global Privacy Control support resource', tags: ['consent'], response: { 200: GpcResponse } } },
+    async () => {
+      const [latest] = await listVersions(db);
+      return { gpc: vault.declaration.signals.globalPrivacyControl === 'honor', ...(latest ? { lastUpdate: latest.publishedAt.slice(0, 10) } : {}) };
+    },
+  );
+};

@@ -1,0 +1,94 @@
+/** Disclosures to declared recipients, their accounting per subject, and the records of processing. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditActorOf } from '../auth/actor.js';
+import { disclose, disclosureKinds } from '../disclosures/disclose.js';
+import { disclosuresOfSubject } from '../disclosures/disclosure.repository.js';
+import { renderRopa, ropaFormats } from '../disclosures/render-ropa.js';
+import { buildRopa } from '../disclosures/ropa.js';
+import { countRecordsByCategory } from '../disclosures/ropa.repository.js';
+import type { SigningKey } from '../disclosures/signing-key.js';
+import { VowError } from '../errors.js';
+import { findLatestVersion } from '../policy/policy-version.repository.js';
+import { subjectIdPattern } from '../vault/ids.js';
+import { findSubject } from '../vault/subject.repository.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import type { Auth } from './auth.js';
+
+const Id = z.string().min(1).max(64);
+const SubjectId = z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)');
+const DisclosureBody = z.strictObject({
+  recipient: Id,
+  categories: z.array(Id).min(1).max(50),
+  purpose: Id,
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
+  subjects: z.union([z.strictObject({ ids: z.array(SubjectId).min(1).max(10_000) }), z.strictObject({ holding: z.literal(true) })]),
+  kind: z.enum(disclosureKinds).optional(),
+  details: z.record(z.string().max(64), z.string().max(1000)).optional(),
+});
+
+export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; signing: SigningKey; auth: Auth }> = async (app, { vault, signing, auth }) => {
+  app.post(
+    '/v1/disclosures',
+    {
+      onRequest: auth.requirePermission('disclosures:make'),
+      schema: {
+        summary: 'Disclose subjects’ data to a declared recipient: checked, packaged, signed and accounted for',
+        tags: ['disclosures'],
+        body: DisclosureBody,
+      },
+    },
+    async (request, reply) => {
+      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
+      const { body } = request;
+      const result = await disclose(vault, signing, {
+        recipient: body.recipient,
+        categories: body.categories,
+        purpose: body.purpose,
+        subjects: body.subjects,
+        actor: auditActorOf(request.actor),
+        ...(body.country ? { country: body.country } : {}),
+        ...(body.kind ? { kind: body.kind } : {}),
+        ...(body.details ? { details: body.details } : {}),
+      });
+      return reply.code(201).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/subjects/:id/disclosures',
+    {
+      onRequest: auth.requirePermission('disclosures:read'),
+      schema: { summary: 'Who received what of this subject’s data, when and why', tags: ['disclosures'], params: z.strictObject({ id: SubjectId }) },
+    },
+    async (request) => {
+      if (!(await findSubject(vault.db, request.params.id))) throw new VowError('not_found', `no subject ${request.params.id}`);
+      const disclosures = await disclosuresOfSubject(vault.db, request.params.id);
+      return {
+        subjectId: request.params.id,
+        disclosures: disclosures.map((d) => ({ id: d.id, recipient: d.recipient, purpose: d.purpose, categories: d.categories, country: d.country, kind: d.kind, at: d.createdAt })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/ropa',
+    {
+      onRequest: auth.requirePermission('ropa:read'),
+      schema: { summary: 'Records of processing activities (GDPR article 30)', tags: ['disclosures'], querystring: z.strictObject({ format: z.enum(ropaFormats).default('json') }) },
+    },
+    async (request, reply) => {
+      const ropa = buildRopa(vault.declaration, {
+        policyVersion: (await findLatestVersion(vault.db))?.number ?? null,
+        now: new Date(),
+        recordCounts: await countRecordsByCategory(vault.db),
+      });
+      const types = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' } as const;
+      return reply.type(`${types[request.query.format]}; charset=utf-8`).send(renderRopa(ropa, request.query.format));
+    },
+  );
+
+  app.get('/.well-known/vow-signing-key.pem', { schema: { summary: 'The public key that verifies disclosure packages', tags: ['disclosures'] } }, async (_request, reply) =>
+    reply.type('application/x-pem-file').send(signing.publicKeyPem),
+  );
+};
