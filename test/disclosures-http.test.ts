@@ -50,8 +50,23 @@ describeEachDatabase('disclosures over HTTP and the CLI', (database) => {
       });
       expect(notAllowed.statusCode).toBe(403);
 
+      const authorities = vow.vault.declaration.recipients.find((r) => r.kind === 'legal-authority')?.id ?? '';
+      const legal = { recipient: authorities, categories: ['account'], purpose: 'legal-compliance', subjects: { ids: [id] }, kind: 'legal-request' };
+      const missingDetails = await server.inject({ method: 'POST', url: '/v1/disclosures', headers: { authorization: `Bearer ${officer}` }, payload: legal });
+      expect(missingDetails.statusCode).toBe(400);
+      expect(missingDetails.body).toContain('body.details.authority');
+      const details = { authority: 'District Court of Exampleton', process: 'court order', reference: 'CV-2026-0042', scope: 'account data of one subject', receivedOn: '2026-11-20' };
+      const answered = await server.inject({ method: 'POST', url: '/v1/disclosures', headers: { authorization: `Bearer ${officer}` }, payload: { ...legal, details } });
+      expect(answered.statusCode, answered.body).toBe(201);
+
       const accounting = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/disclosures`, headers: { authorization: `Bearer ${support}` } });
-      expect(accounting.json()).toMatchObject({ subjectId: id, disclosures: [{ recipient: hosting, purpose: 'provide-services', categories: ['account'], country: 'US' }] });
+      expect(accounting.json()).toMatchObject({
+        subjectId: id,
+        disclosures: [
+          { recipient: hosting, purpose: 'provide-services', categories: ['account'], country: 'US', kind: 'disclosure' },
+          { recipient: authorities, purpose: 'legal-compliance', kind: 'legal-request' },
+        ],
+      });
 
       const ropa = await server.inject({ method: 'GET', url: '/v1/ropa?format=csv', headers: { authorization: `Bearer ${officer}` } });
       expect(ropa.headers['content-type']).toContain('text/csv');

@@ -17,15 +17,31 @@ import type { Auth } from './auth.js';
 
 const Id = z.string().min(1).max(64);
 const SubjectId = z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)');
-const DisclosureBody = z.strictObject({
-  recipient: Id,
-  categories: z.array(Id).min(1).max(50),
-  purpose: Id,
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
-  subjects: z.union([z.strictObject({ ids: z.array(SubjectId).min(1).max(10_000) }), z.strictObject({ holding: z.literal(true) })]),
-  kind: z.enum(disclosureKinds).optional(),
-  details: z.record(z.string().max(64), z.string().max(1000)).optional(),
+/** What a legal request must record (section 3, "Legal Requirements"): who asked, under what process, for what. */
+const LegalRequestDetails = z.strictObject({
+  authority: z.string().min(1).max(200),
+  process: z.string().min(1).max(200).describe('e.g. subpoena, court order, national-security letter'),
+  reference: z.string().max(200).optional(),
+  scope: z.string().min(1).max(1000),
+  receivedOn: z.iso.date(),
 });
+const DisclosureBody = z
+  .strictObject({
+    recipient: Id,
+    categories: z.array(Id).min(1).max(50),
+    purpose: Id,
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
+    subjects: z.union([z.strictObject({ ids: z.array(SubjectId).min(1).max(10_000) }), z.strictObject({ holding: z.literal(true) })]),
+    kind: z.enum(disclosureKinds).optional(),
+    details: z.record(z.string().max(64), z.string().max(1000)).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind !== 'legal-request') return;
+    const parsed = LegalRequestDetails.safeParse(body.details ?? {});
+    for (const issue of parsed.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', path: ['details', ...issue.path.map(String)], message: issue.message });
+    }
+  });
 
 export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; signing: SigningKey; auth: Auth }> = async (app, { vault, signing, auth }) => {
   app.post(
