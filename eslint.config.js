@@ -27,4 +27,15 @@ export default tseslint.config(
     files: ['bench/**/*.js'],
     languageOptions: { globals: { console: 'readonly', performance: 'readonly', Buffer: 'readonly' } },
   },
+  {
+    files: ['sdk/build.js'],
+    languageOptions: { globals: { URL: 'readonly' } },
+  },
+  {
+    // The demo site's own scripts run in the browser, as plain JavaScript.
+    files: ['sdk/demo/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', console: 'readonly', Element: 'readonly', URLSearchParams: 'readonly' },
+    },
+  },
 );

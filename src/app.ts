@@ -7,12 +7,15 @@ import type { Config } from './config.js';
 import type { Problem } from './errors.js';
 import { ensureAdminKey } from './auth/api-key.js';
 import { loadSigningKey } from './disclosures/signing-key.js';
+import { createIngestor } from './collect/ingestor.js';
+import { createEventMetrics } from './collect/metrics.js';
 import { createAuth } from './http/auth.js';
 import { buildServer } from './http/build-server.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { loadDeclaration } from './policy/load-declaration.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
 import { retentionJob } from './retention/retention-job.js';
+import type { RandomSource } from './stats/random-source.js';
 import { openStore, type Store } from './store/open-store.js';
 import { openVault } from './vault/open-vault.js';
 import type { VaultContext } from './vault/vault-context.js';
@@ -33,7 +36,12 @@ export interface Vow {
  * Opens the store, checks the declaration (refusing to start on any problem) and
  * publishes it when it differs from the latest version, then builds the server.
  */
-export async function createVow(config: Config, options: { logStream?: DestinationStream } = {}): Promise<Vow> {
+export async function createVow(config: Config, options: {
+    logStream?: DestinationStream;
+    statsRandom?: RandomSource;
+    /** The ingestion benchmark turns the per-address limit of POST /v1/events off. */
+    eventsRateLimit?: boolean;
+  } = {}): Promise<Vow> {
   const { declaration, warnings } = await loadDeclaration(config.policyFile);
   const store = await openStore(config);
   try {
@@ -42,7 +50,18 @@ export async function createVow(config: Config, options: { logStream?: Destinati
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
     const signing = await loadSigningKey(store.db, vault.keyring);
-    const server = await buildServer({ store, vault, auth, signing, logLevel: config.logLevel, logStream: options.logStream });
+    const metrics = createEventMetrics();
+    const ingestor = createIngestor(vault, { counter: metrics });
+    const server = await buildServer({
+      store,
+      vault,
+      auth,
+      signing,
+      logLevel: config.logLevel,
+      logStream: options.logStream,
+      events: { ingestor, metrics, countryHeader: config.countryHeader, rateLimit: options.eventsRateLimit ?? true },
+      ...(options.statsRandom ? { statsRandom: options.statsRandom } : {}),
+    });
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,

@@ -22,6 +22,12 @@ const Environment = z.object({
   /** Comma-separated base64 keys still accepted for unwrapping while `vow keys rotate` moves data off them. */
   VOW_PREVIOUS_MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
+  VOW_COUNTRY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as cf-ipcountry')
+    .transform((name) => name.toLowerCase())
+    .optional(),
 });
 
 export interface Config {
@@ -31,6 +37,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  /** Lower-case name of the header carrying the visitor's country, or undefined (no country recorded). */
+  readonly countryHeader: string | undefined;
   /** Master keys from the environment (current first), or undefined to use the key file. */
   readonly masterKeys: readonly string[] | undefined;
 }
@@ -50,6 +58,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl: e.DATABASE_URL,
     policyFile: e.VOW_POLICY,
     logLevel: e.LOG_LEVEL,
+    countryHeader: e.VOW_COUNTRY_HEADER,
     masterKeys: e.VOW_MASTER_KEY
       ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
       : undefined,

@@ -20,6 +20,7 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'disclosures:make': true,
     'disclosures:read': true,
     'ropa:read': true,
+    'stats:release': true,
   },
   'privacy-officer': {
     'accounts:read': true,
@@ -35,6 +36,7 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'disclosures:make': true,
     'disclosures:read': true,
     'ropa:read': true,
+    'stats:release': true,
   },
   support: {
     'accounts:read': true,
@@ -50,6 +52,7 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'disclosures:make': false,
     'disclosures:read': true,
     'ropa:read': false,
+    'stats:release': false,
   },
   auditor: {
     'accounts:read': false,
@@ -65,6 +68,7 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'disclosures:make': false,
     'disclosures:read': true,
     'ropa:read': true,
+    'stats:release': false,
   },
 };
 

@@ -22,6 +22,7 @@ export const permissions = [
   'disclosures:make',
   'disclosures:read',
   'ropa:read',
+  'stats:release',
 ] as const;
 export type Permission = (typeof permissions)[number];
 

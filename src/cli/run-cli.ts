@@ -21,6 +21,8 @@ import { policyPublishCommand } from './policy-publish.command.js';
 import { policyRenderCommand } from './policy-render.command.js';
 import { retentionRunCommand } from './retention-run.command.js';
 import { serveCommand } from './serve.command.js';
+import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
+import { dimensions, measures } from '../stats/release-query.js';
 
 function positiveInteger(text: string): number {
   const value = Number(text);
@@ -129,6 +131,26 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .requiredOption('--to <recipient>', 'the declared business-transfer recipient')
     .requiredOption('--out <dir>', 'folder for the export (written owner-only; it holds personal data)')
     .action((options: { to: string; out: string }) => run(() => transferBusinessCommand(config, io, options))());
+
+  const stats = program
+    .command('stats')
+    .description('release counts by dimensions with differential privacy, charged to the privacy budget of the events')
+    .option('--dimensions <list>', `comma-separated, 1 to 3 of: ${dimensions.join(', ')}`)
+    .option('--epsilon <epsilon>', 'the privacy cost charged to the budget, e.g. 0.5')
+    .addOption(new Option('--measure <measure>', 'count events, or distinct subjects').choices(measures).default('count'))
+    .option('--category <id>', 'only events of this category (e.g. usage-data)')
+    .option('--name <name>', 'only events of this name (e.g. page_view)')
+    .option('--from <day>', 'first day included, YYYY-MM-DD (UTC)')
+    .option('--to <day>', 'last day included, YYYY-MM-DD (UTC)')
+    .option('--min-subjects <k>', 'suppress cells with fewer subjects (default 10)', positiveInteger)
+    .option('--max-cells <n>', 'cells one subject may count in (default 10)', positiveInteger)
+    .option('--max-value <n>', 'the most one subject adds to one cell (default 10)', positiveInteger)
+    .action((options: StatsOptions) => run(() => statsCommand(config, io, options))());
+  stats
+    .command('published')
+    .description('print released statistics, newest first, exactly as released')
+    .option('--limit <n>', 'how many releases', positiveInteger, 20)
+    .action((options: { limit: number }) => run(() => statsPublishedCommand(config, io, options))());
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

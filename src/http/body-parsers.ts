@@ -30,6 +30,15 @@ export function installBodyParsers(app: FastifyInstance): void {
       done(error instanceof Error ? error : new VowError('bad_request', 'unreadable body'), undefined);
     }
   });
+  // sendBeacon sends text/plain; routes that take it (POST /v1/events) read JSON from the string.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    try {
+      done(null, decode(body));
+    } catch (error) {
+      done(error instanceof Error ? error : new VowError('bad_request', 'unreadable body'), undefined);
+    }
+  });
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     try {
       done(null, decode(body));

@@ -12,6 +12,7 @@ import {
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
+import type { RandomSource } from '../stats/random-source.js';
 import type { Store } from '../store/open-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { Auth } from './auth.js';
@@ -19,10 +20,13 @@ import { installBodyParsers } from './body-parsers.js';
 import { consentRoutes } from './consent.routes.js';
 import { disclosuresRoutes } from './disclosures.routes.js';
 import { installErrorHandler } from './error-handler.js';
+import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { sdkRoutes } from './sdk.routes.js';
 import { truncateIp } from './truncate-ip.js';
 import { socialRoutes } from './social.routes.js';
+import { statsRoutes } from './stats.routes.js';
 import { vaultRoutes } from './vault.routes.js';
 
 export interface ServerOptions {
@@ -33,6 +37,10 @@ export interface ServerOptions {
   logLevel: Config['logLevel'];
   /** Where JSON logs go (stdout by default); tests pass a stream to read them. */
   logStream?: DestinationStream;
+  /** Noise for statistics releases; tests pass a seeded source, servers leave it to `cryptoRandomSource()`. */
+  statsRandom?: RandomSource;
+  /** Event ingestion (`POST /v1/events`, `GET /metrics`); without it those routes are not served. */
+  events?: EventsRouteOptions;
 }
 
 /** Only the method, the path without its query (queries may carry identifiers) and a truncated address. */
@@ -90,6 +98,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
   await app.register(consentRoutes, { vault: options.vault, auth: options.auth, db: options.store.db });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
+  await app.register(statsRoutes, {
+    db: options.store.db,
+    declaration: options.vault.declaration,
+    auth: options.auth,
+    ...(options.statsRandom ? { rng: options.statsRandom } : {}),
+  });
+  if (options.events) await app.register(eventsRoutes, options.events);
+  await app.register(sdkRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

@@ -207,6 +207,14 @@ export const Declaration = z.strictObject({
     .strictObject({
       purposes: z.array(Id).min(1),
       publish: z.boolean(),
+      /**
+       * The differential-privacy budget (total epsilon) each data set may spend on
+       * released statistics, as a decimal ("1", "0.5") or fraction ("1/3"); "1" when absent.
+       */
+      privacyBudget: z
+        .string()
+        .regex(/^(\d{1,20}(\.\d{1,20})?|\d{1,20}\/[1-9]\d{0,19})$/, 'must be a non-negative decimal (like 1 or 0.5) or fraction (like 1/3)')
+        .optional(),
     })
     .optional(),
   socialPages: z.array(SocialPage).default([]),

@@ -172,4 +172,27 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('disclosure_subjects_subject').on('disclosure_subjects').column('subject_id').execute();
     },
   },
+  '0005-stats': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('stats_budgets')
+        .addColumn('dataset', 'text', (column) => column.primaryKey())
+        .addColumn('total', 'text', (column) => column.notNull())
+        .addColumn('spent', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('stats_releases')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('dataset', 'text', (column) => column.notNull())
+        .addColumn('query', 'text', (column) => column.notNull())
+        .addColumn('epsilon', 'text', (column) => column.notNull())
+        .addColumn('mechanism', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('cells', 'text', (column) => column.notNull())
+        .addColumn('suppressed', 'integer', (column) => column.notNull())
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('stats_releases_created').on('stats_releases').columns(['created_at', 'id']).execute();
+    },
+  },
 };

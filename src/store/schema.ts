@@ -171,6 +171,32 @@ export interface DisclosureSubjectTable {
   subject_id: string;
 }
 
+/** The privacy budget (epsilon) of one data set: what it may spend in all, and what releases have spent. */
+export interface StatsBudgetTable {
+  dataset: string;
+  /** Exact rationals as text: a decimal ("1", "0.5") or a fraction ("1/3"). */
+  total: string;
+  spent: string;
+}
+
+/** One released table of noisy statistics, stored once and served as stored: never recomputed with fresh noise. */
+export interface StatsReleaseTable {
+  id: string;
+  dataset: string;
+  /** The release request, defaults filled in, as canonical JSON. */
+  query: string;
+  /** The epsilon charged to the data set's budget, as an exact rational. */
+  epsilon: string;
+  /** The noise, as canonical JSON: `{"kind":"discrete-laplace","scale":"20"}`. */
+  mechanism: string;
+  created_at: string;
+  /** JSON array of the released cells: `[{ key: { country, week }, value }]`. */
+  cells: string;
+  /** How many cells were held back for having too few subjects. */
+  suppressed: number;
+  actor: string;
+}
+
 export interface Database {
   disclosures: DisclosureTable;
   disclosure_subjects: DisclosureSubjectTable;
@@ -187,6 +213,8 @@ export interface Database {
   social_aggregates: SocialAggregateTable;
   api_keys: ApiKeyTable;
   job_schedule: JobScheduleTable;
+  stats_budgets: StatsBudgetTable;
+  stats_releases: StatsReleaseTable;
 }
 
 export type PolicyVersionRow = Selectable<PolicyVersionTable>;

@@ -9,8 +9,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const PREFIX = 'v1.';
 
-export function seal(key: Buffer, plaintext: Buffer, associatedData: string): string {
-  const iv = randomBytes(IV_BYTES);
+/** `iv`: 12 fresh random bytes, for callers that draw them in bulk; never reuse one under a key. */
+export function seal(key: Buffer, plaintext: Buffer, associatedData: string, iv: Buffer = randomBytes(IV_BYTES)): string {
+  if (iv.length !== IV_BYTES) throw new Error('the IV must be 12 bytes');
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -1,0 +1,266 @@
+/**
+ * Vow's browser SDK: the consent banner generated from the declaration, scripts and
+ * embeds held back until their category is allowed, cookie deletion on withdrawal,
+ * outbound-link protection, and usage data sent only with consent. No dependencies.
+ *
+ *   <script src="/sdk/vow.js" defer></script>
+ *
+ * Attributes of that script tag: `data-endpoint` (the Vow server, default the script's
+ * origin), `data-lang` (the banner's language, default the browser's), and
+ * `data-vow-manual` (do not start by itself; call `Vow.init`).
+ */
+import { askFor, createBanner, type Banner } from './banner.js';
+import { activate, categoryOf, pendingElements, watchPending } from './blocked-scripts.js';
+import { createCollector, type Collector, type TrackProps } from './collector.js';
+import { readConsent, writeConsent, type StoredConsent } from './consent-cookie.js';
+import { deleteCookies } from './cookies.js';
+import { h } from './dom.js';
+import { guardLinks } from './links.js';
+import { injectStyles } from './styles.js';
+import type { BannerCategory, BannerData, Choice, Choices, ConsentAnswer } from './types.js';
+
+export interface InitOptions {
+  /** The Vow server's origin (default: where vow.js was loaded from). */
+  endpoint?: string;
+  /** The banner's language (`en`, `fr`, …); default the browser's (Accept-Language). */
+  lang?: string;
+}
+
+interface State {
+  endpoint: string;
+  data: BannerData;
+  stored: StoredConsent | undefined;
+  optedOut: Set<string>;
+  /** Categories an element was let in for, this page only ("once"): their cookies are left until the next page. */
+  once: Set<string>;
+  banner: Banner;
+  collector: Collector;
+}
+
+const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+let started: Promise<void> | undefined;
+let state: State | undefined;
+
+/** The stored decision, when it was made under the policy in force (a newer material version asks again). */
+function current(s: State): StoredConsent | undefined {
+  return s.stored && s.stored.policyVersion >= s.data.lastMaterialVersion ? s.stored : undefined;
+}
+
+function choiceOf(s: State, category: BannerCategory): Choice {
+  if (category.necessary) return 'granted';
+  if (s.optedOut.has(category.id)) return 'refused';
+  return current(s)?.choices[category.id] ?? 'refused';
+}
+
+function choicesOf(s: State): Choices {
+  const choices: Choices = {};
+  for (const category of s.data.categories) if (!category.necessary) choices[category.id] = choiceOf(s, category);
+  return choices;
+}
+
+/** Opt-out preference signals the declaration honors, present in this browser. */
+function signalsOn(data: BannerData): boolean {
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  return (data.signals.globalPrivacyControl === 'honor' && nav.globalPrivacyControl === true) || (data.signals.doNotTrack === 'honor' && nav.doNotTrack === '1');
+}
+
+/** Makes the page match the choices: cookies of what is not allowed deleted, the rest loaded, asks shown, collecting on or off. */
+function apply(s: State): void {
+  for (const category of s.data.categories) {
+    const choice = choiceOf(s, category);
+    if (choice !== 'granted' && !s.once.has(category.id)) deleteCookies(category.cookies);
+    if (choice !== 'ask') for (const prompt of Array.from(document.querySelectorAll(`[data-vow-ask="${CSS.escape(category.id)}"]`))) prompt.remove();
+    for (const element of pendingElements(category.id)) held(s, element);
+  }
+  const collecting = s.collector.enabled;
+  const visitorId = current(s)?.visitorId ?? '';
+  if (visitorId && s.data.categories.some((category) => !category.necessary && choiceOf(s, category) === 'granted')) {
+    s.collector.enable(visitorId);
+    if (!collecting) s.collector.add('page_view');
+  } else s.collector.disable();
+}
+
+/** A held-back element: loaded when its category is allowed, asked about when the visitor wants to be asked. */
+function held(s: State, element: Element): void {
+  const category = s.data.categories.find((item) => item.id === categoryOf(element));
+  if (!category) return;
+  const choice = choiceOf(s, category);
+  const asked = element.hasAttribute('data-vow-asked');
+  if (choice !== 'ask') element.removeAttribute('data-vow-asked');
+  if (choice === 'granted') activate(element);
+  else if (choice === 'ask' && !asked) {
+    element.setAttribute('data-vow-asked', '');
+    askFor(element, category, s.data, (answer) => {
+      element.removeAttribute('data-vow-asked');
+      if (answer === 'once') {
+        s.once.add(category.id);
+        activate(element);
+      } else if (answer === 'always') {
+        void decide(s, { ...choicesOf(s), [category.id]: 'granted' });
+      }
+    });
+  }
+}
+
+/** Records a decision (`POST /v1/consent`), stores it in the cookie and applies it. */
+async function decide(s: State, choices: Choices): Promise<void> {
+  s.banner.close();
+  // What was collected under the decision in force goes out before it changes.
+  s.collector.flush();
+  const granted = Object.keys(choices).filter((id) => choices[id] === 'granted');
+  const refused = Object.keys(choices).filter((id) => choices[id] !== 'granted');
+  const previous = current(s) ?? s.stored;
+  let visitorId = previous?.visitorId ?? '';
+  try {
+    const response = await fetch(`${s.endpoint}/v1/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...(visitorId ? { visitorId } : {}),
+        granted,
+        refused,
+        source: 'banner',
+        policyVersion: s.data.policyVersion,
+        bannerHash: s.data.bannerHash,
+      }),
+    });
+    if (response.ok) {
+      const answer = (await response.json()) as ConsentAnswer;
+      visitorId = answer.visitorId;
+      for (const id of answer.refused) if (choices[id] === 'granted') choices[id] = 'refused';
+    }
+  } catch {
+    // Not recorded: the choice still holds in this browser.
+  }
+  s.stored = { visitorId, policyVersion: s.data.policyVersion, choices };
+  writeConsent(s.stored);
+  apply(s);
+}
+
+async function start(options: InitOptions): Promise<void> {
+  const endpoint = (options.endpoint ?? script?.getAttribute('data-endpoint') ?? (script?.src ? new URL(script.src).origin : location.origin)).replace(/\/$/, '');
+  const lang = options.lang ?? script?.getAttribute('data-lang') ?? undefined;
+  const response = await fetch(`${endpoint}/v1/consent/banner${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
+  if (!response.ok) throw new Error(`Vow: the banner could not be loaded (${response.status})`);
+  const data = (await response.json()) as BannerData;
+  injectStyles();
+  const optedOut = new Set(signalsOn(data) ? data.categories.filter((item) => !item.necessary && item.treatedAs.length > 0).map((item) => item.id) : []);
+  const privacyUrl = new URL(data.links.privacyUrl, `${endpoint}/`).href;
+  const s: State = {
+    endpoint,
+    data,
+    stored: readConsent(),
+    optedOut,
+    once: new Set(),
+    collector: createCollector(endpoint),
+    banner: createBanner({
+      data,
+      privacyUrl,
+      optedOut,
+      choices: () => choicesOf(s),
+      decided: () => current(s) !== undefined,
+      decide: (choices) => {
+        void decide(s, choices);
+      },
+    }),
+  };
+  state = s;
+
+  guardLinks({ notice: data.links.notice, texts: data.strings });
+  const links = Array.from(document.querySelectorAll('[data-vow-settings],a[href="#privacy-settings"]'));
+  if (links.length === 0)
+    document.body.append(h('button', { type: 'button', class: 'vow-settings-link', 'data-vow-settings': true }, data.strings.privacySettings));
+  document.addEventListener('click', (event) => {
+    if (event.target instanceof Element && event.target.closest('[data-vow-settings],a[href="#privacy-settings"]')) {
+      event.preventDefault();
+      s.banner.settings();
+    }
+  });
+  watchPending((element) => {
+    held(s, element);
+  });
+
+  const decision = current(s);
+  // A decision that an honored signal now contradicts is recorded again, with the signal applied.
+  if (decision && Object.keys(decision.choices).some((id) => optedOut.has(id) && decision.choices[id] === 'granted')) await decide(s, choicesOf(s));
+  else apply(s);
+  if (!decision) s.banner.ask();
+}
+
+/**
+ * Starts the SDK: fetches the banner from the Vow server, applies the stored choices (or
+ * shows the banner when there are none, or when a material policy change asks again),
+ * and releases the held-back scripts the visitor allowed. Runs by itself unless the
+ * script tag has `data-vow-manual`; calling it again returns the first call's promise.
+ *
+ * @param options `endpoint`: the Vow server (default: vow.js's origin); `lang`: the banner's language.
+ * @returns A promise settled when the banner is loaded and the choices applied.
+ * @example
+ *   <script src="/sdk/vow.js" data-vow-manual defer></script>
+ *   <script src="/site.js" defer></script>
+ *   // site.js
+ *   Vow.init({ lang: 'fr' }).then(() => console.log('consent ready'));
+ */
+export function init(options: InitOptions = {}): Promise<void> {
+  return (started ??= start(options));
+}
+
+/**
+ * Opens the privacy settings, where each category can be allowed, refused or set to
+ * "ask each time", and every choice withdrawn as easily as it was given. Elements with
+ * `data-vow-settings` (or links to `#privacy-settings`) open them too.
+ *
+ * @example
+ *   document.querySelector('#cookies')?.addEventListener('click', () => Vow.openSettings());
+ */
+export function openSettings(): void {
+  state?.banner.settings();
+}
+
+/**
+ * Records a usage event (a feature used, an action), sent with the next batch when the
+ * page is hidden. Nothing is kept unless the visitor allowed a category that collects it.
+ *
+ * @param name The event's name, e.g. `feature` or `action` (at most 64 characters).
+ * @param props `features` used, the `action` taken, and the declared data `category` (default `usage-data`).
+ * @returns Whether the event was kept.
+ * @example
+ *   Vow.track('feature', { features: ['robot-configurator'] });
+ *   Vow.track('action', { action: 'download-brochure' });
+ */
+export function track(name: string, props?: TrackProps): boolean {
+  return state ? state.collector.add(name, props) : false;
+}
+
+/**
+ * Whether a cookie category is allowed now: strictly necessary ones always; others only
+ * after the visitor granted them under the policy in force, and never when an honored
+ * opt-out preference signal (Global Privacy Control) refuses them. False before `init` settles.
+ *
+ * @param category A cookie category id of the declaration, e.g. `analytics`.
+ * @example
+ *   if (Vow.hasConsent('analytics')) loadHeatmap();
+ */
+export function hasConsent(category: string): boolean {
+  const s = state;
+  const item = s?.data.categories.find((candidate) => candidate.id === category);
+  return s !== undefined && item !== undefined && choiceOf(s, item) === 'granted';
+}
+
+declare global {
+  interface Window {
+    Vow: { init: typeof init; openSettings: typeof openSettings; track: typeof track; hasConsent: typeof hasConsent };
+  }
+}
+
+window.Vow = { init, openSettings, track, hasConsent };
+
+if (!script?.hasAttribute('data-vow-manual')) {
+  const auto = () => {
+    init().catch((error: unknown) => {
+      console.error(error);
+    });
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', auto);
+  else auto();
+}

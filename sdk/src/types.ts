@@ -1,0 +1,61 @@
+/** The shapes the SDK reads from Vow's consent API (docs/consent-api.md). */
+
+/** A cookie of a category: `pattern: true` makes `name` a regular expression (`^_ga_`). */
+export interface CookieRule {
+  name: string;
+  pattern: boolean;
+}
+
+export interface BannerCategory {
+  id: string;
+  name: string;
+  description: string;
+  /** Strictly necessary: set before any choice, cannot be refused. */
+  necessary: boolean;
+  /** `sale`, `sharing`, `advertising`: what an opt-out preference signal opts out of. */
+  treatedAs: string[];
+  cookies: CookieRule[];
+}
+
+export type StringKey =
+  | 'title'
+  | 'intro'
+  | 'acceptAll'
+  | 'rejectAll'
+  | 'choose'
+  | 'save'
+  | 'alwaysActive'
+  | 'askEachTime'
+  | 'once'
+  | 'always'
+  | 'no'
+  | 'privacySettings'
+  | 'privacyPolicy'
+  | 'signalHonored'
+  | 'leavingNotice'
+  | 'continue'
+  | 'close';
+
+/** `GET /v1/consent/banner`. */
+export interface BannerData {
+  lang: string;
+  policyVersion: number;
+  lastMaterialVersion: number;
+  strings: Record<StringKey, string>;
+  categories: BannerCategory[];
+  signals: { doNotTrack: 'honor' | 'ignore'; globalPrivacyControl: 'honor' | 'ignore' };
+  links: { notice: boolean; privacyUrl: string };
+  bannerHash: string;
+}
+
+/** `POST /v1/consent` answers with what was recorded. */
+export interface ConsentAnswer {
+  visitorId: string;
+  granted: string[];
+  refused: string[];
+  signalsHonored: string[];
+}
+
+/** A visitor's choice for one cookie category; `ask` is recorded as refused and asked each time. */
+export type Choice = 'granted' | 'refused' | 'ask';
+export type Choices = Record<string, Choice>;

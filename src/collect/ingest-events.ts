@@ -1,0 +1,146 @@
+/**
+ * Takes a visitor's batch of events: each is stored only when its category is declared
+ * technical information, the visitor is known, the visitor's latest consent (or a strictly
+ * necessary cookie category) covers a cookie category that collects it, and no honored
+ * opt-out signal on the request removes that cookie category. Stored events keep their
+ * dimensions in the clear and everything else sealed under the subject's data key.
+ */
+import { truncateIp } from '../http/truncate-ip.js';
+import type { Signals } from '../consent/signals.js';
+import type { NewEventRow } from './event.repository.js';
+import { eventDataFor, sealEventData, type RequestFacts } from './event-data.js';
+import { eventIdPrefix, newEventId, noDrops, type DropReason, type EventInput, type IngestResult } from './event.js';
+import type { Allowance, Ingestor } from './ingestor.js';
+import type { ClientHints, Device } from './parse-device.js';
+
+export interface IngestEventsOptions {
+  /** The SDK's visitor id (`vis_…`), known to the vault as identifier kind `visitor`. */
+  visitorId: string;
+  events: readonly EventInput[];
+  /** The opt-out signals on the request (`readSignals(request.headers)`). */
+  signals: Signals;
+  request: {
+    /** The client's address; only its truncation is kept, and only in log data. */
+    ip: string;
+    userAgent: string | undefined;
+    hints: ClientHints;
+    /** From the operator's proxy (`countryOf`), or null. */
+    country: string | null;
+  };
+  now: Date;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Last activity is moved forward at most this often: retention periods are counted in months. */
+const ACTIVITY_PRECISION_MS = 60 * 60 * 1000;
+
+/** The client's time when it is within a day of ours; ours otherwise (a wrong clock, or a replay). */
+function occurredAt(event: EventInput, nowMs: number, receivedAt: string): string {
+  if (event.occurredAt === undefined) return receivedAt;
+  const at = Date.parse(event.occurredAt);
+  return Number.isFinite(at) && Math.abs(at - nowMs) <= DAY_MS ? new Date(at).toISOString() : receivedAt;
+}
+
+/** Why an event of this category may not be stored for this visitor, or undefined when it may. */
+function refusal(allowances: readonly Allowance[], category: string, optedOut: ReadonlySet<string>): DropReason | undefined {
+  let collected = false;
+  for (const allowance of allowances) {
+    if (!allowance.collects.has(category)) continue;
+    if (!optedOut.has(allowance.cookieCategory)) return undefined;
+    collected = true;
+  }
+  return collected ? 'signal-opt-out' : 'no-consent';
+}
+
+/**
+ * Stores what may be stored and counts the rest.
+ *
+ *   await ingestEvents(ingestor, { visitorId, events: [{ category: 'usage-data', name: 'page_view', path: '/pricing' }],
+ *     signals: readSignals(request.headers), request: { ip: request.ip, userAgent, hints, country: null }, now: new Date() })
+ *   // { accepted: 1, dropped: { 'no-consent': 0, 'signal-opt-out': 0, 'unknown-visitor': 0, 'undeclared-category': 0 } }
+ */
+export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOptions): Promise<IngestResult> {
+  const nowMs = options.now.getTime();
+  const receivedAt = options.now.toISOString();
+  const dropped = noDrops();
+  // Outcomes per category label, reported to the counter once per request.
+  const counts = new Map<string, Map<DropReason | 'accepted', number>>();
+  const count = (category: string, outcome: DropReason | 'accepted') => {
+    let byOutcome = counts.get(category);
+    if (!byOutcome) counts.set(category, (byOutcome = new Map<DropReason | 'accepted', number>()));
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
+  };
+
+  const declared = options.events.filter((event) => {
+    if (ingestor.technical.has(event.category)) return true;
+    dropped['undeclared-category'] += 1;
+    // Undeclared categories are whatever a client sends: one label for all keeps the series few.
+    count('undeclared', 'undeclared-category');
+    return false;
+  });
+
+  const visitor = declared.length > 0 ? await ingestor.visitor(options.visitorId, nowMs) : undefined;
+  const accepted: EventInput[] = [];
+  if (!visitor) {
+    for (const event of declared) {
+      dropped['unknown-visitor'] += 1;
+      count(event.category, 'unknown-visitor');
+    }
+  } else {
+    const optedOut = ingestor.optedOut(options.signals);
+    for (const event of declared) {
+      const reason = refusal(visitor.allowances, event.category, optedOut);
+      if (reason === undefined) accepted.push(event);
+      else {
+        dropped[reason] += 1;
+        count(event.category, reason);
+      }
+    }
+  }
+
+  if (visitor && accepted.length > 0) {
+    let device: Device | undefined;
+    let ip: string | undefined;
+    const facts: RequestFacts = {
+      device: () => (device ??= ingestor.device(options.request.userAgent, options.request.hints)),
+      truncatedIp: () => (ip ??= truncateIp(options.request.ip)),
+    };
+    const prefix = eventIdPrefix(nowMs);
+    const rows: NewEventRow[] = accepted.map((event) => {
+      const random = ingestor.random.take(20);
+      const id = newEventId(prefix, random.subarray(0, 8));
+      const kind = ingestor.technical.get(event.category) ?? 'usage-data';
+      return {
+        id,
+        subject_id: visitor.subjectId,
+        category: event.category,
+        name: event.name,
+        occurred_at: occurredAt(event, nowMs, receivedAt),
+        received_at: receivedAt,
+        country: options.request.country,
+        data: sealEventData(visitor.dataKey, id, eventDataFor(kind, event, facts), random.subarray(8, 20)),
+      };
+    });
+    const touch = nowMs - visitor.lastActivityMs >= ACTIVITY_PRECISION_MS ? { subjectId: visitor.subjectId, at: receivedAt } : undefined;
+    const outcome = await ingestor.writer.write({ rows, touch });
+    if (touch && outcome === 'stored') visitor.lastActivityMs = nowMs;
+    if (outcome === 'subject-gone') {
+      ingestor.forget(options.visitorId);
+      dropped['unknown-visitor'] += accepted.length;
+      for (const event of accepted) count(event.category, 'unknown-visitor');
+      accepted.length = 0;
+    } else {
+      for (const event of accepted) count(event.category, 'accepted');
+    }
+  }
+
+  if (ingestor.counter) {
+    for (const [category, byOutcome] of counts) {
+      for (const [outcome, n] of byOutcome) {
+        if (outcome === 'accepted') ingestor.counter.accepted(category, n);
+        else ingestor.counter.dropped(category, outcome, n);
+      }
+    }
+  }
+  return { accepted: accepted.length, dropped };
+}

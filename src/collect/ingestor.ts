@@ -1,0 +1,173 @@
+/**
+ * What event ingestion keeps between requests, created once per server in app.ts: the
+ * declaration's technical categories, a bounded cache of visitors (subject id, unwrapped
+ * data key, consent), a bounded cache of parsed devices, and the group-commit writer.
+ *
+ * The trade-off of the visitor cache: a visitor's consent is read at most once per TTL
+ * (5 s by default), so a withdrawal, or a subject's erasure, takes effect on ingestion
+ * up to that long after it was recorded, and a data key stays unwrapped in memory that
+ * long after its last use. In exchange a busy visitor costs no query but the insert.
+ * Unknown visitors are not cached, so a visitor's first decision counts at once. An
+ * event for a subject erased within the TTL is refused by the database's foreign key
+ * and counted as `unknown-visitor`.
+ */
+import type { Kysely } from 'kysely';
+import { latestConsent } from '../consent/consent-state.js';
+import { optOutCategories, type Signals } from '../consent/signals.js';
+import { findVersion } from '../policy/policy-version.repository.js';
+import type { Database } from '../store/schema.js';
+import { findSubjectByIdentifier } from '../vault/subject-store.js';
+import { findSubject } from '../vault/subject.repository.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import type { TechnicalKind } from './event-data.js';
+import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
+import { LruCache } from './lru-cache.js';
+import type { EventCounter } from './metrics.js';
+import { parseDevice, type ClientHints, type Device } from './parse-device.js';
+import { RandomPool } from './random-pool.js';
+
+/** A cookie category the visitor's latest decision allows (or a strictly necessary one), with the data categories it may collect. */
+export interface Allowance {
+  cookieCategory: string;
+  collects: ReadonlySet<string>;
+}
+
+export interface Visitor {
+  subjectId: string;
+  dataKey: Buffer;
+  allowances: readonly Allowance[];
+  /** Epoch milliseconds of the subject's last recorded activity. */
+  lastActivityMs: number;
+  /** When this entry was read from the database (epoch milliseconds). */
+  loadedMs: number;
+}
+
+export interface IngestorOptions {
+  /** How long a visitor's consent and key are reused before being read again. Default 5,000 ms. */
+  cacheTtlMs?: number;
+  /** Visitors kept at most. Default 10,000. */
+  visitorCacheSize?: number;
+  /** Distinct user agents (with their hints) whose parse is kept. Default 1,000. */
+  deviceCacheSize?: number;
+  counter?: EventCounter;
+  writer?: EventWriterOptions;
+}
+
+export interface Ingestor {
+  readonly vault: VaultContext;
+  readonly writer: EventWriter;
+  readonly counter: EventCounter | undefined;
+  /** Event ids and IVs. */
+  readonly random: RandomPool;
+  /** Declared technical categories: id → kind. */
+  readonly technical: ReadonlyMap<string, TechnicalKind>;
+  /** The visitor, read through the cache; undefined when no subject has this visitor id. */
+  visitor(visitorId: string, nowMs: number): Promise<Visitor | undefined>;
+  /** Drops a visitor from the cache (after its subject turned out to be gone). */
+  forget(visitorId: string): void;
+  /** The cookie categories these signals opt out of (`optOutCategories`), computed once per combination. */
+  optedOut(signals: Signals): ReadonlySet<string>;
+  device(userAgent: string | undefined, hints: ClientHints): Device;
+}
+
+export function createIngestor(vault: VaultContext, options: IngestorOptions = {}): Ingestor {
+  const { declaration } = vault;
+  const ttl = options.cacheTtlMs ?? 5_000;
+  const visitors = new LruCache<string, Visitor>(options.visitorCacheSize ?? 10_000);
+  const loading = new Map<string, Promise<Visitor | undefined>>();
+  const devices = new LruCache<string, Device>(options.deviceCacheSize ?? 1_000);
+  const optOuts = new Map<string, ReadonlySet<string>>();
+  const technical = new Map<string, TechnicalKind>();
+  for (const category of declaration.categories) if (category.technical) technical.set(category.id, category.technical);
+
+  // Published versions never change, so what each one's cookie categories collect is kept for good.
+  const versionCollects = new LruCache<number, Promise<ReadonlyMap<string, ReadonlySet<string>>>>(64);
+  const collectsAt = (db: Kysely<Database>, version: number) => {
+    let collects = versionCollects.get(version);
+    if (!collects) {
+      collects = findVersion(db, version).then(
+        (found) => new Map((found?.declaration.cookies ?? []).map((group) => [group.id, new Set(group.collects)])),
+        (error: unknown) => {
+          versionCollects.delete(version);
+          throw error;
+        },
+      );
+      versionCollects.set(version, collects);
+    }
+    return collects;
+  };
+
+  /**
+   * Strictly necessary categories collect what the declaration says; a granted one collects
+   * what both the declaration in force and the version the visitor agreed to say, so that a
+   * category added to a cookie category later is not taken as agreed to.
+   */
+  const allowancesOf = async (db: Kysely<Database>, subjectId: string): Promise<Allowance[]> => {
+    const consent = await latestConsent(db, subjectId);
+    const agreed = consent ? await collectsAt(db, consent.policyVersion) : new Map<string, ReadonlySet<string>>();
+    const granted = new Set(consent?.granted ?? []);
+    return declaration.cookies
+      .filter((group) => group.necessary || granted.has(group.id))
+      .map((group) => ({
+        cookieCategory: group.id,
+        collects: new Set(group.necessary ? group.collects : group.collects.filter((category) => agreed.get(group.id)?.has(category))),
+      }));
+  };
+
+  const load = async (visitorId: string, nowMs: number): Promise<Visitor | undefined> => {
+    const db = vault.db;
+    const subjectId = await findSubjectByIdentifier(vault, db, { kind: 'visitor', value: visitorId });
+    const subject = subjectId === undefined ? undefined : await findSubject(db, subjectId);
+    if (!subject) return undefined;
+    return {
+      subjectId: subject.id,
+      dataKey: vault.keyring.unwrap(subject.key, subject.id),
+      allowances: await allowancesOf(db, subject.id),
+      lastActivityMs: Date.parse(subject.lastActivityAt),
+      loadedMs: nowMs,
+    };
+  };
+
+  return {
+    vault,
+    writer: createEventWriter(vault.db, options.writer),
+    counter: options.counter,
+    random: new RandomPool(),
+    technical,
+    async visitor(visitorId, nowMs) {
+      const cached = visitors.get(visitorId);
+      if (cached && nowMs - cached.loadedMs < ttl && nowMs >= cached.loadedMs) return cached;
+      // Concurrent requests of one visitor share one read.
+      let pending = loading.get(visitorId);
+      if (!pending) {
+        pending = load(visitorId, nowMs).finally(() => loading.delete(visitorId));
+        loading.set(visitorId, pending);
+      }
+      const visitor = await pending;
+      if (visitor) visitors.set(visitorId, visitor);
+      else visitors.delete(visitorId);
+      return visitor;
+    },
+    forget(visitorId) {
+      visitors.delete(visitorId);
+    },
+    optedOut(signals) {
+      const key = `${signals.gpc ? 1 : 0}${signals.dnt ? 1 : 0}`;
+      let set = optOuts.get(key);
+      if (!set) {
+        set = new Set(optOutCategories(declaration, signals));
+        optOuts.set(key, set);
+      }
+      return set;
+    },
+    device(userAgent, hints) {
+      const key = `${userAgent ?? ''}\n${hints.ua ?? ''}\n${hints.platform ?? ''}\n${hints.mobile ?? ''}\n${hints.model ?? ''}`;
+      let device = devices.get(key);
+      if (!device) {
+        device = parseDevice(userAgent, hints);
+        devices.set(key, device);
+      }
+      return device;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The browser SDK (`GET /sdk/vow.js`) and its demo site (`GET /demo/`), both from the
+ * build's `dist/sdk/` (`npm run build:sdk`), read once when the server starts. Without a
+ * build they answer 503, saying so. The demo has a Content-Security-Policy of its own:
+ * scripts and styles from this origin only, so the SDK works without 'unsafe-inline'.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { VowError } from '../errors.js';
+
+export interface SdkRouteOptions {
+  /** The built SDK: `vow.js` and `demo/`. Default `dist/sdk` of this installation. */
+  dir?: string;
+}
+
+/** From both `src/http` (tests) and `dist/http` (the built server), the project's `dist/sdk`. */
+const defaultDir = fileURLToPath(new URL('../../dist/sdk/', import.meta.url));
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'application/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export const demoCsp = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "frame-ancestors 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+interface StaticFile {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+async function load(path: string): Promise<StaticFile | undefined> {
+  const type = contentTypes[extname(path)];
+  if (type === undefined) return undefined;
+  try {
+    const body = await readFile(path);
+    return { body, type, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"` };
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadDemo(dir: string): Promise<Map<string, StaticFile>> {
+  const files = new Map<string, StaticFile>();
+  const names = await readdir(dir).catch(() => []);
+  for (const name of names) {
+    const file = await load(join(dir, name));
+    if (file) files.set(name, file);
+  }
+  return files;
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, cacheControl: string) {
+  void reply.header('etag', file.etag).header('cache-control', cacheControl);
+  if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
+  return reply.type(file.type).send(file.body);
+}
+
+const notBuilt = () => new VowError('unavailable', 'the browser SDK is not built: run npm run build');
+
+const DemoParams = z.strictObject({ file: z.string().max(100) });
+
+export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, options) => {
+  const dir = options.dir ?? defaultDir;
+  const sdk = await load(join(dir, 'vow.js'));
+  const demo = await loadDemo(join(dir, 'demo'));
+
+  app.get(
+    '/sdk/vow.js',
+    { schema: { summary: 'The browser SDK: consent banner and usage-data collector, one minified file', tags: ['sdk'] } },
+    async (request, reply) => {
+      if (!sdk) throw notBuilt();
+      // Sites on other origins load it with <script src>: allow that, and revalidate often (the URL is not versioned).
+      void reply.header('cross-origin-resource-policy', 'cross-origin');
+      return send(request, reply, sdk, 'public, max-age=300, must-revalidate');
+    },
+  );
+
+  app.get('/demo', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo/'));
+
+  const serveDemo = async (name: string, request: FastifyRequest, reply: FastifyReply) => {
+    if (!sdk) throw notBuilt();
+    const file = demo.get(name);
+    if (!file) throw new VowError('not_found', `no demo file ${name}`);
+    void reply.header('content-security-policy', demoCsp);
+    return send(request, reply, file, 'no-cache');
+  };
+
+  app.get('/demo/', { schema: { summary: 'A demo site using the browser SDK', tags: ['sdk'] } }, async (request, reply) =>
+    serveDemo('index.html', request, reply),
+  );
+  app.get('/demo/:file', { schema: { hide: true, params: DemoParams } }, async (request, reply) => serveDemo(request.params.file, request, reply));
+};
