@@ -34,6 +34,17 @@ export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Aut
     if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
     return request.actor;
   };
+  /** Every read names its purpose; whether the caller's key was issued for it is decided here. */
+  const readForPurpose = (request: FastifyRequest, subjectId: string, purpose: string, categories?: readonly string[]) => {
+    const actor = actorOf(request);
+    return readSubjectData(vault, {
+      subjectId,
+      purpose,
+      actor: auditActorOf(actor),
+      readerMayUsePurpose: canReadForPurpose(actor, purpose),
+      ...(categories ? { categories } : {}),
+    });
+  };
 
   app.post(
     '/v1/accounts',
@@ -54,16 +65,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Aut
       onRequest: auth.requirePermission('accounts:read'),
       schema: { summary: 'Read an account for a named purpose', tags: ['vault'], params: SubjectParams, querystring: PurposeQuery, response: { 200: SubjectData } },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      return readSubjectData(vault, {
-        subjectId: request.params.id,
-        purpose: request.query.purpose,
-        actor: auditActorOf(actor),
-        readerMayUsePurpose: canReadForPurpose(actor, request.query.purpose),
-        categories: [categoryOfKind(vault.declaration.categories, 'account').id],
-      });
-    },
+    async (request) => readForPurpose(request, request.params.id, request.query.purpose, [categoryOfKind(vault.declaration.categories, 'account').id]),
   );
 
   app.patch(
@@ -115,15 +117,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Aut
         response: { 200: SubjectData },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      return readSubjectData(vault, {
-        subjectId: request.params.id,
-        purpose: request.query.purpose,
-        actor: auditActorOf(actor),
-        readerMayUsePurpose: canReadForPurpose(actor, request.query.purpose),
-      });
-    },
+    async (request) => readForPurpose(request, request.params.id, request.query.purpose),
   );
 
   app.get(

@@ -95,8 +95,8 @@ export async function deleteEventsOfSubjectsBefore(
 }
 
 /**
- * Deletes up to `limit` subjects that hold no records, events or consent records and were created before `before`,
- * with their data keys (crypto-shredding anything left encrypted under them) and their
+ * Deletes up to `limit` subjects that hold no records, events or consent records and
+ * were created before `before`, with their data keys (crypto-shredding anything left encrypted under them) and their
  * identifiers. The foreign keys cascade too; the explicit deletes keep this true on a
  * SQLite handle that runs with foreign keys off. The subject is deleted first and only
  * while it still has no records, so a record written meanwhile keeps its subject.
