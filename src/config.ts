@@ -28,6 +28,13 @@ const Environment = z.object({
     .regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as cf-ipcountry')
     .transform((name) => name.toLowerCase())
     .optional(),
+  /** Where mail goes (`smtp://user:pass@host:587`, `smtps://…`); without it, messages stay in the outbox table. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From address of Vow's mail (codes, notices); the declaration's contact e-mail when unset. */
+  VOW_MAIL_FROM: z.email({ error: 'must be an e-mail address' }).optional(),
 });
 
 export interface Config {
@@ -41,6 +48,10 @@ export interface Config {
   readonly countryHeader: string | undefined;
   /** Master keys from the environment (current first), or undefined to use the key file. */
   readonly masterKeys: readonly string[] | undefined;
+  /** The SMTP server's URL, or undefined to keep mail in the outbox (listed by `vow outbox`). */
+  readonly smtpUrl: string | undefined;
+  /** The From address of Vow's mail, or undefined for the declaration's contact e-mail. */
+  readonly mailFrom: string | undefined;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
@@ -62,6 +73,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     masterKeys: e.VOW_MASTER_KEY
       ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
       : undefined,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.VOW_MAIL_FROM,
   });
 }
 

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'under_minimum_age'
   | 'conflict'
+  | 'legal_hold'
+  | 'expired'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
@@ -28,6 +30,10 @@ export const httpStatus: Record<ErrorCode, number> = {
   forbidden: 403,
   under_minimum_age: 403,
   conflict: 409,
+  /** The data is under a legal hold and may not be erased or changed. */
+  legal_hold: 409,
+  /** A code, request or link that has passed its time. */
+  expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -23,14 +23,39 @@ export const permissions = [
   'disclosures:read',
   'ropa:read',
   'stats:release',
+  'requests:read',
+  'requests:manage',
+  'outbox:read',
+  'erasure:run',
+  'holds:manage',
+  'webhooks:manage',
+  'reports:manage',
+  'transfers:read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
   'privacy-officer': permissions.filter((permission) => permission !== 'keys:manage'),
-  support: ['accounts:read', 'accounts:update', 'subjects:read-data', 'subjects:read-choices', 'consent:read', 'disclosures:read'],
-  auditor: ['audit:read', 'subjects:read-choices', 'policy:read-admin', 'consent:read', 'disclosures:read', 'ropa:read'],
+  support: [
+    'accounts:read',
+    'accounts:update',
+    'subjects:read-data',
+    'subjects:read-choices',
+    'consent:read',
+    'disclosures:read',
+    'requests:read',
+  ],
+  auditor: [
+    'audit:read',
+    'subjects:read-choices',
+    'policy:read-admin',
+    'consent:read',
+    'disclosures:read',
+    'ropa:read',
+    'requests:read',
+    'transfers:read',
+  ],
 };
 
 /** Roles whose keys, when issued with no purposes, may read for any declared purpose. */
