@@ -1,12 +1,13 @@
 // Benchmarks, each reported as a ratio against a baseline measured in the same run,
 // so the figures hold on a noisy machine. Run with `npm run bench` (builds first).
 import { auditBench } from './audit.bench.js';
+import { disclosureBench } from './disclosure.bench.js';
 import { ingestBench } from './ingest.bench.js';
 import { policyPageBench } from './policy-page.bench.js';
 import { statsBench } from './stats.bench.js';
 import { vaultBench } from './vault.bench.js';
 
-const results = [await auditBench(), await policyPageBench(), await vaultBench(), await ingestBench(), await statsBench()];
+const results = [await auditBench(), await policyPageBench(), await vaultBench(), await ingestBench(), await statsBench(), await disclosureBench()];
 for (const result of results) {
   console.log(`\n## ${result.name}`);
   for (const line of result.lines) console.log(`  ${line}`);

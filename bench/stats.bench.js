@@ -1,7 +1,7 @@
-// A statistics release over one million events (per-subject grouping through the typed
-// builder, contribution bounds, suppression, exact discrete Laplace noise, storing and
-// auditing the release) against a bare GROUP BY of the same rows by country and day on a
-// prepared better-sqlite3 statement, in the same run on the same database file.
+// A statistics release over one million events (per-subject grouping and contribution
+// bounds in one SQL statement, suppression, exact discrete Laplace noise, charging the
+// budget, storing and auditing the release) against a bare GROUP BY of the same rows by
+// country and day on a prepared better-sqlite3 statement, in the same run on the same file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,13 +12,19 @@ import { createEventMetrics } from './collect/metrics.js';
 import { createAuth } from './http/auth.js';
 import { buildServer } from './http/build-server.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { createOutboxDeliverer, type OutboxDeliverer } from './outbox/deliver-outbox.js';
+import { loadOutboxKey } from './outbox/outbox-key.js';
+import { loadRequestKeys } from './requests/request-keys.js';
 import { loadDeclaration } from './policy/load-declaration.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
+import { policyNoticeJob } from './policy-notices/policy-notice-job.js';
+import { requestsJob } from './requests/request-jobs.js';
 import { retentionJob } from './retention/retention-job.js';
 import type { RandomSource } from './stats/random-source.js';
 import { openStore, type Store } from './store/open-store.js';
 import { openVault } from './vault/open-vault.js';
 import type { VaultContext } from './vault/vault-context.js';
+import { webhookJob } from './webhooks/webhook-job.js';
 
 export interface Vow {
   server: FastifyInstance;
@@ -29,6 +35,8 @@ export interface Vow {
   /** A one-time admin key, issued on the first start (no admin key existed); shown once. */
   firstAdminKey: string | undefined;
   warnings: Problem[];
+  /** Mail delivery over SMTP, when config.smtpUrl is set; otherwise mail stays in the outbox. */
+  outbox: OutboxDeliverer | undefined;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,13 @@ export async function createVow(config: Config, options: {
     const signing = await loadSigningKey(store.db, vault.keyring);
     const metrics = createEventMetrics();
     const ingestor = createIngestor(vault, { counter: metrics });
+    // Created now, outside any transaction: a first creation racing inside one would abort it on PostgreSQL.
+    await loadOutboxKey(store.db, vault.keyring);
+    await loadRequestKeys(store.db, vault.keyring);
+    const outbox = config.smtpUrl ? createOutboxDeliverer(vault, { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom }) : undefined;
+    const kickOutbox = outbox && (() => {
+      outbox.kick();
+    });
     const server = await buildServer({
       store,
       vault,
@@ -59,13 +74,15 @@ export async function createVow(config: Config, options: {
       signing,
       logLevel: config.logLevel,
       logStream: options.logStream,
+      countryHeader: config.countryHeader,
       events: { ingestor, metrics, countryHeader: config.countryHeader, rateLimit: options.eventsRateLimit ?? true },
       ...(options.statsRandom ? { statsRandom: options.statsRandom } : {}),
+      ...(kickOutbox ? { kickOutbox } : {}),
     });
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,
-      jobs: [retentionJob({ db: store.db, declaration })],
+      jobs: [retentionJob({ db: store.db, declaration }), policyNoticeJob(vault), webhookJob(vault), requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}), ...(outbox ? [outbox.job()] : [])],
       tickMs: 60_000,
       log: (level, message, details) => {
         server.log[level](details, message);
@@ -78,9 +95,11 @@ export async function createVow(config: Config, options: {
       vault,
       firstAdminKey,
       warnings,
+      outbox,
       async close() {
         await server.close();
         await scheduler.stop();
+        await outbox?.close();
         await store.close();
       },
     };

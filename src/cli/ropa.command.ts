@@ -1,9 +1,7 @@
 import type { Config } from '../config.js';
 import { renderRopa, type RopaFormat } from '../disclosures/render-ropa.js';
-import { buildRopa } from '../disclosures/ropa.js';
-import { countRecordsByCategory } from '../disclosures/ropa.repository.js';
+import { ropaOfStore } from '../disclosures/ropa-of-store.js';
 import { loadDeclaration } from '../policy/load-declaration.js';
-import { findLatestVersion } from '../policy/policy-version.repository.js';
 import { openStore } from '../store/open-store.js';
 import type { Io } from './io.js';
 
@@ -12,12 +10,7 @@ export async function ropaCommand(config: Config, io: Io, options: { format: Rop
   const { declaration } = await loadDeclaration(config.policyFile);
   const store = await openStore(config);
   try {
-    const ropa = buildRopa(declaration, {
-      policyVersion: (await findLatestVersion(store.db))?.number ?? null,
-      now: new Date(),
-      recordCounts: await countRecordsByCategory(store.db),
-    });
-    io.out(renderRopa(ropa, options.format));
+    io.out(renderRopa(await ropaOfStore(store.db, declaration), options.format));
     return 0;
   } finally {
     await store.close();

@@ -17,9 +17,28 @@ import { keysRevokeCommand } from './keys-revoke.command.js';
 import { keysRotateCommand } from './keys-rotate.command.js';
 import { policyCheckCommand } from './policy-check.command.js';
 import { policyDiffCommand } from './policy-diff.command.js';
+import { policyNotifyCommand } from './policy-notify.command.js';
 import { policyPublishCommand } from './policy-publish.command.js';
 import { policyRenderCommand } from './policy-render.command.js';
 import { retentionRunCommand } from './retention-run.command.js';
+import { outboxCommand } from './outbox.command.js';
+import {
+  requestApproveCommand,
+  requestCompleteCommand,
+  requestDenyCommand,
+  requestExtendCommand,
+  requestFileCommand,
+  requestListCommand,
+  requestShowCommand,
+  type RequestFileOptions,
+} from './request.command.js';
+import { requestKinds } from '../requests/request.js';
+import { exportCommand } from './export.command.js';
+import { reportsConfirmCommand, reportsDismissCommand, reportsListCommand } from './reports.command.js';
+import { reportStatuses, type ReportStatus } from '../children/read-child-reports.js';
+import { backupCommand } from './backup.command.js';
+import { restoreCommand } from './restore.command.js';
+import { webhooksListCommand } from './webhooks-list.command.js';
 import { serveCommand } from './serve.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
@@ -74,6 +93,91 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .argument('<b>', 'a published version number or a declaration file')
     .description('show what changed from A to B')
     .action((a: string, b: string) => run(() => policyDiffCommand(config, io, a, b))());
+  policy
+    .command('notify')
+    .option('--batch <n>', 'account holders per transaction', positiveInteger, 100)
+    .description('tell account holders of the latest material version now (the server also does it, in batches)')
+    .action((options: { batch: number }) => run(() => policyNotifyCommand(config, io, options))());
+
+  program
+    .command('export')
+    .argument('<subject>', 'the subject id (sub_…)')
+    .argument('<file>', 'where to write the zip (mode 0600)')
+    .description('write everything held about a subject: JSON and CSV per part and a readable summary (audited)')
+    .action((subject: string, file: string) => run(() => exportCommand(config, io, subject, file))());
+  const reports = program.command('reports').description("reports that a child under the minimum age provided data");
+  reports
+    .command('list')
+    .addOption(new Option('--status <status>', 'only reports in this state').choices(reportStatuses))
+    .description('list reports, newest first')
+    .action((options: { status?: ReportStatus }) => run(() => reportsListCommand(config, io, options))());
+  reports
+    .command('confirm')
+    .argument('<id>', 'the report id (rep_…)')
+    .option('--subject <id>', 'the account found by review, when the report named no known one')
+    .description("confirm: erase the child's data (recipients notified) and tell the reporter")
+    .action((id: string, options: { subject?: string }) => run(() => reportsConfirmCommand(config, io, id, options))());
+  reports
+    .command('dismiss')
+    .argument('<id>', 'the report id (rep_…)')
+    .requiredOption('--reason <text>', 'why the report is dismissed')
+    .description('dismiss with a reason; the reporter is told')
+    .action((id: string, options: { reason: string }) => run(() => reportsDismissCommand(config, io, id, options))());
+
+  const request = program.command('request').description('data-subject requests: access, correction, deletion, opt-out, questions');
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  request
+    .command('file')
+    .addOption(new Option('--kind <kind>', 'what is asked').choices(requestKinds).makeOptionMandatory())
+    .option('--email <address>', 'the requester: a code is sent there to verify the request')
+    .option('--subject <id>', 'file for a known subject (sub_…)')
+    .option('--verification <text>', 'how the identity was checked (marks the request verified)')
+    .option('--details <text>', 'what the requester wrote')
+    .option('--set <field=value>', 'a corrected account field (repeatable)', collect, [])
+    .option('--jurisdiction <code>', 'gdpr, ccpa, or where the requester lives (FR, US-CA)')
+    .description('file a request; its deadline runs from now')
+    .action((options: RequestFileOptions) => run(() => requestFileCommand(config, io, options))());
+  request
+    .command('list')
+    .option('--due', 'only pending requests due within 7 days or overdue')
+    .description('list requests, soonest due first')
+    .action((options: { due?: boolean }) => run(() => requestListCommand(config, io, options))());
+  request
+    .command('show')
+    .argument('<id>', 'the request id (req_…)')
+    .description('show a request, its contents and its log')
+    .action((id: string) => run(() => requestShowCommand(config, io, id))());
+  request
+    .command('approve')
+    .argument('<id>', 'the request id (req_…)')
+    .option('--verification <text>', 'how the identity was checked', 'identity confirmed by the operator')
+    .description('confirm the requester’s identity by other means and open the request')
+    .action((id: string, options: { verification: string }) => run(() => requestApproveCommand(config, io, id, options))());
+  request
+    .command('deny')
+    .argument('<id>', 'the request id (req_…)')
+    .requiredOption('--reason <text>', 'why; sent to the requester')
+    .description('refuse a request; the requester is told why')
+    .action((id: string, options: { reason: string }) => run(() => requestDenyCommand(config, io, id, options))());
+  request
+    .command('extend')
+    .argument('<id>', 'the request id (req_…)')
+    .requiredOption('--reason <text>', 'why more time is needed; sent to the requester')
+    .description('extend the deadline once (GDPR +2 months, CCPA +45 days), inside the first period')
+    .action((id: string, options: { reason: string }) => run(() => requestExtendCommand(config, io, id, options))());
+  request
+    .command('complete')
+    .argument('<id>', 'the request id (req_…)')
+    .option('--answer <text>', 'the answer to a question')
+    .option('--set <field=value>', 'a corrected field, replacing the requester’s (repeatable)', collect, [])
+    .description('carry out a verified request and notify the requester')
+    .action((id: string, options: { answer?: string; set?: string[] }) => run(() => requestCompleteCommand(config, io, id, options))());
+  program
+    .command('outbox')
+    .addOption(new Option('--status <status>', 'only messages in this state').choices(['pending', 'sent', 'failed']))
+    .option('--limit <n>', 'how many messages, newest first', positiveInteger, 50)
+    .description('print queued and sent mail, decrypted (send it by hand when no SMTP_URL is set)')
+    .action((options: { status?: 'pending' | 'sent' | 'failed'; limit: number }) => run(() => outboxCommand(config, io, options))());
 
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit
@@ -151,6 +255,24 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .description('print released statistics, newest first, exactly as released')
     .option('--limit <n>', 'how many releases', positiveInteger, 20)
     .action((options: { limit: number }) => run(() => statsPublishedCommand(config, io, options))());
+
+  program
+    .command('backup')
+    .argument('<file>', 'where to write the backup (mode 0600)')
+    .description('write a logical backup of every table (JSON lines; personal data only as ciphertext, no master key)')
+    .action((file: string) => run(() => backupCommand(config, io, file))());
+  program
+    .command('restore')
+    .argument('<file>', 'a file written by vow backup')
+    .description('replace the database content with a backup; subjects erased since stay erased')
+    .action((file: string) => run(() => restoreCommand(config, io, file))());
+  program
+    .command('webhooks')
+    .description('recipients\' webhook endpoints and their deliveries')
+    .command('list')
+    .description('list endpoints (never their secrets) with their latest deliveries and attempts')
+    .option('--deliveries <n>', 'deliveries shown per endpoint', positiveInteger, 5)
+    .action((options: { deliveries: number }) => run(() => webhooksListCommand(config, io, options))());
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

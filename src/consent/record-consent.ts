@@ -9,7 +9,9 @@ import type { Actor } from '../audit/audit-record.js';
 import { VowError, type Problem } from '../errors.js';
 import type { Declaration } from '../policy/declaration.js';
 import { listVersions } from '../policy/policy-version.repository.js';
+import { recordContinuedUse } from '../policy-notices/accept-policy.js';
 import { isUniqueViolation } from '../store/open-store.js';
+import { recordCollectionTransfers } from '../transfers/record-collection-transfers.js';
 import { createSubject, findOrCreateSubject } from '../vault/subject-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { bannerHashesOf } from './banner.js';
@@ -32,6 +34,8 @@ export interface RecordConsentOptions {
   /** The signals on the request that carried the decision (`readSignals(request.headers)`). */
   signals: Signals;
   actor?: Actor;
+  /** ISO 3166-1 alpha-2 country the decision came from, when known: a new visitor's region. */
+  region?: string | null | undefined;
   now?: Date;
 }
 
@@ -78,8 +82,9 @@ export async function recordConsent(ctx: VaultContext, options: RecordConsentOpt
 
   const write = (newcomer: boolean) =>
     ctx.db.transaction().execute(async (trx) => {
-      const subjectOptions = { kind: 'visitor', identifiers: [{ kind: 'visitor' as const, value: visitorId }], now: recordedAt };
+      const subjectOptions = { kind: 'visitor', identifiers: [{ kind: 'visitor' as const, value: visitorId }], now: recordedAt, region: options.region };
       const subject = newcomer ? await createSubject(ctx, trx, subjectOptions) : await findOrCreateSubject(ctx, trx, subjectOptions);
+      if (subject.created) await recordCollectionTransfers(trx, declaration, { subjectId: subject.id, region: options.region, now: recordedAt });
       const unsealed = {
         id: `con_${randomBytes(16).toString('base64url')}`,
         subjectId: subject.id,
@@ -104,6 +109,7 @@ export async function recordConsent(ctx: VaultContext, options: RecordConsentOpt
         },
         now,
       );
+      if (!subject.created) await recordContinuedUse(ctx, trx, { subjectId: subject.id, actor: options.actor ?? 'public', now });
       return record;
     });
 

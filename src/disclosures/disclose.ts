@@ -9,10 +9,12 @@ import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { VowError } from '../errors.js';
 import { decryptFields, type Fields } from '../vault/field-cipher.js';
 import { newId } from '../vault/ids.js';
-import { findKeyAndRecords } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { checkDisclosure } from './check-disclosure.js';
-import { insertDisclosure, subjectsHolding } from './disclosure.repository.js';
+import { checkDisclosure, type DisclosureRule } from './check-disclosure.js';
+import { insertTransfers } from '../transfers/transfer.repository.js';
+import { disclosureTransfers } from '../transfers/disclosure-transfers.js';
+import { insertDisclosure, readSubjectsForDisclosure, subjectsHolding } from './disclosure.repository.js';
+import { placeHoldIn } from '../erasure/legal-holds.js';
 import type { SigningKey } from './signing-key.js';
 
 export const disclosureKinds = ['disclosure', 'business-transfer', 'legal-request'] as const;
@@ -28,6 +30,8 @@ export interface DiscloseOptions {
   kind?: DisclosureKind;
   /** Non-personal details: for a legal request, the authority, legal process and scope. */
   details?: Record<string, string>;
+  /** Legal requests only: also place a legal hold on the disclosed categories of every disclosed subject. */
+  legalHold?: { reason: string };
   actor: Actor;
   now?: Date;
 }
@@ -59,14 +63,20 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
   const kind = options.kind ?? 'disclosure';
   const categories = [...new Set(options.categories)];
   const verdict = checkDisclosure(ctx.declaration, { recipient: options.recipient, categories, purpose: options.purpose, country: options.country });
-  if (!verdict.allowed) {
+
+  const refuse = async (rule: DisclosureRule, message: string): Promise<never> => {
     await ctx.db.transaction().execute((trx) =>
-      appendAudit(trx, { actor: options.actor, action: 'disclosure.refused', target: `recipient:${options.recipient}`, data: { purpose: options.purpose, rule: verdict.rule } }, now),
+      appendAudit(trx, { actor: options.actor, action: 'disclosure.refused', target: `recipient:${options.recipient}`, data: { purpose: options.purpose, rule } }, now),
     );
-    throw new VowError('forbidden', `${verdict.message} (rule: ${verdict.rule})`);
+    throw new VowError('forbidden', `${message} (rule: ${rule})`);
+  };
+
+  if (!verdict.allowed) return refuse(verdict.rule, verdict.message);
+  if (options.legalHold && kind !== 'legal-request') {
+    throw new VowError('bad_request', 'legalHold is for legal requests only', [{ path: 'legalHold', message: 'needs kind legal-request' }]);
   }
 
-  return ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     const subjectIds: string[] = [];
     if ('ids' in options.subjects) {
       subjectIds.push(...new Set(options.subjects.ids));
@@ -75,30 +85,41 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         subjectIds.push(...page);
       }
     }
+    const disclosureId = newId('rec').replace(/^rec_/, 'dis_');
+    const createdAt = now.toISOString();
     const lines: string[] = [];
     // Only subjects with something of these categories are disclosed, and so accounted for.
-    const disclosed: string[] = [];
-    for (const subjectId of subjectIds) {
-      const found = await findKeyAndRecords(trx, subjectId, categories);
-      if (!found) throw new VowError('not_found', `no subject ${subjectId}`);
-      if (found.records.length === 0) continue;
-      disclosed.push(subjectId);
-      const dataKey = ctx.keyring.unwrap(found.key, subjectId);
-      const byCategory: Record<string, { id: string; collectedAt: string; fields: Fields }[]> = {};
-      for (const record of found.records) {
-        (byCategory[record.category] ??= []).push({ id: record.id, collectedAt: record.collectedAt, fields: decryptFields(dataKey, record.id, record.data) });
+    const disclosed: { id: string; region: string | null }[] = [];
+    // A batch at a time: two queries per 500 subjects rather than one per subject.
+    for (let start = 0; start < subjectIds.length; start += PAGE) {
+      const batch = subjectIds.slice(start, start + PAGE);
+      const found = await readSubjectsForDisclosure(trx, batch, categories);
+      for (const subjectId of batch) {
+        const subject = found.get(subjectId);
+        if (!subject) throw new VowError('not_found', `no subject ${subjectId}`);
+        if (subject.records.length === 0) continue;
+        disclosed.push({ id: subjectId, region: subject.region });
+        const dataKey = ctx.keyring.unwrap(subject.key, subjectId);
+        const byCategory: Record<string, { id: string; collectedAt: string; fields: Fields }[]> = {};
+        for (const record of subject.records) {
+          (byCategory[record.category] ??= []).push({ id: record.id, collectedAt: record.collectedAt, fields: decryptFields(dataKey, record.id, record.data) });
+        }
+        lines.push(JSON.stringify({ subjectId, categories: byCategory }));
       }
-      lines.push(JSON.stringify({ subjectId, categories: byCategory }));
     }
+    // Data of subjects collected elsewhere crosses to the recipient's country: each crossing needs a declared transfer.
+    const transfers = disclosureTransfers(ctx.declaration, disclosed, { to: verdict.country, disclosureId, now: createdAt });
+    if (!transfers.allowed) return { refused: transfers.message } as const;
+
     const manifest: Manifest = {
-      disclosureId: newId('rec').replace(/^rec_/, 'dis_'),
+      disclosureId,
       recipient: options.recipient,
       purpose: options.purpose,
       categories,
       country: verdict.country,
       kind,
-      createdAt: now.toISOString(),
-      lines: lines.map((line, index) => ({ subjectId: disclosed[index] ?? '', sha256: sha256Hex(line) })),
+      createdAt,
+      lines: lines.map((line, index) => ({ subjectId: disclosed[index]?.id ?? '', sha256: sha256Hex(line) })),
     };
     const canonical = canonicalJson(manifest);
     const manifestHash = sha256Hex(canonical);
@@ -117,18 +138,32 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         subjectCount: disclosed.length,
         manifestHash,
       },
-      disclosed,
+      disclosed.map((subject) => subject.id),
     );
+    await insertTransfers(trx, transfers.records);
+    for (const subject of options.legalHold ? disclosed : []) {
+      await placeHoldIn(ctx, trx, {
+        subjectId: subject.id,
+        reason: options.legalHold?.reason ?? '',
+        categories,
+        actor: options.actor,
+        source: 'legal-request',
+        disclosureId,
+        now,
+      });
+    }
     await appendAudit(
       trx,
       {
         actor: options.actor,
         action: 'disclosure.made',
         target: `disclosure:${manifest.disclosureId}`,
-        data: { recipient: manifest.recipient, purpose: manifest.purpose, kind, subjects: disclosed.length, manifest: manifestHash },
+        data: { recipient: manifest.recipient, purpose: manifest.purpose, kind, subjects: disclosed.length, transfers: transfers.records.length, manifest: manifestHash },
       },
       now,
     );
-    return { manifest, manifestHash, signature: signing.sign(Buffer.from(canonical)), lines };
+    return { package: { manifest, manifestHash, signature: signing.sign(Buffer.from(canonical)), lines } };
   });
+  if (outcome.package) return outcome.package;
+  return refuse('transfer-declared', outcome.refused);
 }

@@ -1,6 +1,7 @@
 /** SQL for disclosures and their per-subject accounting. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { Wrapped } from '../vault/keyring.js';
 
 export interface DisclosureRow {
   id: string;
@@ -75,4 +76,44 @@ export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: stri
     subjectCount: row.subject_count,
     manifestHash: row.manifest_hash,
   }));
+}
+
+export interface DisclosedSubjectRows {
+  key: Wrapped;
+  /** ISO country the subject was collected in, when known. */
+  region: string | null;
+  records: { id: string; category: string; collectedAt: string; data: string }[];
+}
+
+/**
+ * The wrapped keys, regions and records of these categories of a batch of subjects, in
+ * two queries whatever the batch's size (at most 500 ids, for the parameter limits).
+ * Subjects that do not exist are absent; records come in collection order.
+ */
+export async function readSubjectsForDisclosure(
+  db: Kysely<Database>,
+  subjectIds: readonly string[],
+  categories: readonly string[],
+): Promise<Map<string, DisclosedSubjectRows>> {
+  const found = new Map<string, DisclosedSubjectRows>();
+  if (subjectIds.length === 0) return found;
+  const keys = await db
+    .selectFrom('subjects')
+    .innerJoin('subject_keys', 'subject_keys.subject_id', 'subjects.id')
+    .select(['subjects.id', 'subjects.region', 'subject_keys.wrapped', 'subject_keys.master_key_id'])
+    .where('subjects.id', 'in', subjectIds)
+    .execute();
+  for (const row of keys) found.set(row.id, { key: { wrapped: row.wrapped, masterKeyId: row.master_key_id }, region: row.region, records: [] });
+  if (categories.length === 0 || found.size === 0) return found;
+  const records = await db
+    .selectFrom('vault_records')
+    .select(['subject_id', 'id', 'category', 'collected_at', 'data'])
+    .where('subject_id', 'in', subjectIds)
+    .where('category', 'in', categories)
+    .orderBy('subject_id')
+    .orderBy('collected_at')
+    .orderBy('id')
+    .execute();
+  for (const row of records) found.get(row.subject_id)?.records.push({ id: row.id, category: row.category, collectedAt: row.collected_at, data: row.data });
+  return found;
 }

@@ -25,10 +25,19 @@ function renderMarkdown(ropa: Ropa): string {
     lines.push(`- Legal basis: ${activity.legalBasis}`);
     lines.push(`- Data subjects: ${activity.dataSubjects.join('; ') || 'none (no personal data)'}`);
     lines.push(`- Recipients: ${activity.recipients.map((r) => `${r.name} (${r.service ?? r.kind}; ${r.countries.join(', ')})`).join('; ') || 'none'}`);
-    lines.push(`- Transfers: ${activity.transfers.map((t) => `${t.from} → ${t.to} under ${t.safeguard}`).join('; ') || 'none'}`, '');
+    lines.push(`- Transfers: ${activity.transfers.map((t) => `${t.from} → ${t.to} under ${t.safeguard} (${t.recorded} recorded)`).join('; ') || 'none'}`, '');
     lines.push('| category | personal | retention | counted from | records held |', '| --- | --- | --- | --- | --- |');
     for (const category of activity.dataCategories) {
       lines.push(`| ${cell(category.name)} | ${category.personal ? 'yes' : 'no'} | ${category.retention} | ${category.retentionFrom} | ${category.records} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## International transfers recorded', '');
+  if (ropa.transfersRecorded.length === 0) lines.push('None recorded.', '');
+  else {
+    lines.push('| from | to | safeguard | at collection | in disclosures | subjects |', '| --- | --- | --- | --- | --- | --- |');
+    for (const route of ropa.transfersRecorded) {
+      lines.push(`| ${route.from} | ${route.to} | ${route.safeguard} | ${route.atCollection} | ${route.inDisclosures} | ${route.subjects} |`);
     }
     lines.push('');
   }
@@ -51,7 +60,7 @@ function renderCsv(ropa: Ropa): string {
       category.retentionFrom,
       String(category.records),
       activity.recipients.map((r) => r.name).join('; '),
-      activity.transfers.map((t) => `${t.from}->${t.to} (${t.safeguard})`).join('; '),
+      activity.transfers.map((t) => `${t.from}->${t.to} (${t.safeguard}; ${t.recorded} recorded)`).join('; '),
       ropa.securityMeasures.join('; '),
     ]),
   );

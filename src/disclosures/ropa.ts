@@ -4,6 +4,8 @@
  * touches, its legal basis, recipients, transfers, retention and security measures.
  */
 import type { Category, Declaration } from '../policy/declaration.js';
+import type { RouteCount } from '../transfers/transfer.repository.js';
+import { coveringTransfer } from '../transfers/transfer-routes.js';
 
 export interface RopaActivity {
   purpose: string;
@@ -12,8 +14,8 @@ export interface RopaActivity {
   dataSubjects: string[];
   dataCategories: { id: string; name: string; personal: boolean; retention: string; retentionFrom: string; records: number }[];
   recipients: { id: string; name: string; kind: string; service: string | null; countries: string[] }[];
-  /** Declared international transfers the activity's data takes part in, with their safeguards. */
-  transfers: { from: string; to: string; safeguard: string }[];
+  /** Declared international transfers the activity's data takes part in, with their safeguards and how many were recorded under each. */
+  transfers: { from: string; to: string; safeguard: string; recorded: number }[];
 }
 
 export interface Ropa {
@@ -21,6 +23,8 @@ export interface Ropa {
   policyVersion: number | null;
   generatedAt: string;
   activities: RopaActivity[];
+  /** The transfers recorded, per route actually taken (`FR` → `US`), at collection and in disclosures. */
+  transfersRecorded: RouteCount[];
   securityMeasures: string[];
 }
 
@@ -34,8 +38,15 @@ const dataSubjectsByKind: Record<Category['kind'], string> = {
 
 export function buildRopa(
   declaration: Declaration,
-  options: { policyVersion: number | null; now: Date; recordCounts: ReadonlyMap<string, number> },
+  options: { policyVersion: number | null; now: Date; recordCounts: ReadonlyMap<string, number>; transferCounts?: readonly RouteCount[] },
 ): Ropa {
+  const routes = options.transferCounts ?? [];
+  // Each route taken is counted under the declared transfer that covered it.
+  const recorded = new Map<Declaration['transfers'][number], number>();
+  for (const route of routes) {
+    const transfer = coveringTransfer(declaration.transfers, route.from, route.to);
+    if (transfer && transfer.safeguard === route.safeguard) recorded.set(transfer, (recorded.get(transfer) ?? 0) + route.atCollection + route.inDisclosures);
+  }
   const activities = declaration.purposes.map((purpose): RopaActivity => {
     const categories = declaration.categories.filter((category) => category.purposes.includes(purpose.id));
     const recipients = declaration.recipients.filter((recipient) =>
@@ -62,7 +73,7 @@ export function buildRopa(
         countries: recipient.countries,
       })),
       // Declared transfers move the Services' data as a whole (section 8: to the facilities in the United States).
-      transfers: categories.length === 0 ? [] : declaration.transfers.map((t) => ({ from: t.from, to: t.to, safeguard: t.safeguard })),
+      transfers: categories.length === 0 ? [] : declaration.transfers.map((t) => ({ from: t.from, to: t.to, safeguard: t.safeguard, recorded: recorded.get(t) ?? 0 })),
     };
   });
   return {
@@ -70,6 +81,7 @@ export function buildRopa(
     policyVersion: options.policyVersion,
     generatedAt: options.now.toISOString(),
     activities,
+    transfersRecorded: [...routes],
     securityMeasures: declaration.security.measures,
   };
 }

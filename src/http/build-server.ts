@@ -17,17 +17,26 @@ import type { Store } from '../store/open-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { Auth } from './auth.js';
 import { installBodyParsers } from './body-parsers.js';
+import { childrenRoutes } from './children.routes.js';
 import { consentRoutes } from './consent.routes.js';
 import { disclosuresRoutes } from './disclosures.routes.js';
 import { installErrorHandler } from './error-handler.js';
+import { erasureRoutes } from './erasure.routes.js';
 import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
+import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
+import { policyNoticesRoutes } from './policy-notices.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { privacyFormsRoutes } from './privacy-forms.routes.js';
+import { requestsRoutes } from './requests.routes.js';
 import { sdkRoutes } from './sdk.routes.js';
 import { truncateIp } from './truncate-ip.js';
 import { socialRoutes } from './social.routes.js';
 import { statsRoutes } from './stats.routes.js';
+import { transfersRoutes } from './transfers.routes.js';
+import { visibilityRoutes } from './visibility.routes.js';
 import { vaultRoutes } from './vault.routes.js';
+import { webhooksRoutes } from './webhooks.routes.js';
 
 export interface ServerOptions {
   store: Store;
@@ -39,6 +48,10 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** Noise for statistics releases; tests pass a seeded source, servers leave it to `cryptoRandomSource()`. */
   statsRandom?: RandomSource;
+  /** Starts mail delivery at once after a route queued a message (set when SMTP is configured). */
+  kickOutbox?: () => void;
+  /** The header the operator's proxy sets to the client's country (config.countryHeader): new subjects' region. */
+  countryHeader?: string | undefined;
   /** Event ingestion (`POST /v1/events`, `GET /metrics`); without it those routes are not served. */
   events?: EventsRouteOptions;
 }
@@ -94,17 +107,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(healthRoutes, { store: options.store });
   await app.register(policyRoutes, { db: options.store.db });
-  await app.register(vaultRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
-  await app.register(consentRoutes, { vault: options.vault, auth: options.auth, db: options.store.db });
+  await app.register(consentRoutes, { vault: options.vault, auth: options.auth, db: options.store.db, countryHeader: options.countryHeader });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
+  await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });
   await app.register(statsRoutes, {
     db: options.store.db,
     declaration: options.vault.declaration,
     auth: options.auth,
     ...(options.statsRandom ? { rng: options.statsRandom } : {}),
   });
+  await app.register(exportRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(childrenRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(policyNoticesRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
   if (options.events) await app.register(eventsRoutes, options.events);
+  await app.register(requestsRoutes, { vault: options.vault, auth: options.auth, ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}) });
+  await app.register(privacyFormsRoutes, { vault: options.vault, ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}) });
   await app.register(sdkRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

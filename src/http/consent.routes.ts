@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { countryOf } from '../collect/country.js';
 import { bannerStringKeys } from '../consent/banner-strings.js';
 import { bannerFor, bannerVersions } from '../consent/banner.js';
 import { consentHistory } from '../consent/consent-history.js';
@@ -96,7 +97,13 @@ function firstLanguage(header: string | undefined): string | undefined {
   return first === '' || first === '*' ? undefined : first;
 }
 
-export const consentRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth; db: Kysely<Database> }> = async (app, { vault, auth, db }) => {
+export const consentRoutes: FastifyPluginAsyncZod<{
+  vault: VaultContext;
+  auth: Auth;
+  db: Kysely<Database>;
+  /** The header the operator's proxy sets to the visitor's country: a new visitor's region. */
+  countryHeader?: string | undefined;
+}> = async (app, { vault, auth, db, countryHeader }) => {
   app.get(
     '/v1/consent/banner',
     { schema: { summary: 'The consent banner: texts, cookie categories, signal settings and their hash', tags: ['consent'], querystring: BannerQuery, response: { 200: BannerResponse } } },
@@ -121,7 +128,7 @@ export const consentRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
       },
     },
     async (request, reply) => {
-      const result = await recordConsent(vault, { ...request.body, signals: readSignals(request.headers) });
+      const result = await recordConsent(vault, { ...request.body, signals: readSignals(request.headers), region: countryOf(request.headers, countryHeader) });
       return reply.code(201).send(result);
     },
   );

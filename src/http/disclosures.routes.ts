@@ -5,11 +5,9 @@ import { auditActorOf } from '../auth/actor.js';
 import { disclose, disclosureKinds } from '../disclosures/disclose.js';
 import { disclosuresOfSubject } from '../disclosures/disclosure.repository.js';
 import { renderRopa, ropaFormats } from '../disclosures/render-ropa.js';
-import { buildRopa } from '../disclosures/ropa.js';
-import { countRecordsByCategory } from '../disclosures/ropa.repository.js';
+import { ropaOfStore } from '../disclosures/ropa-of-store.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
 import { VowError } from '../errors.js';
-import { findLatestVersion } from '../policy/policy-version.repository.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -34,8 +32,10 @@ const DisclosureBody = z
     subjects: z.union([z.strictObject({ ids: z.array(SubjectId).min(1).max(10_000) }), z.strictObject({ holding: z.literal(true) })]),
     kind: z.enum(disclosureKinds).optional(),
     details: z.record(z.string().max(64), z.string().max(1000)).optional(),
+    legalHold: z.strictObject({ reason: z.string().trim().min(1).max(2000) }).optional().describe('legal requests only: hold the disclosed data from erasure'),
   })
   .superRefine((body, ctx) => {
+    if (body.legalHold && body.kind !== 'legal-request') ctx.addIssue({ code: 'custom', path: ['legalHold'], message: 'is for legal requests only' });
     if (body.kind !== 'legal-request') return;
     const parsed = LegalRequestDetails.safeParse(body.details ?? {});
     for (const issue of parsed.error?.issues ?? []) {
@@ -66,6 +66,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
         ...(body.country ? { country: body.country } : {}),
         ...(body.kind ? { kind: body.kind } : {}),
         ...(body.details ? { details: body.details } : {}),
+        ...(body.legalHold ? { legalHold: body.legalHold } : {}),
       });
       return reply.code(201).send(result);
     },
@@ -94,11 +95,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
       schema: { summary: 'Records of processing activities (GDPR article 30)', tags: ['disclosures'], querystring: z.strictObject({ format: z.enum(ropaFormats).default('json') }) },
     },
     async (request, reply) => {
-      const ropa = buildRopa(vault.declaration, {
-        policyVersion: (await findLatestVersion(vault.db))?.number ?? null,
-        now: new Date(),
-        recordCounts: await countRecordsByCategory(vault.db),
-      });
+      const ropa = await ropaOfStore(vault.db, vault.declaration);
       const types = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' } as const;
       return reply.type(`${types[request.query.format]}; charset=utf-8`).send(renderRopa(ropa, request.query.format));
     },

@@ -8,6 +8,7 @@ import { findLatestVersion, findVersion, listVersions } from '../policy/policy-v
 import type { PolicyVersionWithContent } from '../policy/policy-version.js';
 import { renderPolicy } from '../policy/render-policy.js';
 import { renderVersionsHtml } from '../policy/render-versions-html.js';
+import { withRightsForms } from '../requests/rights-forms-html.js';
 import type { Database } from '../store/schema.js';
 
 const VersionNumber = z.coerce.number().int().positive().max(2 ** 31 - 1);
@@ -55,7 +56,8 @@ export const policyRoutes: FastifyPluginAsyncZod<PolicyRoutesOptions> = async (a
       const version = await versionOrLatest(request.query.version);
       let page = pages.get(version.number);
       if (page === undefined) {
-        page = renderPolicy(version.declaration, version, 'html');
+        // The served page carries the request forms; `vow policy render` gives the policy alone.
+        page = withRightsForms(renderPolicy(version.declaration, version, 'html'), version.declaration);
         pages.set(version.number, page);
       }
       return reply.type('text/html; charset=utf-8').send(page);

@@ -3,10 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditActorOf } from '../auth/actor.js';
+import { countryOf } from '../collect/country.js';
+import { visitorIdPattern } from '../consent/visitor-id.js';
 import { canReadForPurpose } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import { createAccount } from '../vault/create-account.js';
 import { subjectIdPattern } from '../vault/ids.js';
+import { linkVisitor } from '../vault/link-visitor.js';
 import { listChoices } from '../vault/list-choices.js';
 import { readSubjectData } from '../vault/read-subject-data.js';
 import { recordCommunication } from '../vault/record-communication.js';
@@ -25,11 +28,29 @@ const Created = z.object({ id: z.string().describe("the subject's pseudonymous i
 const Record = z.object({ id: z.string(), source: z.string(), collectedAt: z.string(), updatedAt: z.string(), fields: z.record(z.string(), z.string()) });
 const SubjectData = z.object({ subjectId: z.string(), purpose: z.string(), categories: z.array(z.object({ category: z.string(), records: z.array(Record) })) });
 
+/**
+ * An explicit `region` (ISO 3166-1 alpha-2, where the account holder is) beside the
+ * account's fields, unless the declaration declares a field of that name.
+ */
+function splitRegion(body: Record<string, unknown>, declared: readonly { name: string }[]): { fields: Record<string, unknown>; region: string | undefined } {
+  if (!('region' in body) || declared.some((field) => field.name === 'region')) return { fields: body, region: undefined };
+  const { region, ...fields } = body;
+  if (typeof region !== 'string' || !/^[A-Z]{2}$/.test(region)) {
+    throw new VowError('bad_request', 'region must be an ISO 3166-1 alpha-2 country code such as FR', [{ path: 'region', message: 'must be an ISO 3166-1 alpha-2 country code' }]);
+  }
+  return { fields, region };
+}
+
 /** Sign-up and contact forms are public: limited per client address, per process. */
 const publicLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 const BODY_LIMIT = 128 * 1024;
 
-export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
+export const vaultRoutes: FastifyPluginAsyncZod<{
+  vault: VaultContext;
+  auth: Auth;
+  /** The header the operator's proxy sets to the client's country: a new account's region. */
+  countryHeader?: string | undefined;
+}> = async (app, { vault, auth, countryHeader }) => {
   const actorOf = (request: FastifyRequest) => {
     if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
     return request.actor;
@@ -54,7 +75,8 @@ export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Aut
       schema: { summary: 'Open an account (fields as declared for the account category; age-gated)', tags: ['vault'], body: FieldsBody, response: { 201: Created } },
     },
     async (request, reply) => {
-      const { subjectId } = await createAccount(vault, { fields: request.body, actor: 'public' });
+      const { fields, region } = splitRegion(request.body, categoryOfKind(vault.declaration.categories, 'account').fields);
+      const { subjectId } = await createAccount(vault, { fields, actor: 'public', region: region ?? countryOf(request.headers, countryHeader) });
       return reply.code(201).send({ id: subjectId });
     },
   );
@@ -138,5 +160,21 @@ export const vaultRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Aut
       },
     },
     async (request) => listChoices(vault, request.params.id),
+  );
+
+  app.post(
+    '/v1/accounts/:id/visitors',
+    {
+      onRequest: auth.requirePermission('accounts:update'),
+      schema: {
+        summary: "Link a browser visitor's consent records and events to this account, so access and erasure reach them",
+        tags: ['vault'],
+        params: SubjectParams,
+        body: z.strictObject({ visitorId: z.string().regex(visitorIdPattern, 'must be a visitor id (vis_ followed by 22 characters)') }),
+        response: { 200: z.object({ subjectId: z.string(), visitorSubjectId: z.string() }) },
+      },
+    },
+    async (request) =>
+      linkVisitor(vault, { subjectId: request.params.id, visitorId: request.body.visitorId, actor: auditActorOf(actorOf(request)) }),
   );
 };

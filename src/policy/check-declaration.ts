@@ -85,6 +85,16 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
         }
       });
     });
+    recipient.visibleToOtherUsers?.forEach((name, index) => {
+      const path = ['recipients', recipientIndex, 'visibleToOtherUsers', index];
+      const [categoryId = '', field = ''] = name.split('.');
+      const category = categoriesById.get(categoryId);
+      if (!category) errors.push({ path, message: `undeclared category "${categoryId}"` });
+      else if (!category.fields.some((declared) => declared.name === field)) errors.push({ path, message: `category "${categoryId}" declares no field "${field}"` });
+      else if (!recipient.receives.some((receipt) => receipt.categories.includes(categoryId))) {
+        errors.push({ path, message: `recipient "${recipient.id}" does not receive category "${categoryId}"` });
+      }
+    });
   });
 
   if (!declaration.cookies.some((group) => group.necessary) && declaration.cookies.length > 0) {

@@ -129,9 +129,25 @@ export const Recipient = z
     description: Text.optional(),
     receives: z.array(Receipt).min(1, 'a recipient must receive at least one category'),
     countries: z.array(Country).min(1, 'say in which countries the recipient processes the data'),
+    /**
+     * Other users only: the fields they see of a subject who has not chosen (`category.field`,
+     * e.g. `account.name`). Each subject's visibility setting replaces this default, within
+     * the categories the recipient receives.
+     */
+    visibleToOtherUsers: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-zA-Z0-9]*$/, 'must name a field as category.field, such as account.name'))
+      .optional(),
   })
   .check((ctx) => {
     const recipient = ctx.value;
+    if (recipient.kind !== 'other-users' && recipient.visibleToOtherUsers !== undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: recipient,
+        path: ['visibleToOtherUsers'],
+        message: 'only a recipient of kind other-users takes visibleToOtherUsers',
+      });
+    }
     if (recipient.kind === 'service-provider' && recipient.service === undefined) {
       ctx.issues.push({
         code: 'custom',
@@ -242,6 +258,13 @@ export const Declaration = z.strictObject({
     /** How a subject accepts a new version: explicitly, or by continuing to use the Services. */
     acceptance: z.enum(['explicit', 'continued-use']),
   }),
+  /** Data-subject requests: the law whose deadlines apply when neither the request nor the subject's region says, and how long a verification code lives. */
+  requests: z
+    .strictObject({
+      defaultJurisdiction: z.enum(['gdpr', 'ccpa']).default('gdpr'),
+      verificationHours: z.number().int().min(1).max(168).optional(),
+    })
+    .optional(),
   /** Language code → translated texts, for the consent banner. */
   translations: z
     .record(LanguageCode, Translation, {

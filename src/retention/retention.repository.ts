@@ -4,6 +4,7 @@
  * short transaction of its own and a large purge never holds locks for long.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { notHeldAtAll, notUnderHold } from '../erasure/hold-filter.js';
 import type { Database } from '../store/schema.js';
 
 /** Deletes up to `limit` records of `category` collected before `before`; returns how many went. */
@@ -11,7 +12,13 @@ export async function deleteRecordsCollectedBefore(db: Kysely<Database>, categor
   const result = await db
     .deleteFrom('vault_records')
     .where('id', 'in', (eb) =>
-      eb.selectFrom('vault_records').select('id').where('category', '=', category).where('collected_at', '<', before).limit(limit),
+      eb
+        .selectFrom('vault_records')
+        .select('id')
+        .where('category', '=', category)
+        .where('collected_at', '<', before)
+        .where(notUnderHold('vault_records.subject_id', category))
+        .limit(limit),
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
@@ -38,6 +45,7 @@ export async function deleteRecordsOfSubjectsBefore(
         .select('r.id')
         .where('r.category', '=', category)
         .where(`s.${moment}`, '<', before)
+        .where(notUnderHold('r.subject_id', category))
         .limit(limit),
     )
     .executeTakeFirst();
@@ -66,7 +74,15 @@ function holdsNothing(eb: ExpressionBuilder<Database & { s: Database['subjects']
 export async function deleteEventsBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
   const result = await db
     .deleteFrom('events')
-    .where('id', 'in', (eb) => eb.selectFrom('events').select('id').where('category', '=', category).where('occurred_at', '<', before).limit(limit))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('events')
+        .select('id')
+        .where('category', '=', category)
+        .where('occurred_at', '<', before)
+        .where(notUnderHold('events.subject_id', category))
+        .limit(limit),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
@@ -88,6 +104,7 @@ export async function deleteEventsOfSubjectsBefore(
         .select('e.id')
         .where('e.category', '=', category)
         .where(`s.${moment}`, '<', before)
+        .where(notUnderHold('e.subject_id', category))
         .limit(limit),
     )
     .executeTakeFirst();
@@ -111,6 +128,7 @@ export async function deleteSubjectsWithoutRecords(db: Kysely<Database>, before:
           .select('s.id')
           .where('s.created_at', '<', before)
           .where((inner) => holdsNothing(inner, 's.id'))
+          .where(notHeldAtAll('s.id'))
           .limit(limit),
       )
       .where((eb) => holdsNothing(eb, 'subjects.id'))

@@ -9,6 +9,7 @@ import type { Declaration } from '../policy/declaration.js';
 import { loadDeclaration } from '../policy/load-declaration.js';
 import type { Database } from '../store/schema.js';
 import { aggregateEvents, dayAfter, isoWeek } from './aggregate-events.js';
+import { boundContributions } from './bound-and-suppress.js';
 import { seededRandomSource } from './random-source.js';
 import { parseReleaseQuery, type ReleaseQueryInput } from './release-query.js';
 import { releaseFromRow, releaseStatistics } from './release-statistics.js';
@@ -160,20 +161,45 @@ describeEachDatabase('statistics releases', (database) => {
       expect(daily.suppressed).toBe(0);
     }));
 
-  it('gives the same cells whatever the page size, bounding a subject whose events span many pages once', () =>
+  it('bounds each subject once in SQL, as the reference bounding in JavaScript does, and keeps at most maxCellsPerSubject cells of each', () =>
     withStore(database(), async (store) => {
-      await seed(store.db, [
+      const events: SeedEvent[] = [
         ...subjectIds('p', 12).flatMap((subject, index) => [
           { subject, country: index % 2 === 0 ? 'FR' : 'DE', day: '2026-11-02' },
           { subject, country: 'FR', day: '2026-11-10', times: 1 + (index % 3) },
+          { subject, country: null, day: '2026-11-20' },
         ]),
         { subject: 'sub_heavy', day: '2026-11-10', times: 40 },
-      ]);
+      ];
+      await seed(store.db, events);
       const query = parseReleaseQuery({ dimensions: ['country', 'week'], epsilon: '1' });
       const bounds = { maxCellsPerSubject: 10, maxValue: 10n };
-      const whole = await aggregateEvents(store.db, query, bounds);
-      expect(whole.find((cell) => cell.key === '["FR","2026-W46"]')).toEqual({ key: '["FR","2026-W46"]', sum: 24n + 10n, subjects: 13 });
-      for (const pageSize of [1, 7, 50]) expect(await aggregateEvents(store.db, query, bounds, { pageSize })).toEqual(whole);
+      const rows = events.flatMap((event) =>
+        Array.from({ length: event.times ?? 1 }, () => ({
+          subjectId: event.subject,
+          key: JSON.stringify([event.country === undefined ? 'FR' : event.country, isoWeek(event.day ?? '2026-11-20')]),
+          value: 1n,
+        })),
+      );
+      const inSql = await aggregateEvents(store.db, query, bounds);
+      expect(inSql).toEqual(boundContributions(rows, bounds));
+      expect(inSql.find((cell) => cell.key === '["FR","2026-W46"]')).toEqual({ key: '["FR","2026-W46"]', sum: 24n + 10n, subjects: 13 });
+
+      // Over the limit, a subject keeps exactly maxCellsPerSubject of its cells.
+      const twoCells = await aggregateEvents(store.db, query, { maxCellsPerSubject: 2, maxValue: 10n });
+      expect(twoCells.reduce((subjects, cell) => subjects + cell.subjects, 0)).toBe(12 * 2 + 1);
+    }));
+
+  it('numbers ISO weeks in SQL as ISO 8601 does, across year ends', () =>
+    withStore(database(), async (store) => {
+      const { roomy } = await declarations();
+      const days = ['2020-12-31', '2021-01-03', '2021-01-04', '2026-12-28', '2027-01-01', '2027-01-04'];
+      await seed(store.db, days.flatMap((day, index) => subjectIds(`y${index}`, 1).map((subject) => ({ subject, day }))));
+      const weekly = await release(store.db, roomy, { dimensions: ['week', 'day'], measure: 'subjects', epsilon: NOISELESS, minSubjects: 1 });
+      expect(weekly.cells.map((cell) => [cell.key.day, cell.key.week])).toEqual(
+        [...days].sort().map((day) => [day, isoWeek(day)]).sort((a, b) => (String(a[1]) < String(b[1]) ? -1 : 1)),
+      );
+      expect(weekly.cells.map((cell) => cell.key.week)).toEqual(['2020-W53', '2020-W53', '2021-W01', '2026-W53', '2026-W53', '2027-W01']);
     }));
 
   it('groups by ISO week, month, category and name with filters and an inclusive date range', () =>

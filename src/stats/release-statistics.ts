@@ -1,10 +1,11 @@
 /**
- * A release of aggregated statistics with differential privacy, in one transaction: the
- * epsilon is charged to the data set's budget first (and the release refused if it would
- * pass the budget), then the cells are computed with each subject's contribution bounded,
- * cells with too few subjects suppressed, discrete Laplace noise added, and the result
- * stored and audited. A stored release is what is published, ever after: it is never
- * computed again with fresh noise, which would let averaging strip the noise away.
+ * A release of aggregated statistics with differential privacy: refused up front when
+ * the data set's budget cannot pay for it; the cells computed with each subject's
+ * contribution bounded, cells with too few subjects suppressed, and discrete Laplace noise
+ * added; then, in one short transaction, the epsilon charged (checked again against the
+ * budget, so concurrent releases cannot overspend it) and the release stored and audited.
+ * A stored release is what is published, ever after: it is never computed again with
+ * fresh noise, which would let averaging strip the noise away.
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -91,34 +92,37 @@ export async function releaseStatistics(
   const rng = options.rng ?? cryptoRandomSource();
   const createdAt = (options.now ?? new Date()).toISOString();
 
+  // Refused early, before any work, when the budget as it stands cannot pay; the charge
+  // itself is made (and checked again) in the short transaction that stores the release.
+  refuseIfOverBudget(query.dataset, (await findBudget(db, query.dataset)) ?? { total: budgetTotal, spent: '0' }, query.epsilon);
+
+  const bounds: ContributionBounds = {
+    maxCellsPerSubject: query.maxCellsPerSubject,
+    maxValue: query.measure === 'subjects' ? 1n : BigInt(query.maxValuePerCell),
+  };
+  // Computed outside the transaction: one statement, so one consistent snapshot on either
+  // dialect, and on SQLite the one connection is held for that statement only.
+  const exact = await aggregateEvents(db, query, bounds);
+  const { cells: kept, suppressedCount } = suppressSmallCells(exact, { minSubjects: query.minSubjects });
+  const mechanism = laplaceNoiseForCount(epsilon, contributionSensitivity(bounds).l1);
+  const cells: ReleasedCell[] = kept.map((cell) => {
+    const noisy = addNoise(cell.sum, mechanism, rng);
+    // Clamping is post-processing of the noisy value, so it costs no privacy.
+    return { key: decodeCellKey(query.dimensions, cell.key), value: Number(noisy < 0n ? 0n : noisy) };
+  });
+  const release: StatisticsRelease = {
+    id: `rel_${randomBytes(16).toString('base64url')}`,
+    dataset: query.dataset,
+    query,
+    epsilon: query.epsilon,
+    mechanism: { kind: 'discrete-laplace', scale: formatRational(mechanism.scale) },
+    createdAt,
+    cells,
+    suppressed: suppressedCount,
+  };
+
   return db.transaction().execute(async (trx) => {
     const budget = await chargeDataset(trx, query.dataset, budgetTotal, query.epsilon);
-
-    const bounds: ContributionBounds = {
-      maxCellsPerSubject: query.maxCellsPerSubject,
-      maxValue: query.measure === 'subjects' ? 1n : BigInt(query.maxValuePerCell),
-      // Which cells a subject over the limit keeps: fixed per release, unrelated to the data.
-      selectionKey: randomKey(rng),
-    };
-    const exact = await aggregateEvents(trx, query, bounds);
-    const { cells: kept, suppressedCount } = suppressSmallCells(exact, { minSubjects: query.minSubjects });
-    const mechanism = laplaceNoiseForCount(epsilon, contributionSensitivity(bounds).l1);
-    const cells: ReleasedCell[] = kept.map((cell) => {
-      const noisy = addNoise(cell.sum, mechanism, rng);
-      // Clamping is post-processing of the noisy value, so it costs no privacy.
-      return { key: decodeCellKey(query.dimensions, cell.key), value: Number(noisy < 0n ? 0n : noisy) };
-    });
-
-    const release: StatisticsRelease = {
-      id: `rel_${randomBytes(16).toString('base64url')}`,
-      dataset: query.dataset,
-      query,
-      epsilon: query.epsilon,
-      mechanism: { kind: 'discrete-laplace', scale: formatRational(mechanism.scale) },
-      createdAt,
-      cells,
-      suppressed: suppressedCount,
-    };
     await insertRelease(trx, toRow(release, actor));
     await appendAudit(
       trx,
@@ -140,24 +144,22 @@ async function chargeDataset(trx: Kysely<Database>, dataset: Dataset, total: str
   for (let attempt = 1; attempt <= CHARGE_ATTEMPTS; attempt += 1) {
     const ledger = await findBudget(trx, dataset);
     if (!ledger) throw new Error(`the budget of ${dataset} vanished`);
-    const charge = chargeBudget({ total: parseRational(ledger.total), spent: parseRational(ledger.spent) }, parseRational(epsilon));
-    if (!charge.ok) {
-      throw new VowError(
-        'forbidden',
-        `release would pass the privacy budget of ${dataset}: remaining ${formatRational(charge.remaining)} of ${ledger.total}, asked ${epsilon}`,
-      );
-    }
-    const spent = formatRational(charge.spent);
+    const spent = refuseIfOverBudget(dataset, ledger, epsilon);
     if (await updateSpent(trx, dataset, ledger.spent, spent)) return { total: ledger.total, spent };
   }
   throw new VowError('conflict', `other releases of ${dataset} are charging its budget at the same time; try again`);
 }
 
-/** 32 bytes from the release's random source. */
-function randomKey(rng: RandomSource): Uint8Array {
-  const key = new Uint8Array(32);
-  for (let index = 0; index < key.length; index += 1) key[index] = Number(rng.uniformBelow(256n));
-  return key;
+/** The ledger's spent amount after charging `epsilon`; refuses when that would pass the total. */
+function refuseIfOverBudget(dataset: Dataset, ledger: { total: string; spent: string }, epsilon: string): string {
+  const charge = chargeBudget({ total: parseRational(ledger.total), spent: parseRational(ledger.spent) }, parseRational(epsilon));
+  if (!charge.ok) {
+    throw new VowError(
+      'forbidden',
+      `release would pass the privacy budget of ${dataset}: remaining ${formatRational(charge.remaining)} of ${ledger.total}, asked ${epsilon}`,
+    );
+  }
+  return formatRational(charge.spent);
 }
 
 function toRow(release: StatisticsRelease, actor: Actor): ReleaseRow {

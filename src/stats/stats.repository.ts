@@ -1,5 +1,5 @@
 /** SQL for statistics: the budget ledger, stored releases, and the per-subject aggregation of events. */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Dimension } from './release-query.js';
 
@@ -96,20 +96,7 @@ export async function findRelease(db: Kysely<Database>, id: string): Promise<Rel
   return row ? toReleaseRow(row) : undefined;
 }
 
-/**
- * The id of the `count`-th event after `after` in id order (the end of a page of events),
- * or undefined when fewer remain. Event ids grow with the time they were received, so id
- * order is close to the order rows were written in: pages read the table nearly in
- * sequence on both dialects.
- */
-export async function eventPageEnd(db: Kysely<Database>, after: string | undefined, count: number): Promise<string | undefined> {
-  let query = db.selectFrom('events').select('id');
-  if (after !== undefined) query = query.where('id', '>', after);
-  const row = await query.orderBy('id').limit(1).offset(count - 1).executeTakeFirst();
-  return row?.id;
-}
-
-export interface EventGroupFilter {
+export interface EventFilter {
   category?: string | undefined;
   name?: string | undefined;
   /** Inclusive lower bound on occurred_at (an ISO date or time). */
@@ -118,63 +105,87 @@ export interface EventGroupFilter {
   before?: string | undefined;
 }
 
-/** One subject's events in one combination of the grouped columns, within one page; only the grouped columns are present. */
-export interface EventGroup {
-  subject_id: string;
-  country?: string | null;
-  /** YYYY-MM-DD (UTC), when grouping by day or week. */
-  day?: string | null;
-  /** YYYY-MM, when grouping by month. */
-  month?: string | null;
-  category?: string | null;
-  name?: string | null;
-  events: string | number | bigint;
-}
-
-/** The SQL columns a release groups by: the day serves both day and week (weeks are derived from days). */
-export type GroupColumn = 'country' | 'day' | 'month' | 'category' | 'name';
-
-export function groupColumnsFor(chosen: readonly Dimension[]): GroupColumn[] {
-  const columns = new Set<GroupColumn>(chosen.map((dimension) => (dimension === 'week' ? 'day' : dimension)));
-  return [...columns];
+/** One released cell before noise: the dimensions' values (in the query's order), the bounded sum, the subjects counted. */
+export interface BoundedCellRow {
+  values: (string | null)[];
+  sum: bigint;
+  subjects: number;
 }
 
 /**
- * The events with ids in (after, last] (unbounded where undefined), grouped by subject and
- * the given columns, with a count per group. Day and month are prefixes of the ISO
- * `occurred_at` text (`substr`, the same on both dialects). Only the grouped columns are
- * selected: every row crosses into JavaScript, and narrower rows cost less.
+ * The cells of a release with each subject's contribution bounded, in one statement:
+ * the events are grouped per subject and cell; a window numbers each subject's cells in
+ * random order and only the first `maxCellsPerSubject` are kept; each kept (subject, cell)
+ * adds at most `maxValue` (so 1 when counting subjects). Only the cells cross into
+ * JavaScript, never the per-subject rows.
+ *
+ * The subject id is grouped as an expression (`subject_id || ''`): grouped by the bare
+ * column, SQLite reads the events through their subject index, one random row access
+ * each, instead of in one sequential scan followed by a sort.
+ *
+ * Day and month are prefixes of the ISO `occurred_at` text. The week comes back as its
+ * number since Monday 1969-12-29 (`weekLabel` in aggregate-events.ts names it): the one
+ * expression written per dialect, as day arithmetic has no portable SQL.
  */
-export async function eventGroups(
+export async function boundedCells(
   db: Kysely<Database>,
-  page: { after: string | undefined; last: string | undefined },
-  columns: readonly GroupColumn[],
-  filter: EventGroupFilter,
-): Promise<EventGroup[]> {
-  const chosen = new Set(columns);
-  const expressions = {
+  options: { dimensions: readonly Dimension[]; filter: EventFilter; maxCellsPerSubject: number; maxValue: bigint },
+): Promise<BoundedCellRow[]> {
+  const day = sql<string>`substr(${sql.ref('occurred_at')}, 1, 10)`;
+  const expressions: Record<Dimension, RawBuilder<string | null>> = {
     country: sql.ref<string | null>('country'),
-    day: sql<string | null>`substr(${sql.ref('occurred_at')}, 1, 10)`,
-    month: sql<string | null>`substr(${sql.ref('occurred_at')}, 1, 7)`,
+    day,
+    // Weeks since Monday 1969-12-29: a small integer sorts faster than a label, and both
+    // dialects compute it from the day number (SQLite's julianday() is its cheapest date function).
+    week: isPostgres(db)
+      ? sql<string>`(cast(${day} as date) - date '1969-12-29') / 7`
+      : sql<string>`cast((julianday(${day}) - 2440584.5) / 7 as integer)`,
+    month: sql<string>`substr(${sql.ref('occurred_at')}, 1, 7)`,
     category: sql.ref<string | null>('category'),
     name: sql.ref<string | null>('name'),
-  } satisfies Record<GroupColumn, RawBuilder<string | null>>;
+  };
+  const aliases = options.dimensions.map((_, index) => sql.id(`d${index}`));
+  const selected = sql.join(options.dimensions.map((dimension, index) => sql`${expressions[dimension]} as ${aliases[index]}`));
+  const dimensionList = sql.join(aliases);
 
-  let query = db
-    .selectFrom('events')
-    .select((eb) => ['subject_id', eb.fn.countAll().as('events')])
-    .$if(chosen.has('country'), (qb) => qb.select(expressions.country.as('country')))
-    .$if(chosen.has('day'), (qb) => qb.select(expressions.day.as('day')))
-    .$if(chosen.has('month'), (qb) => qb.select(expressions.month.as('month')))
-    .$if(chosen.has('category'), (qb) => qb.select(expressions.category.as('category')))
-    .$if(chosen.has('name'), (qb) => qb.select(expressions.name.as('name')));
-  if (page.after !== undefined) query = query.where('id', '>', page.after);
-  if (page.last !== undefined) query = query.where('id', '<=', page.last);
-  // Compared as an expression so that no planner reads the page through the (category,
-  // occurred_at) index, which would walk the whole category once per page.
-  if (filter.category !== undefined) query = query.where(sql<string>`${sql.ref('category')} || ''`, '=', filter.category);
-  if (filter.name !== undefined) query = query.where('name', '=', filter.name);
-  if (filter.from !== undefined) query = query.where('occurred_at', '>=', filter.from);
-  if (filter.before !== undefined) query = query.where('occurred_at', '<', filter.before);
-  return query.groupBy(['subject_id', ...columns.map((name) => expressions[name])]).execute();
+  const conditions: RawBuilder<unknown>[] = [];
+  const { filter } = options;
+  // Compared as an expression, so that no planner walks the (category, occurred_at) index
+  // row by row when the category is most of the table.
+  if (filter.category !== undefined) conditions.push(sql`${sql.ref('category')} || '' = ${filter.category}`);
+  if (filter.name !== undefined) conditions.push(sql`${sql.ref('name')} = ${filter.name}`);
+  if (filter.from !== undefined) conditions.push(sql`${sql.ref('occurred_at')} >= ${filter.from}`);
+  if (filter.before !== undefined) conditions.push(sql`${sql.ref('occurred_at')} < ${filter.before}`);
+  const where = conditions.length === 0 ? sql`` : sql`where ${sql.join(conditions, sql` and `)}`;
+  const maxValue = Number(options.maxValue);
+
+  const result = await sql<Record<string, string | number | bigint | null>>`
+    with per_subject as (
+      select ${sql.ref('subject_id')}, ${dimensionList}, count(*) as events
+      from (select ${sql.ref('subject_id')} || '' as ${sql.ref('subject_id')}, ${selected} from ${sql.table('events')} ${where}) as e
+      group by ${sql.ref('subject_id')}, ${dimensionList}
+    ), ranked as (
+      select ${dimensionList}, events, row_number() over (partition by ${sql.ref('subject_id')} order by random()) as pick
+      from per_subject
+    )
+    select ${dimensionList},
+      sum(case when events > ${maxValue} then ${maxValue} else events end) as bounded,
+      count(*) as subjects
+    from ranked
+    where pick <= ${options.maxCellsPerSubject}
+    group by ${dimensionList}
+  `.execute(db);
+  // PostgreSQL answers sums and counts as numeric and bigint strings.
+  return result.rows.map((row) => ({
+    values: options.dimensions.map((_, index) => {
+      const value = row[`d${index}`];
+      return value === null || value === undefined ? null : String(value);
+    }),
+    sum: BigInt(row.bounded ?? 0),
+    subjects: Number(row.subjects),
+  }));
+}
+
+function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -195,4 +195,232 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('stats_releases_created').on('stats_releases').columns(['created_at', 'id']).execute();
     },
   },
+  '0006-transfers-and-visibility': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('subject_transfers')
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('from_country', 'text', (column) => column.notNull())
+        .addColumn('to_country', 'text', (column) => column.notNull())
+        .addColumn('safeguard', 'text', (column) => column.notNull())
+        .addColumn('basis', 'text', (column) => column.notNull())
+        .addColumn('first_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('subject_transfers_pk', ['subject_id', 'basis', 'from_country', 'to_country'])
+        .execute();
+      await db.schema.createIndex('subject_transfers_route').on('subject_transfers').columns(['from_country', 'to_country', 'safeguard']).execute();
+      await db.schema
+        .createTable('subject_visibility')
+        .addColumn('subject_id', 'text', (column) => column.primaryKey().references('subjects.id').onDelete('cascade'))
+        .addColumn('fields', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
+  '0007-requests-and-outbox': {
+    async up(db: Kysely<unknown>) {
+      // No foreign keys to subjects: a request's log outlives the erasure it may cause, keeping only the pseudonymous id.
+      await db.schema
+        .createTable('requests')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('subject_id', 'text')
+        .addColumn('address_hash', 'text')
+        .addColumn('sealed_with', 'text', (column) => column.notNull())
+        .addColumn('data', 'text')
+        .addColumn('jurisdiction', 'text', (column) => column.notNull())
+        .addColumn('received_at', 'text', (column) => column.notNull())
+        .addColumn('due_at', 'text', (column) => column.notNull())
+        .addColumn('extended_at', 'text')
+        .addColumn('verified_at', 'text')
+        .addColumn('verification', 'text')
+        .addColumn('filed_by', 'text', (column) => column.notNull())
+        .addColumn('closed_at', 'text')
+        .addColumn('outcome', 'text')
+        .addColumn('reminded_at', 'text')
+        .execute();
+      await db.schema.createIndex('requests_status_due').on('requests').columns(['status', 'due_at']).execute();
+      await db.schema.createIndex('requests_address').on('requests').columns(['address_hash', 'received_at']).execute();
+      await db.schema.createIndex('requests_subject').on('requests').column('subject_id').execute();
+      await db.schema
+        .createTable('request_events')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('request_id', 'text', (column) => column.notNull())
+        .addColumn('seq', 'integer', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addColumn('type', 'text', (column) => column.notNull())
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('data', 'text', (column) => column.notNull())
+        .addColumn('note', 'text')
+        .execute();
+      await db.schema.createIndex('request_events_request').on('request_events').columns(['request_id', 'seq']).unique().execute();
+      await db.schema
+        .createTable('request_codes')
+        .addColumn('request_id', 'text', (column) => column.primaryKey())
+        .addColumn('code_hash', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .addColumn('attempts', 'integer', (column) => column.notNull())
+        .addColumn('sends', 'integer', (column) => column.notNull())
+        .addColumn('sent_at', 'text', (column) => column.notNull())
+        .addColumn('used_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('request_exports')
+        .addColumn('request_id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull())
+        .addColumn('data', 'text', (column) => column.notNull())
+        .addColumn('files', 'text', (column) => column.notNull())
+        .addColumn('token_hash', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .addColumn('used_at', 'text')
+        .execute();
+      await db.schema.createIndex('request_exports_subject').on('request_exports').column('subject_id').execute();
+      await db.schema
+        .createTable('outbox_messages')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('subject_id', 'text')
+        .addColumn('data', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('attempts', 'integer', (column) => column.notNull())
+        .addColumn('next_attempt_at', 'text', (column) => column.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('sent_at', 'text')
+        .execute();
+      await db.schema.createIndex('outbox_messages_due').on('outbox_messages').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_messages_subject').on('outbox_messages').column('subject_id').execute();
+      await db.schema
+        .createTable('sale_opt_outs')
+        .addColumn('subject_id', 'text', (column) => column.primaryKey().references('subjects.id').onDelete('cascade'))
+        .addColumn('opted_out', 'integer', (column) => column.notNull())
+        .addColumn('reason', 'text', (column) => column.notNull())
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
+  '0008-erasure-holds-webhooks': {
+    async up(db: Kysely<unknown>) {
+      // No foreign keys to subjects: the proof of an erasure, a hold and a notice outlive the subject, by its pseudonymous id only.
+      await db.schema
+        .createTable('erasures')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull())
+        .addColumn('erased_at', 'text', (column) => column.notNull())
+        .addColumn('reason', 'text', (column) => column.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('erased', 'integer', (column) => column.notNull())
+        .addColumn('counts', 'text', (column) => column.notNull())
+        .addColumn('held_categories', 'text', (column) => column.notNull())
+        .addColumn('disclosures', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('erasures_subject').on('erasures').column('subject_id').execute();
+      await db.schema.createIndex('erasures_time').on('erasures').columns(['erased_at', 'id']).execute();
+      await db.schema
+        .createTable('legal_holds')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull())
+        .addColumn('reason', 'text', (column) => column.notNull())
+        .addColumn('reason_hash', 'text', (column) => column.notNull())
+        .addColumn('categories', 'text')
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('disclosure_id', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('created_by', 'text', (column) => column.notNull())
+        .addColumn('released_at', 'text')
+        .addColumn('released_by', 'text')
+        .execute();
+      await db.schema.createIndex('legal_holds_subject').on('legal_holds').columns(['subject_id', 'released_at']).execute();
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('recipient', 'text', (column) => column.notNull())
+        .addColumn('url', 'text', (column) => column.notNull())
+        .addColumn('secret', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('created_by', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createIndex('webhook_endpoints_recipient').on('webhook_endpoints').columns(['recipient', 'revoked_at']).execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('endpoint_id', 'text', (column) => column.notNull().references('webhook_endpoints.id'))
+        .addColumn('recipient', 'text', (column) => column.notNull())
+        .addColumn('subject_id', 'text', (column) => column.notNull())
+        .addColumn('event', 'text', (column) => column.notNull())
+        .addColumn('body', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('attempts', 'integer', (column) => column.notNull())
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('delivered_at', 'text')
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('webhook_deliveries_subject').on('webhook_deliveries').column('subject_id').execute();
+      await db.schema
+        .createTable('webhook_attempts')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('delivery_id', 'text', (column) => column.notNull().references('webhook_deliveries.id'))
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('next_attempt_at', 'text')
+        .execute();
+      await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id', 'at']).execute();
+    },
+  },
+  '0009-children-and-acceptance': {
+    async up(db: Kysely<unknown>) {
+      // No foreign key to subjects: a confirmed report outlives the erasure it caused, as its proof.
+      await db.schema
+        .createTable('child_reports')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text')
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('reporter', 'text')
+        .addColumn('child_email', 'text')
+        .addColumn('details', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('decided_at', 'text')
+        .addColumn('decided_by', 'text')
+        .addColumn('decision_reason', 'text')
+        .addColumn('outcome', 'text')
+        .execute();
+      await db.schema.createIndex('child_reports_status').on('child_reports').columns(['status', 'created_at']).execute();
+      await db.schema.createIndex('child_reports_subject').on('child_reports').column('subject_id').execute();
+      await db.schema
+        .createTable('policy_notices')
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('notified_at', 'text', (column) => column.notNull())
+        .addColumn('message_id', 'text')
+        .addPrimaryKeyConstraint('policy_notices_pk', ['subject_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('policy_acceptances')
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('method', 'text', (column) => column.notNull())
+        .addColumn('accepted_at', 'text', (column) => column.notNull())
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('purposes', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('policy_acceptances_pk', ['subject_id', 'version'])
+        .execute();
+    },
+  },
+  '0010-subject-links': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('subject_links')
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('linked_subject_id', 'text', (column) => column.notNull().unique().references('subjects.id').onDelete('cascade'))
+        .addColumn('linked_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('subject_links_pk', ['subject_id', 'linked_subject_id'])
+        .execute();
+    },
+  },
 };

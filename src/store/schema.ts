@@ -197,7 +197,252 @@ export interface StatsReleaseTable {
   actor: string;
 }
 
+/** A visitor subject (consent records, events) linked to the account of the person behind it. */
+export interface SubjectLinkTable {
+  /** The account. */
+  subject_id: string;
+  /** The visitor; linked to one account at most. */
+  linked_subject_id: string;
+  linked_at: string;
+}
+
+/** A report that a child under the minimum age provided data: a review, its content sealed under the `child-reports` vault key. */
+export interface ChildReportTable {
+  id: string;
+  /** The subject the report names, when known; kept after erasure as a pseudonymous id. */
+  subject_id: string | null;
+  /** open, confirmed or dismissed. */
+  status: string;
+  /** Sealed: the reporter's e-mail, the child's e-mail, the details, the dismissal reason (cleared once confirmed). */
+  reporter: string | null;
+  child_email: string | null;
+  details: string | null;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  /** erased, held (a legal hold kept the data), nothing-held, or null while open. */
+  outcome: string | null;
+}
+
+/** That a subject was sent the notice of a material policy version. */
+export interface PolicyNoticeTable {
+  subject_id: string;
+  version: number;
+  notified_at: string;
+  /** The outbox message, when the subject had an address to send to. */
+  message_id: string | null;
+}
+
+/** A subject's acceptance of a policy version: explicit, or by continued use after the notice. */
+export interface PolicyAcceptanceTable {
+  subject_id: string;
+  version: number;
+  /** explicit or continued-use. */
+  method: string;
+  accepted_at: string;
+  actor: string;
+  /** JSON array of the purposes the acceptance covers (continued use never covers consent-based ones). */
+  purposes: string;
+}
+
+/** A data-subject request; its contact address and texts sealed (`sealed_with`: the subject's key, or the `requests` vault key for an unknown address). */
+export interface RequestTable {
+  id: string;
+  /** access, correction, deletion, opt-out or question. */
+  kind: string;
+  /** unverified, open, completed, denied or expired. */
+  status: string;
+  /** The subject the request is about, when known; kept after erasure as a pseudonymous id. */
+  subject_id: string | null;
+  /** Blind index (keyed hash) of the contact address: rate limits per address without storing it. */
+  address_hash: string | null;
+  /** subject or requests: which key seals `data`. */
+  sealed_with: string;
+  /** Sealed fields (email, details, corrections, answer); null once no longer needed. */
+  data: string | null;
+  /** gdpr or ccpa. */
+  jurisdiction: string;
+  received_at: string;
+  /** The current deadline (moved once by an extension). */
+  due_at: string;
+  extended_at: string | null;
+  verified_at: string | null;
+  /** code, staff or none (opt-outs need no identity check). */
+  verification: string | null;
+  filed_by: string;
+  closed_at: string | null;
+  /** Non-personal: exported, corrected, erased, held, answered, opted-out, no-data, denied, expired. */
+  outcome: string | null;
+  reminded_at: string | null;
+}
+
+/** The request log: what happened to each request, when and by whom; non-personal data, staff notes sealed like the request's data. */
+export interface RequestEventTable {
+  id: string;
+  request_id: string;
+  /** 1, 2, … within the request: the order of its steps, which may share a timestamp. */
+  seq: number;
+  at: string;
+  type: string;
+  actor: string;
+  data: string;
+  note: string | null;
+}
+
+/** The live verification code of a request, as a keyed hash. */
+export interface RequestCodeTable {
+  request_id: string;
+  code_hash: string;
+  expires_at: string;
+  attempts: number;
+  sends: number;
+  sent_at: string;
+  used_at: string | null;
+}
+
+/** An access request's export, sealed under the subject's key, downloadable once by the subject through a token (hashed). */
+export interface RequestExportTable {
+  request_id: string;
+  subject_id: string;
+  data: string;
+  files: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A message to send by e-mail; address, subject line and text sealed under the `outbox` vault key. */
+export interface OutboxMessageTable {
+  id: string;
+  kind: string;
+  subject_id: string | null;
+  data: string;
+  /** pending, sent or failed. */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** A subject's choice about the sale or sharing of its personal information (CCPA). */
+export interface SaleOptOutTable {
+  subject_id: string;
+  opted_out: number;
+  /** request, under-16, opt-in or signal. */
+  reason: string;
+  actor: string;
+  updated_at: string;
+}
+
+/**
+ * One international transfer of one subject's data, recorded when the data crossed: at
+ * collection (basis `collection`, once per subject and route) or in a disclosure (basis:
+ * the disclosure id). Countries are ISO 3166-1 alpha-2 codes.
+ */
+export interface SubjectTransferTable {
+  subject_id: string;
+  from_country: string;
+  to_country: string;
+  /** The declared safeguard covering the route (standard-contractual-clauses, …). */
+  safeguard: string;
+  /** `collection`, or the id of the disclosure that carried the data. */
+  basis: string;
+  first_at: string;
+}
+
+/** Which of a subject's fields other users may see: field names only, never their values. */
+export interface SubjectVisibilityTable {
+  subject_id: string;
+  /** JSON array of `category.field` names. */
+  fields: string;
+  updated_at: string;
+}
+
+/** The proof that a subject was erased: when, why, how many rows per table; no personal data. */
+export interface ErasureTable {
+  id: string;
+  /** The pseudonymous id of the erased subject, so that a restored backup can erase it again. */
+  subject_id: string;
+  erased_at: string;
+  /** request, child or admin. */
+  reason: string;
+  request_id: string | null;
+  actor: string;
+  /** 0 when a legal hold kept everything. */
+  erased: number;
+  /** JSON object: table → rows deleted. */
+  counts: string;
+  /** JSON array of the categories a legal hold kept (["*"] for everything). */
+  held_categories: string;
+  /** JSON array of the disclosure ids that included the subject: the accounting kept as proof of lawful disclosure. */
+  disclosures: string;
+}
+
+/** A legal hold: keeps a subject's data (all, or some categories) from erasure and retention purges. */
+export interface LegalHoldTable {
+  id: string;
+  subject_id: string;
+  /** The reason, sealed under the `legal-holds` vault key (it may name people). */
+  reason: string;
+  /** SHA-256 of the reason, for the audit record. */
+  reason_hash: string;
+  /** JSON array of category ids; null holds everything. */
+  categories: string | null;
+  /** staff or legal-request. */
+  source: string;
+  disclosure_id: string | null;
+  created_at: string;
+  created_by: string;
+  released_at: string | null;
+  released_by: string | null;
+}
+
+/** A declared recipient's endpoint for signed notices; the signing secret sealed under the `webhooks` vault key. */
+export interface WebhookEndpointTable {
+  id: string;
+  recipient: string;
+  url: string;
+  secret: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
+/** One notice to one endpoint, retried until a 2xx acknowledges it; the body holds no personal data. */
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  recipient: string;
+  subject_id: string;
+  /** erasure or correction. */
+  event: string;
+  body: string;
+  /** pending, delivered or cancelled (the endpoint was removed). */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+/** Every delivery attempt: its time, the status code or the error, and when the next one is due. */
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  next_attempt_at: string | null;
+}
+
 export interface Database {
+  subject_transfers: SubjectTransferTable;
+  subject_visibility: SubjectVisibilityTable;
+  subject_links: SubjectLinkTable;
   disclosures: DisclosureTable;
   disclosure_subjects: DisclosureSubjectTable;
   consent_records: ConsentRecordTable;
@@ -215,6 +460,20 @@ export interface Database {
   job_schedule: JobScheduleTable;
   stats_budgets: StatsBudgetTable;
   stats_releases: StatsReleaseTable;
+  requests: RequestTable;
+  request_events: RequestEventTable;
+  request_codes: RequestCodeTable;
+  request_exports: RequestExportTable;
+  outbox_messages: OutboxMessageTable;
+  sale_opt_outs: SaleOptOutTable;
+  child_reports: ChildReportTable;
+  policy_notices: PolicyNoticeTable;
+  policy_acceptances: PolicyAcceptanceTable;
+  erasures: ErasureTable;
+  legal_holds: LegalHoldTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }
 
 export type PolicyVersionRow = Selectable<PolicyVersionTable>;

@@ -1,7 +1,9 @@
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
+import { applyUnder16Default } from '../children/under-16.js';
 import { VowError } from '../errors.js';
 import { isUniqueViolation } from '../store/open-store.js';
+import { recordCollectionTransfers } from '../transfers/record-collection-transfers.js';
 import { createSubject, findOrCreateSubject, storeRecord } from './subject-store.js';
 import { hasCategory } from './subject.repository.js';
 import { ageOn, categoryOfKind, validateFields } from './validate-fields.js';
@@ -10,6 +12,8 @@ import type { VaultContext } from './vault-context.js';
 export interface CreateAccountOptions {
   fields: Record<string, unknown>;
   actor: Actor;
+  /** ISO 3166-1 alpha-2 country the account is opened from, when known: recorded as the subject's region. */
+  region?: string | null | undefined;
   now?: Date;
 }
 
@@ -38,15 +42,16 @@ export async function createAccount(ctx: VaultContext, options: CreateAccountOpt
   const attempt = (expectNewcomer: boolean) =>
     ctx.db.transaction().execute(async (trx) => {
       const at = now.toISOString();
-      const subject = expectNewcomer
-        ? await createSubject(ctx, trx, { kind: 'account', identifiers, now: at })
-        : await findOrCreateSubject(ctx, trx, { kind: 'account', identifiers, now: at });
+      const subjectOptions = { kind: 'account', identifiers, now: at, region: options.region };
+      const subject = expectNewcomer ? await createSubject(ctx, trx, subjectOptions) : await findOrCreateSubject(ctx, trx, subjectOptions);
       // Someone who wrote to us before becomes an account holder; an account holder cannot sign up twice.
       if (!subject.created && (await hasCategory(trx, subject.id, category.id))) {
         throw new VowError('conflict', 'an account with this e-mail address already exists');
       }
       const recordId = await storeRecord(trx, subject, { category: category.id, source: 'api', fields, now: at });
+      if (subject.created) await recordCollectionTransfers(trx, ctx.declaration, { subjectId: subject.id, region: options.region, now: at });
       await appendAudit(trx, { actor: options.actor, action: 'account.created', target: `subject:${subject.id}`, data: { record: recordId } }, now);
+      await applyUnder16Default(ctx, trx, { subjectId: subject.id, birthDate: fields.birthDate, actor: options.actor, now });
       return { subjectId: subject.id, recordId };
     });
   try {

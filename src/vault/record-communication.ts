@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
+import { recordContinuedUse } from '../policy-notices/accept-policy.js';
 import { isUniqueViolation } from '../store/open-store.js';
 import { findOrCreateSubject, storeRecord } from './subject-store.js';
 import { categoryOfKind, validateFields } from './validate-fields.js';
@@ -27,6 +28,7 @@ export async function recordCommunication(
       });
       const recordId = await storeRecord(trx, subject, { category: category.id, source: options.source, fields, now: at });
       await appendAudit(trx, { actor: options.actor, action: 'communication.received', target: `subject:${subject.id}`, data: { record: recordId } }, now);
+      if (!subject.created) await recordContinuedUse(ctx, trx, { subjectId: subject.id, actor: options.actor, now });
       return { subjectId: subject.id, recordId };
     });
   try {

@@ -36,7 +36,7 @@ export async function openSubject(ctx: VaultContext, db: Kysely<Database>, subje
 export async function findOrCreateSubject(
   ctx: VaultContext,
   trx: Kysely<Database>,
-  options: { kind: string; identifiers: readonly Identifier[]; now: string },
+  options: { kind: string; identifiers: readonly Identifier[]; now: string; region?: string | null | undefined },
 ): Promise<SubjectHandle> {
   const indexed = options.identifiers.map((identifier) => ({ kind: identifier.kind, index: blindIndex(ctx.blindKey, identifier.kind, identifier.value) }));
   let handle: SubjectHandle | undefined;
@@ -53,20 +53,21 @@ export async function findOrCreateSubject(
 }
 
 /**
- * A new subject with its own data key, claiming these identifiers. When one is already
+ * A new subject with its own data key, claiming these identifiers; `region` is the ISO
+ * country where it was collected, when known. When one is already
  * claimed the insert fails on its unique key: callers that expect a newcomer try this
  * first and fall back to `findOrCreateSubject`, saving a lookup on the common path.
  */
 export async function createSubject(
   ctx: VaultContext,
   trx: Kysely<Database>,
-  options: { kind: string; identifiers: readonly Identifier[]; now: string },
+  options: { kind: string; identifiers: readonly Identifier[]; now: string; region?: string | null | undefined },
 ): Promise<SubjectHandle> {
   const id = newId('sub');
   const dataKey = randomBytes(32);
   await subjects.insertSubject(
     trx,
-    { id, kind: options.kind, region: null, createdAt: options.now, lastActivityAt: options.now, closedAt: null },
+    { id, kind: options.kind, region: options.region ?? null, createdAt: options.now, lastActivityAt: options.now, closedAt: null },
     ctx.keyring.wrap(dataKey, id),
   );
   for (const identifier of options.identifiers) {

@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError } from '../errors.js';
+import { recordContinuedUse } from '../policy-notices/accept-policy.js';
 import { isUniqueViolation } from '../store/open-store.js';
 import { blindIndex } from './blind-index.js';
 import { decryptFields, encryptFields } from './field-cipher.js';
@@ -36,6 +37,7 @@ export async function updateAccount(
       }
       const updated = Object.keys(changes).sort();
       await appendAudit(trx, { actor: options.actor, action: 'account.updated', target: `subject:${subject.id}`, data: { fields: updated.join(',') } }, now);
+      await recordContinuedUse(ctx, trx, { subjectId: subject.id, actor: options.actor, now });
       return { subjectId: subject.id, updated };
     });
   } catch (error) {

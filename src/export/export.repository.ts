@@ -1,0 +1,117 @@
+/** SQL for an access export: everything keyed to a subject, each part read in one query. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+export interface HeldSubject {
+  id: string;
+  kind: string;
+  region: string | null;
+  createdAt: string;
+  lastActivityAt: string;
+  closedAt: string | null;
+}
+
+/** The subject, the visitor subjects linked to it, and every one's wrapped data key. */
+export async function findSubjectsAndKeys(
+  db: Kysely<Database>,
+  subjectId: string,
+): Promise<{ subject: HeldSubject; linked: string[]; keys: Map<string, { wrapped: string; masterKeyId: string }> } | undefined> {
+  const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirst();
+  if (!subject) return undefined;
+  const links = await db.selectFrom('subject_links').select('linked_subject_id').where('subject_id', '=', subjectId).orderBy('linked_subject_id').execute();
+  const linked = links.map((link) => link.linked_subject_id);
+  const keyRows = await db.selectFrom('subject_keys').select(['subject_id', 'wrapped', 'master_key_id']).where('subject_id', 'in', [subjectId, ...linked]).execute();
+  return {
+    subject: {
+      id: subject.id,
+      kind: subject.kind,
+      region: subject.region,
+      createdAt: subject.created_at,
+      lastActivityAt: subject.last_activity_at,
+      closedAt: subject.closed_at,
+    },
+    linked,
+    keys: new Map(keyRows.map((row) => [row.subject_id, { wrapped: row.wrapped, masterKeyId: row.master_key_id }])),
+  };
+}
+
+export function findRecordsOf(db: Kysely<Database>, subjectIds: readonly string[]) {
+  return db
+    .selectFrom('vault_records')
+    .select(['id', 'subject_id', 'category', 'source', 'collected_at', 'updated_at', 'data'])
+    .where('subject_id', 'in', subjectIds)
+    .orderBy('collected_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** All of the subjects' events in one query (the index on subject_id serves it): no query per event. */
+export function findEventsOf(db: Kysely<Database>, subjectIds: readonly string[]) {
+  return db
+    .selectFrom('events')
+    .select(['id', 'subject_id', 'category', 'name', 'occurred_at', 'received_at', 'country', 'data'])
+    .where('subject_id', 'in', subjectIds)
+    .execute();
+}
+
+export function findConsentsOf(db: Kysely<Database>, subjectIds: readonly string[]) {
+  return db.selectFrom('consent_records').selectAll().where('subject_id', 'in', subjectIds).orderBy('recorded_at').orderBy('id').execute();
+}
+
+export function findDisclosuresOf(db: Kysely<Database>, subjectIds: readonly string[]) {
+  return db
+    .selectFrom('disclosures')
+    .innerJoin('disclosure_subjects', 'disclosure_subjects.disclosure_id', 'disclosures.id')
+    .select([
+      'disclosures.id',
+      'disclosure_subjects.subject_id',
+      'disclosures.recipient',
+      'disclosures.purpose',
+      'disclosures.categories',
+      'disclosures.country',
+      'disclosures.kind',
+      'disclosures.created_at',
+    ])
+    .where('disclosure_subjects.subject_id', 'in', subjectIds)
+    .orderBy('disclosures.created_at')
+    .orderBy('disclosures.id')
+    .execute();
+}
+
+export function findPolicyNoticesOf(db: Kysely<Database>, subjectId: string) {
+  return db.selectFrom('policy_notices').select(['version', 'notified_at']).where('subject_id', '=', subjectId).orderBy('version').execute();
+}
+
+export function findPolicyAcceptancesOf(db: Kysely<Database>, subjectId: string) {
+  return db
+    .selectFrom('policy_acceptances')
+    .select(['version', 'method', 'accepted_at', 'purposes'])
+    .where('subject_id', '=', subjectId)
+    .orderBy('version')
+    .execute();
+}
+
+const tableColumns = new WeakMap<object, Promise<Map<string, Set<string>>>>();
+
+/**
+ * The tables present and their columns, read once per database handle: parts that other
+ * contexts add (transfers, requests) are exported when their tables exist.
+ */
+export function presentTables(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
+  let found = tableColumns.get(db);
+  if (!found) {
+    found = db.introspection
+      .getTables()
+      .then((tables) => new Map(tables.map((table) => [table.name, new Set(table.columns.map((column) => column.name))])));
+    found.catch(() => tableColumns.delete(db));
+    tableColumns.set(db, found);
+  }
+  return found;
+}
+
+/** The rows of a table another context owns, keyed by subject_id; its columns are not known at compile time. */
+export async function findRowsOf(db: Kysely<Database>, table: string, column: string, subjectIds: readonly string[]): Promise<Record<string, unknown>[]> {
+  const ids = sql.join(subjectIds.map((id) => sql`${id}`));
+  const result = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.ref(column)} in (${ids})`.execute(db);
+  return result.rows;
+}

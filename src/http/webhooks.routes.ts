@@ -1,0 +1,61 @@
+/** Recipients' webhook endpoints: signed notices of erasures and corrections. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditActorOf } from '../auth/actor.js';
+import { VowError } from '../errors.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import { listWebhookDeliveries } from '../webhooks/list-deliveries.js';
+import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks/register-webhook.js';
+import type { Auth } from './auth.js';
+
+const WebhookBody = z.strictObject({
+  recipient: z.string().min(1).max(64).describe('a declared recipient id'),
+  url: z.string().min(1).max(2000).describe('http(s) URL the signed notices are POSTed to'),
+});
+
+export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
+  const actorOf = (request: { actor?: Parameters<typeof auditActorOf>[0] | undefined }) => {
+    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
+    return auditActorOf(request.actor);
+  };
+
+  app.post(
+    '/v1/webhooks',
+    {
+      onRequest: auth.requirePermission('webhooks:manage'),
+      schema: { summary: 'Register a recipient’s endpoint; the signing secret is returned once', tags: ['webhooks'], body: WebhookBody },
+    },
+    async (request, reply) => reply.code(201).send(await registerWebhook(vault, { ...request.body, actor: actorOf(request) })),
+  );
+
+  app.get(
+    '/v1/webhooks',
+    {
+      onRequest: auth.requirePermission('webhooks:manage'),
+      schema: { summary: 'Registered endpoints (secrets are never shown again)', tags: ['webhooks'], querystring: z.strictObject({ removed: z.enum(['true', 'false']).default('false') }) },
+    },
+    async (request) => ({ webhooks: await listWebhooks(vault, { includeRemoved: request.query.removed === 'true' }) }),
+  );
+
+  app.get(
+    '/v1/webhooks/deliveries',
+    {
+      onRequest: auth.requirePermission('webhooks:manage'),
+      schema: {
+        summary: 'Recent deliveries with every attempt (time, status code or error, next attempt)',
+        tags: ['webhooks'],
+        querystring: z.strictObject({ webhook: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      },
+    },
+    async (request) => ({ deliveries: await listWebhookDeliveries(vault.db, { ...(request.query.webhook ? { endpointId: request.query.webhook } : {}), limit: request.query.limit }) }),
+  );
+
+  app.delete(
+    '/v1/webhooks/:id',
+    {
+      onRequest: auth.requirePermission('webhooks:manage'),
+      schema: { summary: 'Remove an endpoint; its pending deliveries are cancelled', tags: ['webhooks'], params: z.strictObject({ id: z.string().min(1).max(64) }) },
+    },
+    async (request) => removeWebhook(vault, { id: request.params.id, actor: actorOf(request) }),
+  );
+};

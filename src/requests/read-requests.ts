@@ -1,0 +1,76 @@
+/** What staff see of requests: the queue with its deadlines, and one request with its log. */
+import type { VaultContext } from '../vault/vault-context.js';
+import { VowError } from '../errors.js';
+import { dueState, NEAR_DUE_MS } from './deadlines.js';
+import { readRequestData, sealingKeyOf } from './request-data.js';
+import { loadRequestKeys, openNote } from './request-keys.js';
+import { requestOf, type DataSubjectRequest, type RequestStatus } from './request.js';
+import { findRequest, listEvents, listRequests } from './request.repository.js';
+
+export interface ListedRequest extends DataSubjectRequest {
+  daysLeft: number;
+  nearDue: boolean;
+  overdue: boolean;
+}
+
+export interface RequestEvent {
+  at: string;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+  /** A staff reason, decrypted. */
+  note?: string;
+}
+
+export interface RequestDetails extends ListedRequest {
+  /** Decrypted; absent once the subject was erased or the data cleared. */
+  email?: string;
+  details?: string;
+  corrections?: Record<string, string>;
+  events: RequestEvent[];
+}
+
+const pending: RequestStatus[] = ['unverified', 'open'];
+
+/** `due`: pending requests due within 7 days or overdue. Otherwise by status (all when none). */
+export async function listDataSubjectRequests(
+  ctx: VaultContext,
+  options: { due?: boolean; status?: RequestStatus; subjectId?: string; limit?: number; now?: Date } = {},
+): Promise<ListedRequest[]> {
+  const now = options.now ?? new Date();
+  const rows = await listRequests(ctx.db, {
+    ...(options.due ? { statuses: pending, dueBefore: new Date(now.getTime() + NEAR_DUE_MS).toISOString() } : {}),
+    ...(!options.due && options.status ? { statuses: [options.status] } : {}),
+    ...(options.subjectId ? { subjectId: options.subjectId } : {}),
+    limit: options.limit ?? 500,
+  });
+  return rows.map((row) => withDue(requestOf(row), now));
+}
+
+export async function showDataSubjectRequest(ctx: VaultContext, requestId: string, now: Date = new Date()): Promise<RequestDetails> {
+  const row = await findRequest(ctx.db, requestId);
+  if (!row) throw new VowError('not_found', `no request ${requestId}`);
+  const keys = await loadRequestKeys(ctx.db, ctx.keyring);
+  const data = await readRequestData(ctx, ctx.db, keys, row);
+  const noteKey = await sealingKeyOf(ctx, ctx.db, keys, row);
+  const events = (await listEvents(ctx.db, row.id)).map((event) => ({
+    at: event.at,
+    type: event.type,
+    actor: event.actor,
+    data: JSON.parse(event.data) as Record<string, unknown>,
+    ...(event.note === null || !noteKey ? {} : { note: openNote(noteKey, row.id, event.note) }),
+  }));
+  return {
+    ...withDue(requestOf(row), now),
+    ...(data.email !== undefined ? { email: data.email } : {}),
+    ...(data.details !== undefined ? { details: data.details } : {}),
+    ...(data.corrections !== undefined ? { corrections: JSON.parse(data.corrections) as Record<string, string> } : {}),
+    events,
+  };
+}
+
+function withDue(request: DataSubjectRequest, now: Date): ListedRequest {
+  const pendingNow = request.status === 'unverified' || request.status === 'open';
+  const state = dueState(new Date(request.dueAt), now);
+  return { ...request, daysLeft: state.daysLeft, nearDue: pendingNow && state.nearDue, overdue: pendingNow && state.overdue };
+}

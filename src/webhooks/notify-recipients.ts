@@ -1,0 +1,75 @@
+/**
+ * Telling recipients that a subject's data changed (GDPR art. 19): one signed delivery
+ * per registered endpoint of every recipient the accounting of disclosures says received
+ * the subject's data. The body holds the pseudonymous id, the disclosures and, for a
+ * correction, the names of the corrected fields: never their values, never personal data.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import { activeEndpointsOf, insertDelivery, recipientsOfSubject } from './webhook.repository.js';
+import { newWebhookId } from './webhook-ids.js';
+
+export type WebhookEvent = 'erasure' | 'correction';
+
+export interface WebhookBody {
+  event: WebhookEvent;
+  subjectId: string;
+  recipient: string;
+  at: string;
+  disclosures: string[];
+  fields?: string[];
+}
+
+/**
+ * Queues the deliveries inside `db` (a transaction, usually the one making the change)
+ * and returns the recipients queued. Sending happens after commit: by the scheduled job,
+ * or sooner when the caller passes the ids from `queueNotices` to `kickDeliveries`.
+ */
+export async function notifyRecipients(
+  ctx: VaultContext,
+  db: Kysely<Database>,
+  options: { subjectId: string; event: WebhookEvent; fields?: string[]; now?: Date },
+): Promise<string[]> {
+  return (await queueNotices(ctx, db, options)).recipients;
+}
+
+/** As `notifyRecipients`, also returning the deliveries queued, for `kickDeliveries` once the transaction commits. */
+export async function queueNotices(
+  _ctx: VaultContext,
+  db: Kysely<Database>,
+  options: { subjectId: string; event: WebhookEvent; fields?: string[]; now?: Date },
+): Promise<{ recipients: string[]; deliveryIds: string[] }> {
+  const at = (options.now ?? new Date()).toISOString();
+  const recipients = await recipientsOfSubject(db, options.subjectId);
+  const endpoints = await activeEndpointsOf(db, [...recipients.keys()]);
+  const queued = new Set<string>();
+  const deliveryIds: string[] = [];
+  for (const endpoint of endpoints) {
+    const body: WebhookBody = {
+      event: options.event,
+      subjectId: options.subjectId,
+      recipient: endpoint.recipient,
+      at,
+      disclosures: recipients.get(endpoint.recipient) ?? [],
+      ...(options.event === 'correction' ? { fields: [...new Set(options.fields ?? [])].sort() } : {}),
+    };
+    const id = newWebhookId('whd');
+    deliveryIds.push(id);
+    await insertDelivery(db, {
+      id,
+      endpointId: endpoint.id,
+      recipient: endpoint.recipient,
+      subjectId: options.subjectId,
+      event: options.event,
+      body: JSON.stringify(body),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      deliveredAt: null,
+    });
+    queued.add(endpoint.recipient);
+  }
+  return { recipients: [...queued].sort(), deliveryIds };
+}
