@@ -21,10 +21,12 @@ export type DisclosureRule =
   | 'category-allows-purpose'
   | 'recipient-receives-category'
   | 'recipient-country'
-  | 'transfer-declared';
+  | 'transfer-declared'
+  | 'sale-opt-out';
 
 export type DisclosureVerdict =
-  | { allowed: true; country: string }
+  /** `sale`: the recipient is treated as a sale or sharing, so subjects who opted out are left out. */
+  | { allowed: true; country: string; sale: boolean }
   | { allowed: false; rule: DisclosureRule; message: string };
 
 export function checkDisclosure(declaration: Declaration, request: DisclosureRequest): DisclosureVerdict {
@@ -57,5 +59,5 @@ export function checkDisclosure(declaration: Declaration, request: DisclosureReq
   if (!transferred && !home) {
     return refuse('transfer-declared', `no international transfer to ${country} is declared`);
   }
-  return { allowed: true, country };
+  return { allowed: true, country, sale: recipient.treatedAs.length > 0 };
 }

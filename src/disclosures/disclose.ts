@@ -15,6 +15,7 @@ import { insertTransfers } from '../transfers/transfer.repository.js';
 import { disclosureTransfers } from '../transfers/disclosure-transfers.js';
 import { insertDisclosure, readSubjectsForDisclosure, subjectsHolding } from './disclosure.repository.js';
 import { placeHoldIn } from '../erasure/legal-holds.js';
+import { saleOptedOutAmong } from '../requests/sale-opt-out.js';
 import type { SigningKey } from './signing-key.js';
 
 export const disclosureKinds = ['disclosure', 'business-transfer', 'legal-request'] as const;
@@ -90,14 +91,20 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     const lines: string[] = [];
     // Only subjects with something of these categories are disclosed, and so accounted for.
     const disclosed: { id: string; region: string | null }[] = [];
+    const optedOut: string[] = [];
     // A batch at a time: two queries per 500 subjects rather than one per subject.
     for (let start = 0; start < subjectIds.length; start += PAGE) {
       const batch = subjectIds.slice(start, start + PAGE);
       const found = await readSubjectsForDisclosure(trx, batch, categories);
+      const saleOptOuts = verdict.sale ? await saleOptedOutAmong(trx, batch) : new Set<string>();
       for (const subjectId of batch) {
         const subject = found.get(subjectId);
         if (!subject) throw new VowError('not_found', `no subject ${subjectId}`);
         if (subject.records.length === 0) continue;
+        if (saleOptOuts.has(subjectId)) {
+          optedOut.push(subjectId);
+          continue;
+        }
         disclosed.push({ id: subjectId, region: subject.region });
         const dataKey = ctx.keyring.unwrap(subject.key, subjectId);
         const byCategory: Record<string, { id: string; collectedAt: string; fields: Fields }[]> = {};
@@ -107,9 +114,13 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         lines.push(JSON.stringify({ subjectId, categories: byCategory }));
       }
     }
+    // Named subjects who opted out are refused, not quietly dropped: the caller asked for them.
+    if (optedOut.length > 0 && 'ids' in options.subjects) {
+      return { refused: `${optedOut.length} of the subjects opted out of the sale and sharing of their data`, rule: 'sale-opt-out' } as const;
+    }
     // Data of subjects collected elsewhere crosses to the recipient's country: each crossing needs a declared transfer.
     const transfers = disclosureTransfers(ctx.declaration, disclosed, { to: verdict.country, disclosureId, now: createdAt });
-    if (!transfers.allowed) return { refused: transfers.message } as const;
+    if (!transfers.allowed) return { refused: transfers.message, rule: 'transfer-declared' } as const;
 
     const manifest: Manifest = {
       disclosureId,
@@ -165,5 +176,5 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     return { package: { manifest, manifestHash, signature: signing.sign(Buffer.from(canonical)), lines } };
   });
   if (outcome.package) return outcome.package;
-  return refuse('transfer-declared', outcome.refused);
+  return refuse(outcome.rule, outcome.refused);
 }

@@ -137,6 +137,11 @@ export const Recipient = z
     visibleToOtherUsers: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-zA-Z0-9]*$/, 'must name a field as category.field, such as account.name'))
       .optional(),
+    /**
+     * What giving data to this recipient amounts to under opt-out laws (CCPA "sale" and
+     * "sharing"): subjects who opted out, or are under 16 and did not opt in, are left out.
+     */
+    treatedAs: z.array(z.enum(cookieTreatments)).default([]),
   })
   .check((ctx) => {
     const recipient = ctx.value;

@@ -53,6 +53,13 @@ export async function setSaleOptOut(
   );
 }
 
+/** Which of these subjects opted out of sale and sharing (or are under 16 and did not opt in). */
+export async function saleOptedOutAmong(db: Kysely<Database>, subjectIds: readonly string[]): Promise<Set<string>> {
+  if (subjectIds.length === 0) return new Set();
+  const rows = await db.selectFrom('sale_opt_outs').select('subject_id').where('opted_out', '=', 1).where('subject_id', 'in', subjectIds).execute();
+  return new Set(rows.map((row) => row.subject_id));
+}
+
 export async function isSaleOptedOut(db: Kysely<Database>, subjectId: string): Promise<boolean> {
   const row = await db.selectFrom('sale_opt_outs').select('opted_out').where('subject_id', '=', subjectId).executeTakeFirst();
   return row?.opted_out === 1;
