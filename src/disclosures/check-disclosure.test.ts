@@ -20,7 +20,7 @@ describe('a disclosure is checked against the declaration', () => {
   };
 
   it('allows what the policy declares', () => {
-    expect(checkDisclosure(declaration, hosting())).toEqual({ allowed: true, country: 'US' });
+    expect(checkDisclosure(declaration, hosting())).toEqual({ allowed: true, country: 'US', sale: false });
   });
 
   it.each([
