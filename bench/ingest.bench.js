@@ -1,9 +1,10 @@
 // Event ingestion over real HTTP on 127.0.0.1. Three servers answer the same payloads:
 //   - bare Fastify, parsing the JSON and answering 202 (the ceiling of one Node process here);
 //   - raw better-sqlite3 inserts of the same rows, no HTTP: prepared multi-row statements,
-//     one transaction per batch, the same AES-256-GCM sealing (the storage ceiling);
-//   - Vow (createVow from dist/app.js, per-address limit off): validation, consent check,
-//     device parsing, sealing and storage on SQLite, synchronous=FULL as shipped.
+//     one transaction per batch, the same AES-256-GCM sealing, and the same pragmas as Vow
+//     (WAL, synchronous=NORMAL, foreign keys) (the storage ceiling);
+//   - Vow (createVow from dist/app.js, per-address limit off, log level at its default):
+//     validation, consent check, device parsing, sealing and storage on SQLite, as shipped.
 // Each server runs in a child process of its own (one core), autocannon in this one (the
 // other core). Single events and batches of 20; then one million events through Vow, with
 // the server's RSS before and after. Every load phase is bounded in time.
@@ -65,8 +66,8 @@ async function serveVow(dir) {
   const { createVow } = await import('../dist/app.js');
   const { loadConfig } = await import('../dist/config.js');
   const { recordConsent } = await import('../dist/consent/record-consent.js');
-  // Per-request logs off: the bare server logs nothing either.
-  const vow = await createVow(loadConfig({ VOW_DATA_DIR: dir, LOG_LEVEL: 'warn' }), { eventsRateLimit: false });
+  // The log level as in production (info); POST /v1/events writes no access log at that level.
+  const vow = await createVow(loadConfig({ VOW_DATA_DIR: dir }), { eventsRateLimit: false });
   const visitors = [];
   for (let i = 0; i < ACTIVE_VISITORS; i += 1) {
     const decision = await recordConsent(vow.vault, {
@@ -107,7 +108,8 @@ async function child(kind, dir) {
 // This process: the load, and the raw baseline.
 
 function startServer(kind, dir) {
-  const server = fork(fileURLToPath(import.meta.url), ['--serve', kind, dir], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The servers' logs (Vow's start-up and job lines, at the default level) would interleave with the results.
+  const server = fork(fileURLToPath(import.meta.url), ['--serve', kind, dir], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const replies = [];
   const waiting = [];
   let exited;
@@ -188,6 +190,7 @@ async function rawInserts(dir, size) {
   await (await openStore({ dataDir: dir, databaseUrl: undefined })).close();
   const db = new SQLite(join(dir, 'vow.db'));
   db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   const subjects = Array.from({ length: ACTIVE_VISITORS }, () => ({ id: `sub_${randomBytes(16).toString('base64url')}`, key: randomBytes(32) }));
   const now = new Date().toISOString();

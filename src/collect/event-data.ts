@@ -5,7 +5,8 @@
  * describes: an address only in log data, the device model only in device information.
  */
 import type { technicalKinds } from '../policy/declaration.js';
-import { open, seal } from '../vault/aes-gcm.js';
+import { createCipheriv } from 'node:crypto';
+import { open } from '../vault/aes-gcm.js';
 import type { EventInput } from './event.js';
 import type { Device } from './parse-device.js';
 
@@ -76,9 +77,30 @@ export function eventDataFor(kind: TechnicalKind, event: EventInput, facts: Requ
   }
 }
 
-/** `iv`: 12 fresh random bytes (the ingestor draws them from its pool). */
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Holds an id of up to 64 characters (at most 192 bytes of UTF-8); setAAD hands the bytes to OpenSSL at once. */
+const aadScratch = Buffer.allocUnsafe(192);
+
+/**
+ * `iv`: 12 fresh random bytes (the ingestor draws them from its pool). The same format as
+ * the vault's `seal` (`v1.<base64 iv|tag|ciphertext>`, the event id as associated data),
+ * so `openEventData` reads it; written out here because it runs once per stored event and
+ * the general one copies each part twice (a fifth of its cost, the rest is OpenSSL's).
+ */
 export function sealEventData(dataKey: Buffer, eventId: string, data: EventData, iv: Buffer): string {
-  return seal(dataKey, Buffer.from(JSON.stringify(data), 'utf8'), eventId, iv);
+  if (iv.length !== IV_BYTES) throw new Error('the IV must be 12 bytes');
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+  cipher.setAAD(eventId.length <= 64 ? aadScratch.subarray(0, aadScratch.write(eventId, 'utf8')) : Buffer.from(eventId, 'utf8'));
+  const body = cipher.update(JSON.stringify(data), 'utf8');
+  // GCM is a stream mode: final() adds no bytes, but is what computes the tag.
+  const tail = cipher.final();
+  const sealed = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + body.length + tail.length);
+  iv.copy(sealed, 0);
+  cipher.getAuthTag().copy(sealed, IV_BYTES);
+  body.copy(sealed, IV_BYTES + TAG_BYTES);
+  tail.copy(sealed, IV_BYTES + TAG_BYTES + body.length);
+  return `v1.${sealed.toString('base64')}`;
 }
 
 /** Throws when the data was altered, moved to another event, or sealed under another key. */

@@ -2,8 +2,9 @@
  * Group commit for events. Every request's rows wait for a commit before the request is
  * answered, as with one transaction per request; but the requests that arrive while the
  * database is busy (or within one turn of the event loop) share the next transaction.
- * A commit costs a disk flush (about 0.3 ms here with SQLite's synchronous=FULL), which
- * would otherwise cap ingestion near 3,000 requests per second whatever their size.
+ * A commit costs writing every page it changed to the log (and, with synchronous=FULL or
+ * on PostgreSQL, a disk flush): requests of different visitors touch different pages of
+ * the events_subject index, so small transactions would pay a page each per request.
  *
  * Each request's rows stay atomic: all in one transaction. When a shared transaction
  * fails, its requests are written again one transaction each, so that one bad request

@@ -41,6 +41,20 @@ function occurredAt(event: EventInput, nowMs: number, receivedAt: string): strin
   return Number.isFinite(at) && Math.abs(at - nowMs) <= DAY_MS ? new Date(at).toISOString() : receivedAt;
 }
 
+/** `occurredAt`, computed once per distinct client time: the SDK stamps a batch's events alike. */
+function occurredAtOnce(nowMs: number, receivedAt: string): (event: EventInput) => string {
+  let lastRaw: string | undefined;
+  let last = receivedAt;
+  return (event) => {
+    if (event.occurredAt === undefined) return receivedAt;
+    if (event.occurredAt !== lastRaw) {
+      lastRaw = event.occurredAt;
+      last = occurredAt(event, nowMs, receivedAt);
+    }
+    return last;
+  };
+}
+
 /** Why an event of this category may not be stored for this visitor, or undefined when it may. */
 function refusal(allowances: readonly Allowance[], category: string, optedOut: ReadonlySet<string>): DropReason | undefined {
   let collected = false;
@@ -106,6 +120,7 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
       truncatedIp: () => (ip ??= truncateIp(options.request.ip)),
     };
     const prefix = eventIdPrefix(nowMs);
+    const occurred = occurredAtOnce(nowMs, receivedAt);
     const rows: NewEventRow[] = accepted.map((event) => {
       const random = ingestor.random.take(20);
       const id = newEventId(prefix, random.subarray(0, 8));
@@ -115,7 +130,7 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
         subject_id: visitor.subjectId,
         category: event.category,
         name: event.name,
-        occurred_at: occurredAt(event, nowMs, receivedAt),
+        occurred_at: occurred(event),
         received_at: receivedAt,
         country: options.request.country,
         data: sealEventData(visitor.dataKey, id, eventDataFor(kind, event, facts), random.subarray(8, 20)),

@@ -76,6 +76,13 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRouteOptions> = async (ap
       // A beacon's answer is never rendered: page-security headers (CSP, frame options…) only
       // cost time here (a tenth of a single event's), and nosniff is set below.
       helmet: false,
+      // One access-log pair per page view of every visitor would be most of a busy server's
+      // log and a sizeable share of its CPU; the volume is in the Prometheus counters, and
+      // failures are still logged (5xx at error level).
+      logLevel: 'warn',
+      // The answer is built by ingestEvents, typed by EventsResponse at compile time; checking
+      // it again with zod on every request (the type provider's serializer) only costs time.
+      serializerCompiler: () => (data) => JSON.stringify(data),
       bodyLimit: BODY_LIMIT,
       preValidation: jsonFromText,
       schema: {

@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvide
 import pg from 'pg';
 import { migrations } from './migrations.js';
 import type { Database } from './schema.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -45,10 +46,26 @@ function openSqlite(dataDir: string): Store {
   // Owner-only, like the key file: SQLite gives the WAL and shared-memory files the same mode.
   chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
+  // With WAL, NORMAL flushes to disk at checkpoints rather than at every commit: a commit
+  // survives the process crashing (it is in the WAL file, in the OS's hands), and the
+  // database stays consistent whatever happens; only a power loss or an OS crash can undo
+  // the last transactions before a checkpoint. FULL would cost a disk flush per commit.
+  database.pragma('synchronous = NORMAL');
+  // After a burst of writes, the log file is cut back to this size when it starts over.
+  database.pragma('journal_size_limit = 67108864');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const checkpointer = startWalCheckpointer(database, file);
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    close: async () => {
+      await checkpointer.close();
+      await db.destroy();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 256;
