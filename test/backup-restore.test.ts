@@ -20,6 +20,20 @@ function bufferIo(): Io & { lines: string[] } {
 }
 
 describeEachDatabase('backup and restore', (database) => {
+  it('answers a missing, unreadable or unwritable file with a message and exit code 1, changing nothing', async () => {
+    const { dataDir } = database();
+    const cases: [string[], string][] = [
+      [['restore', join(dataDir, 'missing.jsonl')], 'cannot read'],
+      [['restore', dataDir], 'is not a file'],
+      [['backup', join(dataDir, 'no', 'such', 'folder.jsonl')], 'cannot write'],
+    ];
+    for (const [argv, message] of cases) {
+      const io = bufferIo();
+      expect(await runCli(argv, database().config(), io)).toBe(1);
+      expect(io.lines.join('\n')).toContain(message);
+    }
+  });
+
   it('restores a backup made before an erasure without bringing the erased subject back, and audits the restore', async () => {
     const config = database().config();
     const file = join(database().dataDir, 'vow.backup.jsonl');

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, it } from 'vitest';
@@ -31,6 +31,8 @@ describeEachDatabase('vow export, vow reports and vow policy notify', (database)
     }
 
     const file = join(database().dataDir, 'eve.zip');
+    // A file already there, readable by all, is made owner-only before the export goes in.
+    writeFileSync(file, '', { mode: 0o644 });
     const exported = await vow(database(), ['export', subjectId, file]);
     expect(exported.code, exported.err).toBe(0);
     expect(exported.out).toContain('summary.md');

@@ -55,6 +55,9 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
         const listed = await server.inject({ method: 'GET', url: '/v1/webhooks', headers: auth });
         expect(listed.json()).toEqual({ webhooks: [expect.objectContaining({ id: webhookId, recipient: 'hosting', url })] });
         expect(listed.body).not.toContain(secret);
+        const malformed = await server.inject({ method: 'DELETE', url: '/v1/webhooks/%00', headers: auth });
+        expect(malformed.statusCode).toBe(400);
+        expect(malformed.body).toContain('must be a webhook id');
 
         const disclosed = await server.inject({
           method: 'POST',

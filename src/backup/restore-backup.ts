@@ -15,6 +15,7 @@ import { allErasures, insertErasure, subjectExists, type ErasureProof } from '..
 import { VowError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
+import { checkReadableFile } from './backup-file.js';
 import { appliedMigrations, backupTables, deleteAllRows, insertRows, type Row, type TableInfo } from './backup.repository.js';
 import { Header, Line } from './backup-format.js';
 import { sum } from './write-backup.js';
@@ -30,6 +31,7 @@ export interface RestoreResult {
 
 export async function restoreBackup(store: Store, options: { file: string; actor: string; now?: Date }): Promise<RestoreResult> {
   const now = options.now ?? new Date();
+  await checkReadableFile(options.file);
   return store.db.transaction().execute(async (trx) => {
     const liveErasures = await allErasures(trx);
     const liveMigrations = new Set(await appliedMigrations(trx));

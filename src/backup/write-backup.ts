@@ -6,11 +6,11 @@
  * from every later backup. Written owner-only (0600).
  */
 import { once } from 'node:events';
-import { open } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/append-audit.js';
 import type { Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
+import { openOwnerOnly } from './backup-file.js';
 import { appliedMigrations, backupTables, readPage } from './backup.repository.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, type Header, type Line } from './backup-format.js';
 
@@ -25,9 +25,7 @@ export interface BackupResult {
 export async function writeBackup(store: Store, options: { file: string; actor: string; now?: Date }): Promise<BackupResult> {
   const now = options.now ?? new Date();
   const createdAt = now.toISOString();
-  const handle = await open(options.file, 'w', 0o600);
-  // An existing file keeps its old mode when opened: set it before anything is written.
-  await handle.chmod(0o600);
+  const handle = await openOwnerOnly(options.file);
   const out = handle.createWriteStream();
   const write = async (line: Header | Line) => {
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');

@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { readOutbox } from '../outbox/outbox.js';
 import type { Io } from './io.js';
-import { withVault } from './request.command.js';
+import { withVault } from './with-vault.js';
 
 export function outboxCommand(config: Config, io: Io, options: { status?: 'pending' | 'sent' | 'failed'; limit: number }): Promise<number> {
   return withVault(config, io, async (vault) => {

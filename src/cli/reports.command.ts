@@ -1,23 +1,8 @@
 import type { Config } from '../config.js';
 import { confirmChildReport, dismissChildReport, type ChildReportDecision } from '../children/decide-child-report.js';
 import { listReports, type ReportStatus } from '../children/read-child-reports.js';
-import { formatProblem } from '../errors.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
-import { openStore } from '../store/open-store.js';
-import { openVault } from '../vault/open-vault.js';
-import type { VaultContext } from '../vault/vault-context.js';
 import type { Io } from './io.js';
-
-async function withVault(config: Config, io: Io, work: (vault: VaultContext) => Promise<number>): Promise<number> {
-  const { declaration, warnings } = await loadDeclaration(config.policyFile);
-  for (const warning of warnings) io.err(`warning: ${formatProblem(warning, config.policyFile)}`);
-  const store = await openStore(config);
-  try {
-    return await work(await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration }));
-  } finally {
-    await store.close();
-  }
-}
+import { withVault } from './with-vault.js';
 
 /** Reports about children, newest first; contents stay sealed (read them with GET /v1/reports/:id, audited). */
 export function reportsListCommand(config: Config, io: Io, options: { status?: ReportStatus }): Promise<number> {

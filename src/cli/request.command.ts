@@ -1,7 +1,6 @@
 /** `vow request …`: file and work data-subject requests from the operator's terminal. Mail is queued; the server sends it. */
 import type { Config } from '../config.js';
-import { formatProblem, VowError } from '../errors.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
+import { VowError } from '../errors.js';
 import { approveRequest } from '../requests/approve-request.js';
 import { completeRequest } from '../requests/complete-request.js';
 import { denyRequest } from '../requests/deny-request.js';
@@ -9,21 +8,8 @@ import { extendRequest } from '../requests/extend-request.js';
 import { fileRequest } from '../requests/file-request.js';
 import { listDataSubjectRequests, showDataSubjectRequest, type ListedRequest } from '../requests/read-requests.js';
 import type { RequestKind } from '../requests/request.js';
-import { openStore } from '../store/open-store.js';
-import { openVault } from '../vault/open-vault.js';
-import type { VaultContext } from '../vault/vault-context.js';
 import type { Io } from './io.js';
-
-export async function withVault(config: Config, io: Io, work: (vault: VaultContext) => Promise<number>): Promise<number> {
-  const { declaration, warnings } = await loadDeclaration(config.policyFile);
-  for (const warning of warnings) io.err(`warning: ${formatProblem(warning, config.policyFile)}`);
-  const store = await openStore(config);
-  try {
-    return await work(await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration }));
-  } finally {
-    await store.close();
-  }
-}
+import { withVault } from './with-vault.js';
 
 export interface RequestFileOptions {
   kind: RequestKind;

@@ -6,6 +6,7 @@ import { VowError } from '../errors.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { listWebhookDeliveries } from '../webhooks/list-deliveries.js';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks/register-webhook.js';
+import { webhookEndpointIdPattern } from '../webhooks/webhook-ids.js';
 import type { Auth } from './auth.js';
 
 const WebhookBody = z.strictObject({
@@ -44,7 +45,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
       schema: {
         summary: 'Recent deliveries with every attempt (time, status code or error, next attempt)',
         tags: ['webhooks'],
-        querystring: z.strictObject({ webhook: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        querystring: z.strictObject({ webhook: z.string().regex(webhookEndpointIdPattern, 'must be a webhook id (whk_ followed by 22 characters)').optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
       },
     },
     async (request) => ({ deliveries: await listWebhookDeliveries(vault.db, { ...(request.query.webhook ? { endpointId: request.query.webhook } : {}), limit: request.query.limit }) }),
@@ -54,7 +55,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
     '/v1/webhooks/:id',
     {
       onRequest: auth.requirePermission('webhooks:manage'),
-      schema: { summary: 'Remove an endpoint; its pending deliveries are cancelled', tags: ['webhooks'], params: z.strictObject({ id: z.string().min(1).max(64) }) },
+      schema: { summary: 'Remove an endpoint; its pending deliveries are cancelled', tags: ['webhooks'], params: z.strictObject({ id: z.string().regex(webhookEndpointIdPattern, 'must be a webhook id (whk_ followed by 22 characters)') }) },
     },
     async (request) => removeWebhook(vault, { id: request.params.id, actor: actorOf(request) }),
   );

@@ -20,7 +20,7 @@ import { notifyRecipients } from '../webhooks/notify-recipients.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
 import { hashSecret, newToken } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
-import { completionMessage } from './request-messages.js';
+import { aboutSubject, completionMessage } from './request-messages.js';
 import type { RequestKind, RequestOutcome } from './request.js';
 import { saveExport, updateRequest } from './request.repository.js';
 import { setSaleOptOut } from './sale-opt-out.js';
@@ -77,7 +77,7 @@ export async function completeRequest(ctx: VaultContext, options: CompleteReques
     await done.finish?.(trx);
     await logRequestEvent(trx, { requestId: row.id, type: 'completed', actor: options.actor, data: { outcome: done.outcome, ...done.details } }, now);
     if (contact !== undefined) {
-      await enqueueMessage(ctx, trx, { ...completionMessage(ctx.declaration, { requestId: row.id, kind, body: done.body }), to: contact }, now);
+      await enqueueMessage(ctx, trx, { ...completionMessage(ctx.declaration, { requestId: row.id, kind, body: done.body }), to: contact, ...aboutSubject(row.subject_id) }, now);
     }
   });
   return { id: row.id, status: 'completed', outcome: done.outcome, notified: contact !== undefined, ...done.result };

@@ -4,7 +4,7 @@ import { enqueueMessage } from '../outbox/outbox.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { loadRequest } from './load-request.js';
 import { logRequestEvent } from './request-log.js';
-import { denialMessage } from './request-messages.js';
+import { aboutSubject, denialMessage } from './request-messages.js';
 import type { RequestKind } from './request.js';
 import { updateRequest } from './request.repository.js';
 
@@ -19,7 +19,7 @@ export async function denyRequest(ctx: VaultContext, options: { requestId: strin
     }
     await logRequestEvent(trx, { requestId: row.id, type: 'denied', actor: options.actor, data: { outcome: 'denied' }, ...(noteKey ? { note: { key: noteKey, text: reason } } : {}) }, now);
     if (contact !== undefined) {
-      await enqueueMessage(ctx, trx, { ...denialMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, reason }), to: contact }, now);
+      await enqueueMessage(ctx, trx, { ...denialMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, reason }), to: contact, ...aboutSubject(row.subject_id) }, now);
     }
   });
   return { id: row.id, status: 'denied', notified: contact !== undefined };

@@ -9,7 +9,7 @@ import type { VaultContext } from '../vault/vault-context.js';
 import { deadlinesOf, type Jurisdiction } from './deadlines.js';
 import { loadRequest } from './load-request.js';
 import { logRequestEvent } from './request-log.js';
-import { extensionMessage } from './request-messages.js';
+import { aboutSubject, extensionMessage } from './request-messages.js';
 import type { RequestKind } from './request.js';
 import { extendDeadline } from './request.repository.js';
 
@@ -30,7 +30,7 @@ export async function extendRequest(
     if (!(await extendDeadline(trx, row.id, dueAt, now.toISOString()))) throw new VowError('conflict', `request ${row.id} was changed meanwhile`);
     await logRequestEvent(trx, { requestId: row.id, type: 'extended', actor: options.actor, data: { dueAt }, ...(noteKey ? { note: { key: noteKey, text: reason } } : {}) }, now);
     if (contact !== undefined) {
-      await enqueueMessage(ctx, trx, { ...extensionMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, dueAt, reason }), to: contact }, now);
+      await enqueueMessage(ctx, trx, { ...extensionMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, dueAt, reason }), to: contact, ...aboutSubject(row.subject_id) }, now);
     }
   });
   return { id: row.id, dueAt, notified: contact !== undefined };

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { VowError } from '../errors.js';
 import { enqueueMessage } from '../outbox/outbox.js';
 import type { Database } from '../store/schema.js';
@@ -20,7 +21,7 @@ import { chooseJurisdiction, deadlinesOf } from './deadlines.js';
 import { sealRequestData } from './request-data.js';
 import { loadRequestKeys } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
-import { acknowledgementMessage, completionMessage } from './request-messages.js';
+import { aboutSubject, acknowledgementMessage, completionMessage } from './request-messages.js';
 import type { RequestKind, RequestRow, RequestStatus } from './request.js';
 import { countRequestsOfAddress, insertRequest } from './request.repository.js';
 import { setSaleOptOut } from './sale-opt-out.js';
@@ -28,6 +29,8 @@ import { issueCode } from './verify-request.js';
 
 /** Requests one address may file per day. */
 export const MAX_REQUESTS_PER_ADDRESS_PER_DAY = 5;
+
+const Email = z.email().max(254);
 
 export interface FileRequestOptions {
   kind: RequestKind;
@@ -58,6 +61,10 @@ export async function fileRequest(ctx: VaultContext, options: FileRequestOptions
   const now = options.now ?? new Date();
   const staff = options.staff;
   if (!staff && options.email === undefined) throw new VowError('bad_request', 'email is required', [{ path: 'email', message: 'is required' }]);
+  // The HTTP schema checks this too; the CLI and other callers reach here unchecked.
+  if (options.email !== undefined && !Email.safeParse(options.email).success) {
+    throw new VowError('bad_request', 'email is not an e-mail address', [{ path: 'email', message: 'is not an e-mail address' }]);
+  }
   if (staff?.verified && !staff.verification) {
     throw new VowError('bad_request', 'say how the identity was checked', [{ path: 'verification', message: 'is required when verified is true' }]);
   }
@@ -122,13 +129,13 @@ export async function fileRequest(ctx: VaultContext, options: FileRequestOptions
     if (verifiedByStaff) await logRequestEvent(trx, { requestId: id, type: 'verified', actor: options.actor, data: { method: 'staff' } }, now);
     if (email !== undefined && jurisdiction === 'ccpa') {
       // CCPA: acknowledge within 10 business days; at once is simplest and always in time.
-      await enqueueMessage(ctx, trx, { ...acknowledgementMessage(ctx.declaration, { requestId: id, kind: options.kind, receivedAt: at, dueAt: row.due_at, jurisdiction }), to: email }, now);
+      await enqueueMessage(ctx, trx, { ...acknowledgementMessage(ctx.declaration, { requestId: id, kind: options.kind, receivedAt: at, dueAt: row.due_at, jurisdiction }), to: email, ...aboutSubject(subjectId) }, now);
     }
     if (optOut) {
       await completeOptOut(ctx, trx, { row, email, actor: options.actor, now });
       return { id, kind: options.kind, status: 'completed', receivedAt: at };
     }
-    if (!verifiedByStaff && email !== undefined) await issueCode(ctx, trx, keys, { requestId: id, kind: options.kind, email, now });
+    if (!verifiedByStaff && email !== undefined) await issueCode(ctx, trx, keys, { requestId: id, kind: options.kind, email, now, ...aboutSubject(subjectId) });
     return { id, kind: options.kind, status: row.status as RequestStatus, receivedAt: at };
   });
 }
@@ -147,7 +154,7 @@ async function completeOptOut(ctx: VaultContext, trx: Kysely<Database>, options:
       outcome === 'opted-out'
         ? ['We will not sell or share your personal information from now on.']
         : ['We hold no personal information associated with this address, so none of it is sold or shared.'];
-    await enqueueMessage(ctx, trx, { ...completionMessage(ctx.declaration, { requestId: row.id, kind: 'opt-out', body }), to: options.email }, now);
+    await enqueueMessage(ctx, trx, { ...completionMessage(ctx.declaration, { requestId: row.id, kind: 'opt-out', body }), to: options.email, ...aboutSubject(row.subject_id) }, now);
   }
 }
 

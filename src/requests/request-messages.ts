@@ -16,6 +16,15 @@ const day = (iso: string) => iso.slice(0, 10);
 
 type Message = Omit<OutgoingMessage, 'to' | 'subjectId'>;
 
+/**
+ * Tags a message with the subject it concerns, when one is known, so that erasing the
+ * subject also deletes its pending and sent messages: they hold its address sealed under
+ * the outbox key, which erasure does not destroy.
+ */
+export function aboutSubject(subjectId: string | null | undefined): { subjectId?: string } {
+  return subjectId ? { subjectId } : {};
+}
+
 function signed(declaration: Declaration, lines: string[]): string {
   return [...lines, '', declaration.organization.name, declaration.organization.contactEmail, ''].join('\n');
 }

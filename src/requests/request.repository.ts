@@ -167,8 +167,17 @@ export async function deleteExportsExpiredBefore(db: Kysely<Database>, before: s
   return Number(result.numDeletedRows);
 }
 
-/** Clears the sealed contents of requests closed before a time; their log stays. */
+/**
+ * Clears the sealed contents of requests closed before a time, and the blind index of
+ * their address (only the daily per-address limit needs it; kept, it would let anyone
+ * holding the index key test whether an address once filed a request). Their log stays.
+ */
 export async function clearDataClosedBefore(db: Kysely<Database>, before: string): Promise<number> {
-  const result = await db.updateTable('requests').set({ data: null }).where('closed_at', '<', before).where('data', 'is not', null).executeTakeFirst();
+  const result = await db
+    .updateTable('requests')
+    .set({ data: null, address_hash: null })
+    .where('closed_at', '<', before)
+    .where((eb) => eb.or([eb('data', 'is not', null), eb('address_hash', 'is not', null)]))
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -64,6 +64,34 @@ describeEachDatabase('requests, verification and deadlines', (database) => {
     });
   });
 
+  it('erasing a subject takes its request mail out of the outbox, and a closed request forgets its address index after 90 days', async () => {
+    await withVault(database(), async (vault, store) => {
+      const { subjectId } = await createAccount(vault, { fields: { email: 'mail@example.com', name: 'Mae Ling', birthDate: '1980-01-01' }, actor: 'public', now: received });
+      const filed = await fileRequest(vault, { kind: 'access', email: 'mail@example.com', jurisdiction: 'US-CA', actor: 'public', now: received });
+      const queued = await readOutbox(vault);
+      expect(queued.map((message) => [message.kind, message.subjectId])).toEqual(
+        expect.arrayContaining([
+          ['verification-code', subjectId],
+          ['acknowledgement', subjectId],
+        ]),
+      );
+      await eraseSubject(vault, { subjectId, actor: 'test', reason: 'admin', now: hours(1) });
+      expect((await readOutbox(vault)).filter((message) => message.to === 'mail@example.com')).toEqual([]);
+
+      await expireRequests(vault, hours(25));
+      const addressOf = async () => (await store.db.selectFrom('requests').select('address_hash').where('id', '=', filed.id).executeTakeFirstOrThrow()).address_hash;
+      expect(await addressOf()).not.toBeNull();
+      await expireRequests(vault, days(92));
+      expect(await addressOf()).toBeNull();
+    });
+  });
+
+  it('refuses an address that is not one, whoever files', async () => {
+    await withVault(database(), async (vault) => {
+      await expect(fileRequest(vault, { kind: 'access', email: 'not-an-address', actor: 'cli' })).rejects.toMatchObject({ code: 'bad_request', message: 'email is not an e-mail address' });
+    });
+  });
+
   it('CCPA requests are acknowledged at once; an extension goes out inside the first period only, once, and the requester is told why', async () => {
     await withVault(database(), async (vault) => {
       const ccpa = await fileRequest(vault, { kind: 'access', email: 'cal@example.com', jurisdiction: 'US-CA', actor: 'public', now: received });

@@ -12,7 +12,7 @@ import type { VaultContext } from '../vault/vault-context.js';
 import { readRequestData } from './request-data.js';
 import { hashSecret, loadRequestKeys, newVerificationCode, secretMatches, type RequestKeys } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
-import { verificationMessage } from './request-messages.js';
+import { aboutSubject, verificationMessage } from './request-messages.js';
 import type { RequestKind } from './request.js';
 import { claimAttempt, countAttemptsOfAddress, findCode, findRequest, markCodeUsed, saveCode, updateRequest } from './request.repository.js';
 
@@ -33,7 +33,7 @@ export async function issueCode(
   ctx: VaultContext,
   trx: Kysely<Database>,
   keys: RequestKeys,
-  options: { requestId: string; kind: RequestKind; email: string; now: Date },
+  options: { requestId: string; kind: RequestKind; email: string; now: Date; subjectId?: string },
 ): Promise<void> {
   const previous = await findCode(trx, options.requestId);
   const sends = (previous?.sends ?? 0) + 1;
@@ -49,7 +49,7 @@ export async function issueCode(
     sent_at: options.now.toISOString(),
     used_at: null,
   });
-  await enqueueMessage(ctx, trx, { ...verificationMessage(ctx.declaration, { requestId: options.requestId, kind: options.kind, code, hours }), to: options.email }, options.now);
+  await enqueueMessage(ctx, trx, { ...verificationMessage(ctx.declaration, { requestId: options.requestId, kind: options.kind, code, hours }), to: options.email, ...aboutSubject(options.subjectId) }, options.now);
   await logRequestEvent(trx, { requestId: options.requestId, type: 'code-sent', actor: 'system', data: { sends } }, options.now);
 }
 
@@ -62,7 +62,7 @@ export async function resendCode(ctx: VaultContext, options: { requestId: string
   if (row.status !== 'unverified') throw new VowError('conflict', 'this request is not awaiting verification');
   const { email } = await readRequestData(ctx, ctx.db, keys, row);
   if (email === undefined) throw new VowError('conflict', 'this request has no address to send a code to');
-  await ctx.db.transaction().execute((trx) => issueCode(ctx, trx, keys, { requestId: row.id, kind: row.kind as RequestKind, email, now }));
+  await ctx.db.transaction().execute((trx) => issueCode(ctx, trx, keys, { requestId: row.id, kind: row.kind as RequestKind, email, now, ...aboutSubject(row.subject_id) }));
 }
 
 /**
