@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createVow } from '../src/app.js';
@@ -82,6 +82,9 @@ describeEachDatabase('disclosures over HTTP and the CLI', (database) => {
     await vow.server.inject({ method: 'POST', url: '/v1/communications', payload: { email: 'c1@example.com', message: 'hello' } });
     await vow.close();
     const out = join(database().dataDir, 'transfer');
+    // Left behind by an earlier run with wider modes: the export must tighten them, not inherit them.
+    mkdirSync(out, { mode: 0o755 });
+    writeFileSync(join(out, '1-provide-services.jsonl'), 'stale\n', { mode: 0o644 });
     const lines: string[] = [];
     const code = await runCli(['transfer-business', '--to', 'acquirer', '--out', out], database().config(), { out: (t) => lines.push(t), err: (t) => lines.push(t) });
     expect(code, lines.join('\n')).toBe(0);

@@ -31,3 +31,13 @@ export async function openOwnerOnly(file: string): Promise<FileHandle> {
   await handle.chmod(0o600);
   return handle;
 }
+
+/** Writes `data` to `file`, owner-only (0600) even when the file existed with a wider mode. */
+export async function writeFileOwnerOnly(file: string, data: string): Promise<void> {
+  const handle = await openOwnerOnly(file);
+  try {
+    await handle.writeFile(data);
+  } finally {
+    await handle.close();
+  }
+}

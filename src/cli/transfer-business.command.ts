@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileOwnerOnly } from '../backup/backup-file.js';
 import type { Config } from '../config.js';
 import { disclose } from '../disclosures/disclose.js';
 import { loadSigningKey } from '../disclosures/signing-key.js';
@@ -27,7 +28,9 @@ export async function transferBusinessCommand(config: Config, io: Io, options: {
     const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
     const signing = await loadSigningKey(store.db, vault.keyring);
     mkdirSync(options.out, { recursive: true, mode: 0o700 });
-    writeFileSync(join(options.out, 'signing-key.pem'), signing.publicKeyPem, { mode: 0o600 });
+    // An existing folder keeps its mode on mkdir: the export holds every subject's data in the clear.
+    chmodSync(options.out, 0o700);
+    await writeFileOwnerOnly(join(options.out, 'signing-key.pem'), signing.publicKeyPem);
     for (const [index, receipt] of acquirer.receives.entries()) {
       for (const purpose of receipt.purposes) {
         const result = await disclose(vault, signing, {
@@ -39,8 +42,8 @@ export async function transferBusinessCommand(config: Config, io: Io, options: {
           actor: 'cli',
         });
         const base = join(options.out, `${index + 1}-${purpose}`);
-        writeFileSync(`${base}.jsonl`, result.lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
-        writeFileSync(`${base}.manifest.json`, `${JSON.stringify({ ...result.manifest, manifestHash: result.manifestHash, signature: result.signature }, null, 2)}\n`, { mode: 0o600 });
+        await writeFileOwnerOnly(`${base}.jsonl`, result.lines.map((line) => `${line}\n`).join(''));
+        await writeFileOwnerOnly(`${base}.manifest.json`, `${JSON.stringify({ ...result.manifest, manifestHash: result.manifestHash, signature: result.signature }, null, 2)}\n`);
         io.out(`${result.manifest.disclosureId}: ${result.lines.length} subjects, ${receipt.categories.join(', ')} for ${purpose} → ${base}.jsonl`);
       }
     }
