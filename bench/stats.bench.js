@@ -77,6 +77,9 @@ function fill(file) {
 
 function bareQuery(file) {
   const db = new SQLite(file, { readonly: true });
+  // The same settings as Vow's store: a helper thread for large sorts, reads through a memory map.
+  db.pragma('threads = 2');
+  db.pragma('mmap_size = 268435456');
   const statement = db.prepare('select country, substr(occurred_at, 1, 10) as day, count(*) as n from events group by country, substr(occurred_at, 1, 10)');
   const started = performance.now();
   const rows = statement.all();

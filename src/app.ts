@@ -19,6 +19,7 @@ import { loadDeclaration } from './policy/load-declaration.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
 import { policyNoticeJob } from './policy-notices/policy-notice-job.js';
 import { requestsJob } from './requests/request-jobs.js';
+import { erasurePurgeJob, settlePurge } from './erasure/purge-erased.js';
 import { retentionJob } from './retention/retention-job.js';
 import type { RandomSource } from './stats/random-source.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -82,7 +83,7 @@ export async function createVow(config: Config, options: {
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,
-      jobs: [retentionJob({ db: store.db, declaration }), policyNoticeJob(vault), webhookJob(vault), requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}), ...(outbox ? [outbox.job()] : [])],
+      jobs: [retentionJob({ db: store.db, declaration }), erasurePurgeJob(store.db), policyNoticeJob(vault), webhookJob(vault), requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}), ...(outbox ? [outbox.job()] : [])],
       tickMs: 60_000,
       log: (level, message, details) => {
         server.log[level](details, message);
@@ -100,6 +101,7 @@ export async function createVow(config: Config, options: {
         await server.close();
         await scheduler.stop();
         await outbox?.close();
+        await settlePurge(store.db);
         await store.close();
       },
     };

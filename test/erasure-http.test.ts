@@ -158,6 +158,11 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
       expect(released.statusCode, released.body).toBe(200);
       expect(released.json()).toMatchObject({ holdId: hold.id, erasure: { erased: true, heldCategories: [] } });
       expect((await server.inject({ method: 'DELETE', url: `/v1/holds/${hold.id}`, headers: auth })).statusCode).toBe(409);
+      for (const bad of ['%00', 'hold_short', 'whk_AAAAAAAAAAAAAAAAAAAAAA']) {
+        const malformed = await server.inject({ method: 'DELETE', url: `/v1/holds/${bad}`, headers: auth });
+        expect(malformed.statusCode, bad).toBe(400);
+        expect(JSON.stringify(malformed.json())).toContain('must be a hold id');
+      }
       expect((await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=communicate`, headers: auth })).statusCode).toBe(404);
 
       const audit = await vow.store.db.selectFrom('audit_log').select(['action', 'data']).execute();

@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import { sha256Hex } from '../canonical-json.js';
 import { applyErasure } from '../erasure/apply-erasure.js';
 import { allErasures, insertErasure, subjectExists, type ErasureProof } from '../erasure/erasure.repository.js';
+import { purgeErasedSubjects } from '../erasure/purge-erased.js';
 import { VowError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
@@ -32,7 +33,7 @@ export interface RestoreResult {
 export async function restoreBackup(store: Store, options: { file: string; actor: string; now?: Date }): Promise<RestoreResult> {
   const now = options.now ?? new Date();
   await checkReadableFile(options.file);
-  return store.db.transaction().execute(async (trx) => {
+  const result = await store.db.transaction().execute(async (trx) => {
     const liveErasures = await allErasures(trx);
     const liveMigrations = new Set(await appliedMigrations(trx));
     const tables = await backupTables(trx, store.dialect);
@@ -56,6 +57,9 @@ export async function restoreBackup(store: Store, options: { file: string; actor
     );
     return { backupCreatedAt: header.createdAt, counts, erasuresReapplied };
   });
+  // A backup taken while an erasure's purge was under way holds its tombstone: finish it now.
+  await purgeErasedSubjects(store.db);
+  return result;
 }
 
 async function loadInto(
@@ -139,7 +143,8 @@ async function reapplyErasures(trx: Kysely<Database>, proofs: readonly ErasurePr
   for (const proof of proofs) latest.set(proof.subjectId, proof);
   for (const proof of latest.values()) {
     if (proof.heldCategories.includes('*') || !(await subjectExists(trx, proof.subjectId))) continue;
-    await applyErasure(trx, proof.subjectId, { all: false, categories: proof.heldCategories });
+    // A restore runs offline: everything goes now, in its transaction, with no purge to wait for.
+    await applyErasure(trx, proof.subjectId, { all: false, categories: proof.heldCategories }, { deferLargeTables: false });
     reapplied += 1;
   }
   return reapplied;

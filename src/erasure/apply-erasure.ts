@@ -15,19 +15,50 @@ export type ErasureCounts = Record<string, number>;
 /** The registry's tables seen without their row types: the deletes are the same for every one. */
 type LooseTables = Record<string, Record<string, string | number | null>>;
 
-export async function applyErasure(trx: Kysely<Database>, subjectId: string, scope: HeldScope): Promise<ErasureCounts> {
+export async function applyErasure(
+  trx: Kysely<Database>,
+  subjectId: string,
+  scope: HeldScope,
+  options: { deferLargeTables?: boolean } = {},
+): Promise<ErasureCounts> {
   const counts: ErasureCounts = {};
   if (scope.all) return counts;
   const loose = trx as unknown as Kysely<LooseTables>;
   const entries = subjectTables.filter((entry) => entry.treatment === 'delete');
   // The subject and its key go last, after every row that references them.
   const ordered = [...entries.filter((entry) => !entry.last), ...entries.filter((entry) => entry.last)];
+  // With a hold, what is kept decides row by row: everything is deleted here and now.
+  const defer = (options.deferLargeTables ?? true) && !holdsAnything(scope);
+  let waiting = 0;
   for (const entry of ordered) {
     if (entry.last && holdsAnything(scope)) continue;
+    if (entry.deferred && defer) {
+      const left = await countRows(loose, entry, subjectId);
+      counts[entry.table] = (counts[entry.table] ?? 0) + left;
+      waiting += left;
+      continue;
+    }
+    if (entry.table === 'subjects' && waiting > 0) {
+      await trx.updateTable('subjects').set({ kind: ERASED_KIND, region: null }).where('id', '=', subjectId).execute();
+      counts.subjects = 1;
+      continue;
+    }
     const deleted = await deleteRows(loose, entry, subjectId, scope);
     counts[entry.table] = (counts[entry.table] ?? 0) + deleted;
   }
   return counts;
+}
+
+/** The kind of a subject row kept only until the purge has deleted its deferred rows. */
+export const ERASED_KIND = 'erased';
+
+async function countRows(db: Kysely<LooseTables>, entry: SubjectTableEntry, subjectId: string): Promise<number> {
+  const row = await db
+    .selectFrom(entry.table)
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .where(db.dynamic.ref(entry.column), '=', subjectId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 async function deleteRows(db: Kysely<LooseTables>, entry: SubjectTableEntry, subjectId: string, scope: HeldScope): Promise<number> {

@@ -12,6 +12,7 @@ import { recordCommunication } from '../vault/record-communication.js';
 import { createSubject } from '../vault/subject-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { registerWebhook } from '../webhooks/register-webhook.js';
+import { settlePurge } from './purge-erased.js';
 import { eraseSubject } from './erase-subject.js';
 import { listHolds, placeHold, releaseHold } from './legal-holds.js';
 import { subjectTables } from './subject-tables.js';
@@ -77,6 +78,8 @@ describeEachDatabase('erasure', (database) => {
 
       const outcome = await eraseSubject(vault, { subjectId, actor: 'key:admin', reason: 'request', requestId: 'req_1', now });
       expect(outcome).toEqual({ subjectId, erasedAt: now.toISOString(), erased: true, heldCategories: [], recipientsNotified: [] });
+      // The key and every other table go in the erasure's transaction; the events, unreadable from then on, just after.
+      await settlePurge(vault.db);
 
       for (const id of [subjectId, visitorId]) {
         const left = await rowsNaming(vault.db, id);
@@ -147,6 +150,7 @@ describeEachDatabase('erasure', (database) => {
 
       const released = await releaseHold(vault, { holdId: hold.id, actor: 'key:officer', now });
       expect(released.erasure).toMatchObject({ erased: true, heldCategories: [] });
+      await settlePurge(vault.db);
       expect(deleteTables(await rowsNaming(vault.db, subjectId))).toEqual([]);
       expect(await verifyAudit(vault.db)).toMatchObject({ ok: true });
     }));

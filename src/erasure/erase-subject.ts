@@ -1,7 +1,8 @@
 /**
  * Erasure that reaches everything (GDPR art. 17, CCPA deletion): the subject's rows go
  * from every table the registry (`subject-tables.ts`) marks `delete`, its data key is
- * destroyed (crypto-shredding any copy, backups included), visitor ids linked to its
+ * destroyed (crypto-shredding any copy, backups included) — the events, now unreadable,
+ * right after, by the purge (`purge-erased.ts`) — visitor ids linked to its
  * account go with it, recipients of its data are sent signed notices, and a proof of
  * erasure without personal data stays. An active legal hold keeps what it holds.
  */
@@ -17,6 +18,7 @@ import { applyErasure, type ErasureCounts } from './apply-erasure.js';
 import { disclosureIdsOf, insertErasure, linkedVisitors, subjectExists } from './erasure.repository.js';
 import { describeScope, heldScope, type HeldScope } from './held-scope.js';
 import { holdsOfSubject, type HoldRow } from './holds.repository.js';
+import { kickPurge } from './purge-erased.js';
 
 export interface ErasureOutcome {
   subjectId: string;
@@ -52,6 +54,7 @@ export async function eraseSubject(ctx: VaultContext, options: EraseSubjectOptio
     return { outcome: main.outcome, deliveryIds };
   });
   kickDeliveries(ctx, deliveryIds);
+  kickPurge(ctx.db);
   return outcome;
 }
 

@@ -73,7 +73,8 @@ export async function linkedVisitors(db: Kysely<Database>, subjectId: string): P
   return rows.map((row) => row.linked_subject_id);
 }
 
+/** Whether the subject is there to erase: a tombstone waiting for the purge is already erased. */
 export async function subjectExists(db: Kysely<Database>, subjectId: string): Promise<boolean> {
-  const row = await db.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst();
+  const row = await db.selectFrom('subjects').select('id').where('id', '=', subjectId).where('kind', '!=', 'erased').executeTakeFirst();
   return row !== undefined;
 }

@@ -24,11 +24,18 @@ export interface SubjectTableEntry {
    * the held data still needs. Deleting the key is what crypto-shreds every copy (backups too).
    */
   last?: boolean;
+  /**
+   * Deleted after the erasure's transaction by the purge (`purge-erased.ts`), a few hundred
+   * rows at a time: the table can hold many rows per subject scattered through a large
+   * file. By then the data key is gone, so what waits is unreadable ciphertext, and the
+   * subject row stays as a tombstone (kind `erased`, no region) until the purge is done.
+   */
+  deferred?: boolean;
 }
 
 export const subjectTables: readonly SubjectTableEntry[] = [
   { table: 'vault_records', column: 'subject_id', treatment: 'delete', categoryColumn: 'category', why: 'the collected records, sealed under the subject key' },
-  { table: 'events', column: 'subject_id', treatment: 'delete', categoryColumn: 'category', why: 'technical events, sealed under the subject key' },
+  { table: 'events', column: 'subject_id', treatment: 'delete', categoryColumn: 'category', deferred: true, why: 'technical events, sealed under the subject key' },
   { table: 'consent_records', column: 'subject_id', treatment: 'delete', why: 'consent decisions: no processing remains for them to justify' },
   { table: 'subject_identifiers', column: 'subject_id', treatment: 'delete', why: 'blind indexes of e-mail, phone, handles and visitor ids' },
   // Kept while held data remains, so that releasing the hold finishes the linked visitor's erasure too.

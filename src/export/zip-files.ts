@@ -19,7 +19,7 @@ export function zipFiles(files: readonly { name: string; data: Buffer }[], mtime
     const entry: ZipInputFile = { filename: file.name, size: file.data.length, crc: crc32(file.data), compression: DEFLATE, mtime };
     zip.add(entry);
     // `add` sets the entry's data handler; the whole compressed body goes in one final chunk.
-    entry.ondata?.(null, deflateRawSync(file.data, { level: 6 }), true);
+    entry.ondata?.(null, deflateRawSync(file.data, { level: 1 }), true);
   }
   zip.end();
   return Buffer.concat(chunks);

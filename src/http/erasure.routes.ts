@@ -8,6 +8,7 @@ import { listHolds, placeHold, releaseHold, type LegalHold } from '../erasure/le
 import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { holdIdPattern } from '../webhooks/webhook-ids.js';
 import type { Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
@@ -102,7 +103,7 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
     '/v1/holds/:id',
     {
       onRequest: auth.requirePermission('holds:manage'),
-      schema: { summary: 'Release a legal hold; an erasure it kept back is finished', tags: ['erasure'], params: z.strictObject({ id: z.string().min(1).max(64) }) },
+      schema: { summary: 'Release a legal hold; an erasure it kept back is finished', tags: ['erasure'], params: z.strictObject({ id: z.string().regex(holdIdPattern, 'must be a hold id (hold_ followed by 22 characters)') }) },
     },
     async (request) => releaseHold(vault, { holdId: request.params.id, actor: actorOf(request) }),
   );

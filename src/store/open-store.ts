@@ -53,6 +53,12 @@ function openSqlite(dataDir: string): Store {
   database.pragma('synchronous = NORMAL');
   // After a burst of writes, the log file is cut back to this size when it starts over.
   database.pragma('journal_size_limit = 67108864');
+  // Large sorts (a statistics release groups every event by subject and cell) may use a
+  // helper thread: with two cores, the sort of a million rows takes about half as long.
+  database.pragma('threads = 2');
+  // Reads through a memory map rather than a system call per page: an access export reads
+  // a subject's rows scattered through the whole file.
+  database.pragma('mmap_size = 268435456');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });

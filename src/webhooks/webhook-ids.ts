@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { idPattern } from '../vault/ids.js';
 
-/** Random ids, meaningless outside Vow, like the vault's. */
-/** What `newWebhookId('whk')` makes: checked at the edge so a malformed id is a 400, never a database error. */
-export const webhookEndpointIdPattern = /^whk_[A-Za-z0-9_-]{22}$/;
-
+/** Random ids of endpoints, deliveries, attempts, holds and erasure proofs, meaningless outside Vow, like the vault's. */
 export const newWebhookId = (prefix: 'whk' | 'whd' | 'wha' | 'hold' | 'era'): string => `${prefix}_${randomBytes(16).toString('base64url')}`;
+
+/** Checked at the edge, so that a malformed id is a 400 and never a database error. */
+export const webhookEndpointIdPattern = idPattern('whk');
+export const holdIdPattern = idPattern('hold');
