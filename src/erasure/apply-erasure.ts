@@ -27,6 +27,11 @@ export async function applyErasure(
   const entries = subjectTables.filter((entry) => entry.treatment === 'delete');
   // The subject and its key go last, after every row that references them.
   const ordered = [...entries.filter((entry) => !entry.last), ...entries.filter((entry) => entry.last)];
+  for (const entry of subjectTables) {
+    if (entry.treatment !== 'keep-pseudonymous' || !entry.cleared) continue;
+    const cleared = Object.fromEntries(entry.cleared.map((column) => [column, null]));
+    await loose.updateTable(entry.table).set(cleared).where(loose.dynamic.ref(entry.column), '=', subjectId).execute();
+  }
   // With a hold, what is kept decides row by row: everything is deleted here and now.
   const defer = (options.deferLargeTables ?? true) && !holdsAnything(scope);
   let waiting = 0;

@@ -31,6 +31,8 @@ export interface SubjectTableEntry {
    * subject row stays as a tombstone (kind `erased`, no region) until the purge is done.
    */
   deferred?: boolean;
+  /** Columns of a kept table that could still single the subject out: set to null at erasure. */
+  cleared?: string[];
 }
 
 export const subjectTables: readonly SubjectTableEntry[] = [
@@ -63,6 +65,8 @@ export const subjectTables: readonly SubjectTableEntry[] = [
     table: 'requests',
     column: 'subject_id',
     treatment: 'keep-pseudonymous',
+    // The keyed hash of the requester's address would let whoever holds the key test an address.
+    cleared: ['address_hash'],
     why: 'the record that a request was received and answered within its deadline (accountability); its sealed contents go with the subject key',
   },
   {
