@@ -21,19 +21,8 @@ import { findHold, holdsOfSubject, insertHold, releaseHold as markReleased, type
 
 export const LEGAL_HOLDS_KEY = 'legal-holds';
 
-export interface LegalHold {
-  id: string;
-  subjectId: string;
-  reason: string;
-  /** Null: everything the subject has. */
-  categories: string[] | null;
-  source: 'staff' | 'legal-request';
-  disclosureId: string | null;
-  createdAt: string;
-  createdBy: string;
-  releasedAt: string | null;
-  releasedBy: string | null;
-}
+/** A hold as staff see it: the stored row with its reason unsealed and without the reason's hash. */
+export type LegalHold = Omit<HoldRow, 'reasonHash'>;
 
 export interface PlaceHoldOptions {
   subjectId: string;
