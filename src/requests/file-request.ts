@@ -127,8 +127,9 @@ export async function fileRequest(ctx: VaultContext, options: FileRequestOptions
     await insertRequest(trx, row);
     await logRequestEvent(trx, { requestId: id, type: 'received', actor: options.actor, data: { kind: options.kind, jurisdiction, staff: staff !== undefined } }, now);
     if (verifiedByStaff) await logRequestEvent(trx, { requestId: id, type: 'verified', actor: options.actor, data: { method: 'staff' } }, now);
-    if (email !== undefined && jurisdiction === 'ccpa') {
-      // CCPA: acknowledge within 10 business days; at once is simplest and always in time.
+    if (email !== undefined) {
+      // Every request is acknowledged at once (CCPA allows 10 business days): in time under
+      // every law, and the same mail whether or not the address is known and wherever it is.
       await enqueueMessage(ctx, trx, { ...acknowledgementMessage(ctx.declaration, { requestId: id, kind: options.kind, receivedAt: at, dueAt: row.due_at, jurisdiction }), to: email, ...aboutSubject(subjectId) }, now);
     }
     if (optOut) {
