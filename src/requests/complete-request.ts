@@ -16,7 +16,8 @@ import { seal } from '../vault/aes-gcm.js';
 import { openSubject } from '../vault/subject-store.js';
 import { updateAccount } from '../vault/update-account.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { notifyRecipients } from '../webhooks/notify-recipients.js';
+import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
+import { queueNotices } from '../webhooks/notify-recipients.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
 import { hashSecret, newToken } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
@@ -144,16 +145,24 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
       if (subjectId === null) return noData;
       const corrections = options.corrections ?? (data.corrections === undefined ? undefined : (JSON.parse(data.corrections) as Record<string, string>));
       if (!corrections || Object.keys(corrections).length === 0) throw new VowError('bad_request', 'no corrections to apply', [{ path: 'corrections', message: 'is required' }]);
-      const { updated } = await updateAccount(ctx, { subjectId, fields: corrections, actor: options.actor, now });
-      const result: Partial<CompletedRequest> = { fields: updated };
+      let notices: { recipients: string[]; deliveryIds: string[] } = { recipients: [], deliveryIds: [] };
+      // The recipients' notices commit with the correction itself, never one without the other.
+      const { updated } = await updateAccount(ctx, {
+        subjectId,
+        fields: corrections,
+        actor: options.actor,
+        now,
+        alsoInTransaction: async (trx, fields) => {
+          notices = await queueNotices(ctx, trx, { subjectId, event: 'correction', fields: [...fields], now });
+        },
+      });
+      kickDeliveries(ctx, notices.deliveryIds);
+      const recipientsNotified = notices.recipients;
       return {
         outcome: 'corrected',
         body: [`We corrected: ${updated.join(', ')}.`, 'Those we had shared your information with are told of the correction.'],
         details: { fields: updated.join(',') },
-        result,
-        finish: async (trx) => {
-          result.recipientsNotified = await notifyRecipients(ctx, trx, { subjectId, event: 'correction', fields: updated, now });
-        },
+        result: { fields: updated, recipientsNotified },
       };
     }
     case 'deletion': {

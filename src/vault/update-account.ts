@@ -1,8 +1,10 @@
+import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError } from '../errors.js';
 import { recordContinuedUse } from '../policy-notices/accept-policy.js';
 import { isUniqueViolation } from '../store/open-store.js';
+import type { Database } from '../store/schema.js';
 import { blindIndex } from './blind-index.js';
 import { decryptFields, encryptFields } from './field-cipher.js';
 import { openSubject } from './subject-store.js';
@@ -13,7 +15,14 @@ import type { VaultContext } from './vault-context.js';
 /** Corrects account fields (the policy's "change or correct your Personal Information"). */
 export async function updateAccount(
   ctx: VaultContext,
-  options: { subjectId: string; fields: Record<string, unknown>; actor: Actor; now?: Date },
+  options: {
+    subjectId: string;
+    fields: Record<string, unknown>;
+    actor: Actor;
+    now?: Date;
+    /** More writes that must commit with the correction or not at all (telling its recipients, GDPR art. 19). */
+    alsoInTransaction?: (trx: Kysely<Database>, updated: readonly string[]) => Promise<void>;
+  },
 ): Promise<{ subjectId: string; updated: string[] }> {
   const category = categoryOfKind(ctx.declaration.categories, 'account');
   const changes = validateFields(category, options.fields);
@@ -37,6 +46,7 @@ export async function updateAccount(
       }
       const updated = Object.keys(changes).sort();
       await appendAudit(trx, { actor: options.actor, action: 'account.updated', target: `subject:${subject.id}`, data: { fields: updated.join(',') } }, now);
+      await options.alsoInTransaction?.(trx, updated);
       await recordContinuedUse(ctx, trx, { subjectId: subject.id, actor: options.actor, now });
       return { subjectId: subject.id, updated };
     });
