@@ -79,6 +79,7 @@ export async function createVow(config: Config, options: {
       events: { ingestor, metrics, countryHeader: config.countryHeader, rateLimit: options.eventsRateLimit ?? true },
       ...(options.statsRandom ? { statsRandom: options.statsRandom } : {}),
       ...(kickOutbox ? { kickOutbox } : {}),
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     });
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({

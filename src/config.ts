@@ -33,6 +33,11 @@ const Environment = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  /** Where the public reaches this server (`https://privacy.example.com`): links in Vow's mail start with it. */
+  VOW_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://privacy.example.com' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   /** The From address of Vow's mail (codes, notices); the declaration's contact e-mail when unset. */
   VOW_MAIL_FROM: z.email({ error: 'must be an e-mail address' }).optional(),
 });
@@ -52,6 +57,8 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** The From address of Vow's mail, or undefined for the declaration's contact e-mail. */
   readonly mailFrom: string | undefined;
+  /** The server's public origin (no trailing slash), or undefined: links in mail are then paths. */
+  readonly publicUrl: string | undefined;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
@@ -75,6 +82,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.VOW_MAIL_FROM,
+    publicUrl: e.VOW_PUBLIC_URL,
   });
 }
 

@@ -35,7 +35,7 @@ async function outbox(vow: Vow, key: string): Promise<OutboxJson['messages']> {
 describeEachDatabase('data-subject requests over HTTP', (database) => {
   it('an access request: the code arrives by SMTP, verifies the request, and the export downloads once through the mailed link', async () => {
     const smtp = await startSmtp();
-    const vow = await createVow(database().config({ SMTP_URL: smtp.url, VOW_MAIL_FROM: 'privacy@example.org' }));
+    const vow = await createVow(database().config({ SMTP_URL: smtp.url, VOW_MAIL_FROM: 'privacy@example.org', VOW_PUBLIC_URL: 'https://privacy.example.org/' }));
     try {
       const { server } = vow;
       const admin = (await issueApiKey(vow.store.db, { role: 'admin', purposes: [], actor: 'test' })).secret;
@@ -70,7 +70,8 @@ describeEachDatabase('data-subject requests over HTTP', (database) => {
       expect(done.statusCode, done.body).toBe(200);
       expect(done.json()).toMatchObject({ status: 'completed', outcome: 'exported', notified: true });
       const linkMail = await smtp.waitFor((mail) => mail.raw.includes(`/v1/requests/${id}/export?token=`));
-      const link = /(\/v1\/requests\/req_[\w-]+\/export\?token=[\w-]+)/.exec(linkMail.raw)?.[1] ?? '';
+      // A whole link, on the public origin the operator configured.
+      const link = /https:\/\/privacy\.example\.org(\/v1\/requests\/req_[\w-]+\/export\?token=[\w-]+)/.exec(linkMail.raw)?.[1] ?? '';
 
       const noToken = await server.inject({ method: 'GET', url: `/v1/requests/${id}/export` });
       expect(noToken.statusCode).toBe(401);

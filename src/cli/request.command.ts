@@ -123,6 +123,7 @@ export function requestCompleteCommand(config: Config, io: Io, id: string, optio
       actor: 'cli',
       ...(options.answer !== undefined ? { answer: options.answer } : {}),
       ...(corrections ? { corrections } : {}),
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     });
     const extras = [
       result.fields ? `fields: ${result.fields.join(', ')}` : '',

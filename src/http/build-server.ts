@@ -50,6 +50,8 @@ export interface ServerOptions {
   statsRandom?: RandomSource;
   /** Starts mail delivery at once after a route queued a message (set when SMTP is configured). */
   kickOutbox?: () => void;
+  /** The server's public origin (config.publicUrl), for whole links in mail. */
+  publicUrl?: string;
   /** The header the operator's proxy sets to the client's country (config.countryHeader): new subjects' region. */
   countryHeader?: string | undefined;
   /** Event ingestion (`POST /v1/events`, `GET /metrics`); without it those routes are not served. */
@@ -125,7 +127,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
   if (options.events) await app.register(eventsRoutes, options.events);
-  await app.register(requestsRoutes, { vault: options.vault, auth: options.auth, ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}) });
+  await app.register(requestsRoutes, {
+    vault: options.vault,
+    auth: options.auth,
+    ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
   await app.register(privacyFormsRoutes, { vault: options.vault, ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}) });
   await app.register(sdkRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

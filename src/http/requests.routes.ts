@@ -26,6 +26,8 @@ export interface RequestsRouteOptions {
   auth: Auth;
   /** Starts mail delivery at once after a message is queued (when SMTP is configured). */
   kickOutbox?: () => void;
+  /** The server's public origin, for whole links in mail. */
+  publicUrl?: string;
 }
 
 const RequestId = z.strictObject({ id: z.string().regex(requestIdPattern, 'must be a request id (req_ followed by 22 characters)') });
@@ -54,7 +56,7 @@ const publicLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 const BODY_LIMIT = 64 * 1024;
 const staffRoles: readonly string[] = ['admin', 'privacy-officer'];
 
-export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, auth, kickOutbox }) => {
+export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, auth, kickOutbox, publicUrl }) => {
   const kick = () => kickOutbox?.();
   const actorOf = (request: FastifyRequest): Actor => {
     if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
@@ -218,6 +220,7 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
         actor: auditActorOf(actorOf(request)),
         ...(body.answer !== undefined ? { answer: body.answer } : {}),
         ...(body.corrections ? { corrections: body.corrections } : {}),
+        ...(publicUrl ? { publicUrl } : {}),
       });
       kick();
       return result;

@@ -36,6 +36,8 @@ export interface CompleteRequestOptions {
   answer?: string;
   /** Corrected fields, replacing those the requester gave. */
   corrections?: Record<string, string>;
+  /** The server's public origin, so that the mailed download link is whole (config.publicUrl). */
+  publicUrl?: string;
   now?: Date;
 }
 
@@ -122,9 +124,9 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
         body: [
           `Your personal information is ready to download, as a zip archive (${exported.files.length} files, with a summary), from:`,
           '',
-          `  ${path}`,
+          `  ${options.publicUrl ?? ''}${path}`,
           '',
-          `on our site. The link works once and until ${expiresAt.toISOString().slice(0, 10)}.`,
+          `${options.publicUrl ? 'The' : 'on our site. The'} link works once and until ${expiresAt.toISOString().slice(0, 10)}.`,
         ],
         details: { files: exported.files.length },
         result: { exportPath: path },
