@@ -24,7 +24,7 @@ import { logRequestEvent } from './request-log.js';
 import { aboutSubject, acknowledgementMessage, completionMessage } from './request-messages.js';
 import type { RequestKind, RequestRow, RequestStatus } from './request.js';
 import { countRequestsOfAddress, insertRequest } from './request.repository.js';
-import { setSaleOptOut } from './sale-opt-out.js';
+import { rememberAddressOptOut, setSaleOptOut } from './sale-opt-out.js';
 import { issueCode } from './verify-request.js';
 
 /** Requests one address may file per day. */
@@ -146,6 +146,9 @@ async function completeOptOut(ctx: VaultContext, trx: Kysely<Database>, options:
   const { row, now } = options;
   if (row.subject_id !== null) {
     await setSaleOptOut(ctx, trx, { subjectId: row.subject_id, optedOut: true, reason: 'request', actor: options.actor, now });
+  } else if (row.address_hash !== null) {
+    // Honored before we know the person: an account opened later with this address starts opted out.
+    await rememberAddressOptOut(trx, row.address_hash, now);
   }
   const outcome = row.subject_id === null ? 'no-data' : 'opted-out';
   await closeRequest(trx, row.id, 'completed', outcome, now);

@@ -89,6 +89,22 @@ describeEachDatabase('requests, verification and deadlines', (database) => {
     });
   });
 
+  it('an opt-out from an address we do not know yet is honored by the account later opened with it', async () => {
+    await withVault(database(), async (vault, store) => {
+      const filed = await fileRequest(vault, { kind: 'opt-out', email: 'Future.Member@example.com', actor: 'public', now: received });
+      expect(filed.status).toBe('completed');
+      const remembered = await store.db.selectFrom('sale_opt_out_addresses').selectAll().execute();
+      expect(remembered).toHaveLength(1);
+      expect(JSON.stringify(remembered)).not.toContain('future.member');
+
+      const other = await createAccount(vault, { fields: { email: 'someone@example.com', name: 'Some One', birthDate: '1980-01-01' }, actor: 'public', now: hours(1) });
+      expect(await isSaleOptedOut(store.db, other.subjectId)).toBe(false);
+      const member = await createAccount(vault, { fields: { email: 'future.member@example.com', name: 'Fu Ture', birthDate: '1980-01-01' }, actor: 'public', now: hours(2) });
+      expect(await isSaleOptedOut(store.db, member.subjectId)).toBe(true);
+      expect(await store.db.selectFrom('sale_opt_out_addresses').selectAll().execute()).toEqual([]);
+    });
+  });
+
   it('refuses an address that is not one, whoever files', async () => {
     await withVault(database(), async (vault) => {
       await expect(fileRequest(vault, { kind: 'access', email: 'not-an-address', actor: 'cli' })).rejects.toMatchObject({ code: 'bad_request', message: 'email is not an e-mail address' });

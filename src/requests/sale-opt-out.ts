@@ -11,6 +11,7 @@ import { consentProof, type ConsentRecord } from '../consent/consent-record.js';
 import { insertConsentRecord } from '../consent/consent.repository.js';
 import type { Declaration } from '../policy/declaration.js';
 import type { Database } from '../store/schema.js';
+import { blindIndex } from '../vault/blind-index.js';
 import type { VaultContext } from '../vault/vault-context.js';
 
 export type SaleOptOutReason = 'request' | 'under-16' | 'opt-in' | 'signal';
@@ -51,6 +52,27 @@ export async function setSaleOptOut(
     },
     now,
   );
+}
+
+/** An opt-out from an address no subject has yet: kept by its blind index until an account claims it. */
+export async function rememberAddressOptOut(db: Kysely<Database>, addressHash: string, now: Date): Promise<void> {
+  await db
+    .insertInto('sale_opt_out_addresses')
+    .values({ address_hash: addressHash, opted_out_at: now.toISOString() })
+    .onConflict((conflict) => conflict.column('address_hash').doNothing())
+    .execute();
+}
+
+/** A new account whose address opted out before it existed starts opted out. */
+export async function claimAddressOptOut(
+  ctx: VaultContext,
+  db: Kysely<Database>,
+  options: { subjectId: string; email: string; actor: string; now: Date },
+): Promise<boolean> {
+  const claimed = await db.deleteFrom('sale_opt_out_addresses').where('address_hash', '=', blindIndex(ctx.blindKey, 'email', options.email)).executeTakeFirst();
+  if (Number(claimed.numDeletedRows) === 0) return false;
+  await setSaleOptOut(ctx, db, { subjectId: options.subjectId, optedOut: true, reason: 'request', actor: options.actor, now: options.now });
+  return true;
 }
 
 /** Which of these subjects opted out of sale and sharing (or are under 16 and did not opt in). */

@@ -423,4 +423,13 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011-sale-opt-out-addresses': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sale_opt_out_addresses')
+        .addColumn('address_hash', 'text', (column) => column.primaryKey())
+        .addColumn('opted_out_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
 };

@@ -439,7 +439,18 @@ export interface WebhookAttemptTable {
   next_attempt_at: string | null;
 }
 
+/**
+ * Opt-outs of sale and sharing filed for an address we did not know (CCPA: honored before
+ * an account exists); claimed by the account that later signs up with it.
+ */
+export interface SaleOptOutAddressTable {
+  /** The blind index of the e-mail address. */
+  address_hash: string;
+  opted_out_at: string;
+}
+
 export interface Database {
+  sale_opt_out_addresses: SaleOptOutAddressTable;
   subject_transfers: SubjectTransferTable;
   subject_visibility: SubjectVisibilityTable;
   subject_links: SubjectLinkTable;

@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { applyUnder16Default } from '../children/under-16.js';
+import { claimAddressOptOut } from '../requests/sale-opt-out.js';
 import { VowError } from '../errors.js';
 import { isUniqueViolation } from '../store/open-store.js';
 import { recordCollectionTransfers } from '../transfers/record-collection-transfers.js';
@@ -52,6 +53,7 @@ export async function createAccount(ctx: VaultContext, options: CreateAccountOpt
       if (subject.created) await recordCollectionTransfers(trx, ctx.declaration, { subjectId: subject.id, region: options.region, now: at });
       await appendAudit(trx, { actor: options.actor, action: 'account.created', target: `subject:${subject.id}`, data: { record: recordId } }, now);
       await applyUnder16Default(ctx, trx, { subjectId: subject.id, birthDate: fields.birthDate, actor: options.actor, now });
+      if (email !== undefined) await claimAddressOptOut(ctx, trx, { subjectId: subject.id, email, actor: options.actor, now });
       return { subjectId: subject.id, recordId };
     });
   try {
