@@ -56,7 +56,7 @@ describe('the consent banner', () => {
     expect([bannerLanguage('FR'), bannerLanguage('fr_BE'), bannerLanguage('en-GB'), bannerLanguage(undefined), bannerLanguage('xx')]).toEqual(['fr', 'fr', 'en', 'en', 'en']);
   });
 
-  it('hashes exactly the texts shown: any change of wording changes the hash; versions do not', () => {
+  it('hashes exactly the texts shown: a change of wording changes the hash; versions do not', () => {
     const { bannerHash } = bannerFor(declaration, versions);
     expect(bannerFor(declaration, { policyVersion: 9, lastMaterialVersion: 9 }).bannerHash).toBe(bannerHash);
     const reworded = {

@@ -10,7 +10,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Actor } from '../auth/actor.js';
+import { auditActorOf, type Actor } from '../auth/actor.js';
 import { authenticate } from '../auth/api-key.js';
 import { can, type Permission } from '../auth/role.js';
 import { VowError } from '../errors.js';
@@ -28,6 +28,17 @@ export type Authenticator = (secret: string) => Promise<Actor | undefined>;
 export interface Auth {
   /** A hook that admits a request only with a valid key whose role has `permission`. */
   requirePermission(permission: Permission): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+/** The caller a `requirePermission` hook admitted; a route without such a hook has none. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
+  return request.actor;
+}
+
+/** The caller as the audit log names it (`key:…`). */
+export function auditActorOfRequest(request: FastifyRequest): string {
+  return auditActorOf(actorOf(request));
 }
 
 /** The secret of an `Authorization: Bearer <secret>` header, or undefined. */

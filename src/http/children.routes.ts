@@ -2,18 +2,16 @@
  * Children's data: reports that a child under the minimum age provided data (public),
  * their review by staff, and the sale opt-in of subjects aged 13 to 15.
  */
-import type { FastifyRequest } from 'fastify';
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
 import { confirmChildReport, dismissChildReport } from '../children/decide-child-report.js';
 import { listReports, readReport, reportStatuses } from '../children/read-child-reports.js';
 import { reportChild } from '../children/report-child.js';
 import { saleOptIn } from '../children/under-16.js';
-import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const SubjectId = z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)');
 const ReportId = z.string().regex(/^rep_[A-Za-z0-9_-]{22}$/, 'must be a report id (rep_ followed by 22 characters)');
@@ -49,10 +47,6 @@ const Decision = z.object({
 const publicLimit = { rateLimit: { max: 5, timeWindow: '1 minute' } };
 
 export const childrenRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
-  const actorOf = (request: FastifyRequest) => {
-    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-    return auditActorOf(request.actor);
-  };
 
   app.post(
     '/v1/reports/child',
@@ -99,7 +93,7 @@ export const childrenRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
         },
       },
     },
-    async (request) => readReport(vault, { reportId: request.params.id, actor: actorOf(request) }),
+    async (request) => readReport(vault, { reportId: request.params.id, actor: auditActorOfRequest(request) }),
   );
 
   app.post(
@@ -117,7 +111,7 @@ export const childrenRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
     async (request) =>
       confirmChildReport(vault, {
         reportId: request.params.id,
-        actor: actorOf(request),
+        actor: auditActorOfRequest(request),
         ...(request.body?.subjectId ? { subjectId: request.body.subjectId } : {}),
       }),
   );
@@ -134,7 +128,7 @@ export const childrenRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
         response: { 200: Decision },
       },
     },
-    async (request) => dismissChildReport(vault, { reportId: request.params.id, actor: actorOf(request), reason: request.body.reason }),
+    async (request) => dismissChildReport(vault, { reportId: request.params.id, actor: auditActorOfRequest(request), reason: request.body.reason }),
   );
 
   app.post(
@@ -148,6 +142,6 @@ export const childrenRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
         response: { 200: z.object({ subjectId: z.string(), optedOut: z.literal(false), at: z.string(), by: z.string() }) },
       },
     },
-    async (request) => saleOptIn(vault, { subjectId: request.params.id, actor: actorOf(request) }),
+    async (request) => saleOptIn(vault, { subjectId: request.params.id, actor: auditActorOfRequest(request) }),
   );
 };

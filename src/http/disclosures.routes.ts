@@ -1,7 +1,6 @@
 /** Disclosures to declared recipients, their accounting per subject, and the records of processing. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
 import { disclose, disclosureKinds } from '../disclosures/disclose.js';
 import { disclosuresOfSubject } from '../disclosures/disclosure.repository.js';
 import { renderRopa, ropaFormats } from '../disclosures/render-ropa.js';
@@ -11,7 +10,7 @@ import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const Id = z.string().min(1).max(64);
 const SubjectId = z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)');
@@ -55,14 +54,13 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
       },
     },
     async (request, reply) => {
-      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
       const { body } = request;
       const result = await disclose(vault, signing, {
         recipient: body.recipient,
         categories: body.categories,
         purpose: body.purpose,
         subjects: body.subjects,
-        actor: auditActorOf(request.actor),
+        actor: auditActorOfRequest(request),
         ...(body.country ? { country: body.country } : {}),
         ...(body.kind ? { kind: body.kind } : {}),
         ...(body.details ? { details: body.details } : {}),

@@ -1,15 +1,13 @@
 /** Staff erasure of a subject, its proofs, and legal holds. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
 import { eraseSubject } from '../erasure/erase-subject.js';
 import { erasuresOfSubject } from '../erasure/erasure.repository.js';
 import { listHolds, placeHold, releaseHold, type LegalHold } from '../erasure/legal-holds.js';
-import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { holdIdPattern } from '../webhooks/webhook-ids.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
 const EraseBody = z
@@ -37,10 +35,6 @@ const holdView = (hold: LegalHold) => ({
 });
 
 export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
-  const actorOf = (request: { actor?: Parameters<typeof auditActorOf>[0] | undefined }) => {
-    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-    return auditActorOf(request.actor);
-  };
 
   app.post(
     '/v1/subjects/:id/erase',
@@ -57,7 +51,7 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
       const body = request.body;
       return eraseSubject(vault, {
         subjectId: request.params.id,
-        actor: actorOf(request),
+        actor: auditActorOfRequest(request),
         reason: body.reason,
         ...(body.requestId ? { requestId: body.requestId } : {}),
       });
@@ -84,7 +78,7 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
         subjectId: request.params.id,
         reason: request.body.reason,
         categories: request.body.categories,
-        actor: actorOf(request),
+        actor: auditActorOfRequest(request),
       });
       return reply.code(201).send(holdView(hold));
     },
@@ -105,6 +99,6 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
       onRequest: auth.requirePermission('holds:manage'),
       schema: { summary: 'Release a legal hold; an erasure it kept back is finished', tags: ['erasure'], params: z.strictObject({ id: z.string().regex(holdIdPattern, 'must be a hold id (hold_ followed by 22 characters)') }) },
     },
-    async (request) => releaseHold(vault, { holdId: request.params.id, actor: actorOf(request) }),
+    async (request) => releaseHold(vault, { holdId: request.params.id, actor: auditActorOfRequest(request) }),
   );
 };

@@ -7,7 +7,7 @@ import { VowError } from '../errors.js';
 import { exportSubject } from '../export/export-subject.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { actorOf, type Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
 
@@ -29,8 +29,7 @@ export const exportRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Au
       },
     },
     async (request, reply) => {
-      const actor = request.actor;
-      if (!actor) throw new VowError('unauthorized', 'missing or invalid API key');
+      const actor = actorOf(request);
       if (!mayExportSubject(actor)) throw new VowError('forbidden', `role ${actor.role} may not export a subject's data: an admin or privacy-officer key is needed`);
       const { zip } = await exportSubject(vault, { subjectId: request.params.id, actor: auditActorOf(actor) });
       return reply

@@ -1,13 +1,11 @@
 /** Policy versions a subject was told of and accepted, and explicit acceptance. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
-import { VowError } from '../errors.js';
 import { acceptPolicy } from '../policy-notices/accept-policy.js';
 import { subjectPolicyStatus } from '../policy-notices/subject-policy-status.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
 const Method = z.enum(['explicit', 'continued-use']);
@@ -28,8 +26,7 @@ export const policyNoticesRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; a
       },
     },
     async (request) => {
-      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-      return acceptPolicy(vault, { subjectId: request.params.id, version: request.body.version, actor: auditActorOf(request.actor) });
+      return acceptPolicy(vault, { subjectId: request.params.id, version: request.body.version, actor: auditActorOfRequest(request) });
     },
   );
 

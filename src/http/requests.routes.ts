@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf, type Actor } from '../auth/actor.js';
+import { auditActorOf } from '../auth/actor.js';
 import { VowError } from '../errors.js';
 import { messageKinds, readOutbox } from '../outbox/outbox.js';
 import { approveRequest } from '../requests/approve-request.js';
@@ -19,7 +19,7 @@ import { requestIdPattern, requestKinds, requestStatuses } from '../requests/req
 import { resendCode, verifyRequest } from '../requests/verify-request.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { actorOf, type Auth } from './auth.js';
 
 export interface RequestsRouteOptions {
   vault: VaultContext;
@@ -58,10 +58,6 @@ const staffRoles: readonly string[] = ['admin', 'privacy-officer'];
 
 export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, auth, kickOutbox, publicUrl }) => {
   const kick = () => kickOutbox?.();
-  const actorOf = (request: FastifyRequest): Actor => {
-    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-    return request.actor;
-  };
   const requireStaff = async (request: FastifyRequest, reply: FastifyReply, permission: 'requests:manage') => {
     await auth.requirePermission(permission)(request, reply);
     return actorOf(request);

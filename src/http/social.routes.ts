@@ -1,12 +1,10 @@
 /** Imports of exports from the company's social-media pages. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
-import { VowError } from '../errors.js';
 import { importSocial } from '../vault/import-social.js';
 import { interactionKinds, parseSocialExport, platforms } from '../vault/social/parse-social-export.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -27,14 +25,13 @@ export const socialRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Au
       },
     },
     async (request, reply) => {
-      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
       const { body } = request;
       const data = parseSocialExport({
         ...(typeof body === 'string' ? { content: body, format: 'csv' as const } : { content: JSON.stringify(body), format: 'json' as const }),
         ...(request.query.platform ? { platform: request.query.platform } : {}),
         ...(request.query.kind ? { kind: request.query.kind } : {}),
       });
-      const result = await importSocial(vault, { data, actor: auditActorOf(request.actor) });
+      const result = await importSocial(vault, { data, actor: auditActorOfRequest(request) });
       return reply.code(201).send(result);
     },
   );

@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
 import { VowError } from '../errors.js';
 import type { Declaration } from '../policy/declaration.js';
 import type { RandomSource } from '../stats/random-source.js';
@@ -13,7 +12,7 @@ import { datasets, ReleaseQuerySchema } from '../stats/release-query.js';
 import { budgetState, releaseFromRow, releaseStatistics } from '../stats/release-statistics.js';
 import { findRelease, listBudgets, listReleases } from '../stats/stats.repository.js';
 import type { Database } from '../store/schema.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const ReleaseId = z.string().regex(/^rel_[A-Za-z0-9_-]{22}$/, 'must be a release id (rel_ followed by 22 characters)');
 
@@ -40,8 +39,7 @@ export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-      const release = await releaseStatistics(db, { query: request.body, declaration, actor: auditActorOf(request.actor), ...(rng ? { rng } : {}) });
+      const release = await releaseStatistics(db, { query: request.body, declaration, actor: auditActorOfRequest(request), ...(rng ? { rng } : {}) });
       return reply.code(201).send(release);
     },
   );

@@ -16,7 +16,7 @@ import { recordCommunication } from '../vault/record-communication.js';
 import { updateAccount } from '../vault/update-account.js';
 import { categoryOfKind } from '../vault/validate-fields.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { actorOf, type Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
 const PurposeQuery = z.strictObject({ purpose: z.string().min(1).max(64) });
@@ -51,10 +51,6 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
   /** The header the operator's proxy sets to the client's country: a new account's region. */
   countryHeader?: string | undefined;
 }> = async (app, { vault, auth, countryHeader }) => {
-  const actorOf = (request: FastifyRequest) => {
-    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-    return request.actor;
-  };
   /** Every read names its purpose; whether the caller's key was issued for it is decided here. */
   const readForPurpose = (request: FastifyRequest, subjectId: string, purpose: string, categories?: readonly string[]) => {
     const actor = actorOf(request);

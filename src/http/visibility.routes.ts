@@ -1,13 +1,11 @@
 /** Other users (section 3): each subject's setting of what they see, and what they see. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
 import { readVisibility, setVisibility } from '../disclosures/set-visibility.js';
 import { showToOtherUsers } from '../disclosures/show-to-other-users.js';
-import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const Params = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
 const FieldName = z.string().min(3).max(130).describe('category.field, e.g. account.name');
@@ -43,8 +41,7 @@ export const visibilityRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth
       schema: { summary: 'Set which of this subject’s fields other users see (the subject’s choice)', tags: ['disclosures'], params: Params, body: VisibilityBody, response: { 200: VisibilityResponse } },
     },
     async (request) => {
-      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-      return setVisibility(vault, { subjectId: request.params.id, fields: request.body.fields, actor: auditActorOf(request.actor) });
+      return setVisibility(vault, { subjectId: request.params.id, fields: request.body.fields, actor: auditActorOfRequest(request) });
     },
   );
 
@@ -60,8 +57,7 @@ export const visibilityRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth
       },
     },
     async (request) => {
-      if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-      return showToOtherUsers(vault, { subjectId: request.params.id, actor: auditActorOf(request.actor) });
+      return showToOtherUsers(vault, { subjectId: request.params.id, actor: auditActorOfRequest(request) });
     },
   );
 };

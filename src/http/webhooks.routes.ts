@@ -1,13 +1,11 @@
 /** Recipients' webhook endpoints: signed notices of erasures and corrections. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditActorOf } from '../auth/actor.js';
-import { VowError } from '../errors.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { listWebhookDeliveries } from '../webhooks/list-deliveries.js';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks/register-webhook.js';
 import { webhookEndpointIdPattern } from '../webhooks/webhook-ids.js';
-import type { Auth } from './auth.js';
+import { auditActorOfRequest, type Auth } from './auth.js';
 
 const WebhookBody = z.strictObject({
   recipient: z.string().min(1).max(64).describe('a declared recipient id'),
@@ -15,10 +13,6 @@ const WebhookBody = z.strictObject({
 });
 
 export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
-  const actorOf = (request: { actor?: Parameters<typeof auditActorOf>[0] | undefined }) => {
-    if (!request.actor) throw new VowError('unauthorized', 'missing or invalid API key');
-    return auditActorOf(request.actor);
-  };
 
   app.post(
     '/v1/webhooks',
@@ -26,7 +20,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
       onRequest: auth.requirePermission('webhooks:manage'),
       schema: { summary: 'Register a recipient’s endpoint; the signing secret is returned once', tags: ['webhooks'], body: WebhookBody },
     },
-    async (request, reply) => reply.code(201).send(await registerWebhook(vault, { ...request.body, actor: actorOf(request) })),
+    async (request, reply) => reply.code(201).send(await registerWebhook(vault, { ...request.body, actor: auditActorOfRequest(request) })),
   );
 
   app.get(
@@ -57,6 +51,6 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
       onRequest: auth.requirePermission('webhooks:manage'),
       schema: { summary: 'Remove an endpoint; its pending deliveries are cancelled', tags: ['webhooks'], params: z.strictObject({ id: z.string().regex(webhookEndpointIdPattern, 'must be a webhook id (whk_ followed by 22 characters)') }) },
     },
-    async (request) => removeWebhook(vault, { id: request.params.id, actor: actorOf(request) }),
+    async (request) => removeWebhook(vault, { id: request.params.id, actor: auditActorOfRequest(request) }),
   );
 };

@@ -118,7 +118,7 @@ export async function findRecords(db: Kysely<Database>, subjectId: string, categ
   }));
 }
 
-/** Which categories the subject has any data in. */
+/** The categories in which the subject holds at least one record. */
 export async function categoriesHeld(db: Kysely<Database>, subjectId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('vault_records').select('category').distinct().where('subject_id', '=', subjectId).execute();
   return new Set(rows.map((row) => row.category));
