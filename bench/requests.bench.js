@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL, URL } from 'node:url';
-import SQLite from 'better-sqlite3';
+import { openForBulkLoad } from './bulk-load.js';
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -119,12 +119,7 @@ async function seedPeople(vault, declaration) {
 
 /** SQLite: prepared statements in large transactions, the events' secondary indexes dropped and rebuilt from the migrations' own SQL. */
 function fillSqlite(file, people) {
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -262144');
-  const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' and sql is not null").all();
-  for (const { name } of indexes) db.exec(`drop index ${name}`);
+  const { db, finish } = openForBulkLoad(file);
   const insertSubject = db.prepare("insert into subjects (id, kind, region, created_at, last_activity_at, closed_at) values (?, 'visitor', null, ?, ?, null)");
   const insertEvent = db.prepare('insert into events (id, subject_id, category, name, occurred_at, received_at, country, data) values (?, ?, ?, ?, ?, ?, ?, ?)');
   const created = new Date(START_MS).toISOString();
@@ -144,10 +139,7 @@ function fillSqlite(file, people) {
     }
   });
   for (let from = 0; from < EVENTS; from += 100_000) batch(from, Math.min(EVENTS, from + 100_000));
-  for (const { sql: statement } of indexes) db.exec(statement);
-  db.exec('analyze');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+  finish({ analyze: true });
 }
 
 /** PostgreSQL: the other subjects' events by INSERT … SELECT from generate_series, the people's by unnest of arrays, chunk by chunk in time order. */

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { openForBulkLoad } from './bulk-load.js';
 import { examplePolicyFile } from '../dist/config.js';
 import { loadDeclaration } from '../dist/policy/load-declaration.js';
 import { parseReleaseQuery } from '../dist/stats/release-query.js';
@@ -37,14 +38,7 @@ function generator(seed) {
 }
 
 function fill(file) {
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -262144');
-  // Secondary indexes are built once after the load (faster than a million random inserts
-  // into them), from the very statements Vow's migrations wrote.
-  const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' and sql is not null").all();
-  for (const { name } of indexes) db.exec(`drop index ${name}`);
+  const { db, finish } = openForBulkLoad(file);
   const next = generator(2026);
   const weighted = COUNTRIES.flatMap(([country, weight]) => Array.from({ length: weight }, () => country));
   const subjects = Array.from({ length: SUBJECTS }, (_, i) => `sub_${String(i).padStart(22, '0')}`);
@@ -70,9 +64,7 @@ function fill(file) {
     }
   });
   for (let from = 0; from < EVENTS; from += 100_000) batch(from, Math.min(EVENTS, from + 100_000));
-  for (const { sql } of indexes) db.exec(sql);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+  finish();
 }
 
 function bareQuery(file) {
