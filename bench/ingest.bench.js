@@ -1,8 +1,8 @@
 // Event ingestion over real HTTP on 127.0.0.1. Three servers answer the same payloads:
 //   - bare Fastify, parsing the JSON and answering 202 (the ceiling of one Node process here);
 //   - raw better-sqlite3 inserts of the same rows, no HTTP: prepared multi-row statements,
-//     one transaction per batch, the same AES-256-GCM sealing, and the same pragmas as Vow
-//     (WAL, synchronous=NORMAL, foreign keys) (the storage ceiling);
+//     one transaction per batch, the same grouping and AES-256-GCM sealing, and the same
+//     pragmas as Vow (WAL, synchronous=NORMAL, foreign keys) (the storage ceiling);
 //   - Vow (createVow from dist/app.js, per-address limit off, log level at its default):
 //     validation, consent check, device parsing, sealing and storage on SQLite, as shipped.
 // Each server runs in a child process of its own (one core), autocannon in this one (the
@@ -182,7 +182,11 @@ function seal(key, text, aad) {
   return `v1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
 }
 
-/** The rows Vow writes for the same events, through prepared statements, one transaction per batch. */
+/**
+ * The rows Vow writes for the same events, through prepared statements, one transaction
+ * per batch: as Vow does, the events of a batch that share category and name (and hour)
+ * share a row, sealed together (collect/group-events.ts).
+ */
 async function rawInserts(dir, size) {
   const { default: SQLite } = await import('better-sqlite3');
   const { openStore } = await import('../dist/store/open-store.js');
@@ -196,16 +200,30 @@ async function rawInserts(dir, size) {
   const now = new Date().toISOString();
   const addSubject = db.prepare("insert into subjects (id, kind, region, created_at, last_activity_at, closed_at) values (?, 'visitor', null, ?, ?, null)");
   for (const subject of subjects) addSubject.run(subject.id, now, now);
-  const insert = db.prepare(`insert into events (id, subject_id, category, name, occurred_at, received_at, country, data) values ${Array(size).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+  const groupsOf = (events) => {
+    const groups = new Map();
+    for (const event of events) {
+      const key = `${event.category}\n${event.name}`;
+      groups.set(key, [...(groups.get(key) ?? []), event]);
+    }
+    return [...groups.values()];
+  };
+  const rowsPerBatch = groupsOf(Array.from({ length: size }, (_, i) => eventOf(i, now))).length;
+  const insert = db.prepare(
+    `insert into events (id, subject_id, category, name, occurred_at, received_at, country, data, event_count) values ${Array(rowsPerBatch).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+  );
   const device = { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile' };
   const batch = db.transaction((subject, nowMs) => {
     const at = new Date(nowMs).toISOString();
     const values = [];
-    for (let i = 0; i < size; i += 1) {
-      const event = eventOf(i, at);
+    for (const group of groupsOf(Array.from({ length: size }, (_, i) => eventOf(i, at)))) {
       const id = `evt_${nowMs.toString(16).padStart(12, '0')}${randomBytes(8).toString('base64url').slice(0, 10)}`;
-      const data = event.category === 'usage-data' ? { path: event.path.split('?')[0], features: event.features, timeZone: event.timeZone, device } : { action: event.action };
-      values.push(id, subject.id, event.category, event.name, at, at, null, seal(subject.key, JSON.stringify(data), id));
+      const events = group.map((event) =>
+        event.category === 'usage-data'
+          ? { occurredAt: at, path: event.path.split('?')[0], features: event.features, timeZone: event.timeZone, device }
+          : { occurredAt: at, action: event.action },
+      );
+      values.push(id, subject.id, group[0].category, group[0].name, at, at, null, seal(subject.key, JSON.stringify(events), id), events.length);
     }
     insert.run(values);
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEventData, type EventData } from '../src/collect/event-data.js';
+import { openEvents, type EventData } from '../src/collect/event-data.js';
 import { loadConfig } from '../src/config.js';
 import { loadDeclaration } from '../src/policy/load-declaration.js';
 import { openStore, type Store } from '../src/store/open-store.js';
@@ -192,7 +192,10 @@ describe.skipIf(!haveChromium)('the browser SDK in headless Chromium', () => {
       const subject = await openSubject(vault, store.db, subjectId);
       if (!subject) return [];
       const rows = await store.db.selectFrom('events').selectAll().where('subject_id', '=', subjectId).orderBy('occurred_at').execute();
-      return rows.map((row) => ({ name: row.name, category: row.category, data: openEventData(subject.dataKey, row.id, row.data) }));
+      // A row holds the events of one request that share category, name and hour: one entry each.
+      return rows.flatMap((row) =>
+        openEvents(subject.dataKey, row.id, row.data, row.occurred_at).map((data) => ({ name: row.name, category: row.category, data })),
+      );
     } finally {
       await store.close();
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
 import { createAuth } from '../src/http/auth.js';
 import { buildServer } from '../src/http/build-server.js';
-import { openEventData } from '../src/collect/event-data.js';
+import { openEvents } from '../src/collect/event-data.js';
 import { noDrops } from '../src/collect/event.js';
 import { createIngestor } from '../src/collect/ingestor.js';
 import { createEventMetrics } from '../src/collect/metrics.js';
@@ -107,11 +107,14 @@ describeEachDatabase('events over HTTP', (database) => {
       const subject = await openSubject(vault, store.db, subjectId);
       const usage = rows[1];
       if (!subject || !usage) throw new Error('missing');
-      expect(openEventData(subject.dataKey, usage.id, usage.data)).toEqual({
-        path: '/checkout',
-        timeZone: 'Europe/Paris',
-        device: { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile' },
-      });
+      expect(openEvents(subject.dataKey, usage.id, usage.data, usage.occurred_at)).toEqual([
+        {
+          occurredAt: usage.occurred_at,
+          path: '/checkout',
+          timeZone: 'Europe/Paris',
+          device: { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile' },
+        },
+      ]);
     }));
 
   it('takes the text/plain body navigator.sendBeacon sends, strict about UTF-8 and JSON', () =>

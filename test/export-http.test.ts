@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
-import { sealEventData } from '../src/collect/event-data.js';
+import { sealEvents } from '../src/collect/event-data.js';
 import { createEventInserts, type NewEventRow } from '../src/collect/event.repository.js';
 import type { Banner } from '../src/consent/banner.js';
 import type { ConsentResult } from '../src/consent/record-consent.js';
@@ -56,7 +56,14 @@ describeEachDatabase('the access export', (database) => {
         method: 'POST',
         url: '/v1/events',
         headers: browser,
-        payload: { visitorId, events: [{ category: 'usage-data', name: 'page_view', path: '/pricing?ref=x' }, { category: 'analytics', name: 'action', action: 'subscribe' }] },
+        payload: {
+          visitorId,
+          events: [
+            { category: 'usage-data', name: 'page_view', path: '/pricing?ref=x' },
+            { category: 'analytics', name: 'action', action: 'subscribe' },
+            { category: 'usage-data', name: 'page_view', path: '/checkout' },
+          ],
+        },
       });
       expect(events.statusCode, events.body).toBe(202);
       const hosting = vow.vault.declaration.recipients.find((recipient) => recipient.service === 'hosting');
@@ -98,6 +105,10 @@ describeEachDatabase('the access export', (database) => {
         ]),
       );
       expect(csv('events.csv').find((row) => row.name === 'page_view')).toMatchObject({ path: '/pricing', 'device.browser': 'Firefox' });
+      // The two page views share a row (one request, same category, name and hour): each is listed, numbered within it.
+      const pageViews = (exportedEvents as { id: string; name: string; path?: string }[]).filter((event) => event.name === 'page_view');
+      expect(pageViews.map((event) => event.path).sort()).toEqual(['/checkout', '/pricing']);
+      expect(pageViews.map((event) => event.id.replace(/^evt_[\w-]{22}/, 'evt_row')).sort()).toEqual(['evt_row.1', 'evt_row.2']);
 
       expect(json('consents.json')).toEqual([expect.objectContaining({ granted: expect.arrayContaining(optional) as unknown, source: 'banner', visitor: expect.stringMatching(/^sub_/) as unknown })]);
       expect(csv('consents.csv')[0]?.granted).toContain(optional.join('; '));
@@ -120,7 +131,7 @@ describeEachDatabase('the access export', (database) => {
       const audit = await vow.store.db.selectFrom('audit_log').select(['action', 'target', 'data']).where('action', '=', 'subject.exported').execute();
       expect(audit).toHaveLength(1);
       expect(audit[0]?.target).toBe(`subject:${id}`);
-      expect(JSON.parse(audit[0]?.data ?? '{}')).toMatchObject({ purpose: 'subject-access', events: 2, records: 3 });
+      expect(JSON.parse(audit[0]?.data ?? '{}')).toMatchObject({ purpose: 'subject-access', events: 3, records: 3 });
 
       const bySupport = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/export`, headers: { authorization: `Bearer ${support}` } });
       expect(bySupport.statusCode).toBe(403);
@@ -155,7 +166,8 @@ describeEachDatabase('the access export', (database) => {
           occurred_at: at,
           received_at: at,
           country: 'FR',
-          data: sealEventData(subject.dataKey, eventId, { path: `/page/${index}`, device: { browser: 'Firefox', os: 'Linux' } }, randomBytes(12)),
+          // One event a row, the most rows an export of 10,000 events can meet.
+          data: sealEvents(subject.dataKey, eventId, [{ occurredAt: at, path: `/page/${index}`, device: { browser: 'Firefox', os: 'Linux' } }], randomBytes(12)),
         };
       });
       await vow.store.db.transaction().execute((trx) => insert(trx, rows));

@@ -1,7 +1,7 @@
 /**
- * What an event keeps besides its clear dimensions (category, name, time, country), and
- * how it is sealed: one AES-256-GCM ciphertext under the subject's data key, bound to the
- * event id. Each kind of technical information keeps only the fields its declaration
+ * What an event keeps besides its clear dimensions (category, name, country), and how a
+ * row's events are sealed: one AES-256-GCM ciphertext under the subject's data key, bound
+ * to the row id, holding each event's own time and fields. Each kind of technical information keeps only the fields its declaration
  * describes: an address only in log data, the device model only in device information.
  */
 import type { technicalKinds } from '../policy/declaration.js';
@@ -22,6 +22,11 @@ export interface EventData {
   /** The truncated address (`203.0.113.0`, `2001:db8:1::`), never the full one. */
   ip?: string;
   device?: Partial<Device>;
+}
+
+/** An event as a row holds it: its own time (ISO 8601), then the fields its kind keeps. */
+export interface StoredEvent extends EventData {
+  occurredAt: string;
 }
 
 /** Facts about the request, computed once per request and only when an accepted event needs them. */
@@ -84,15 +89,15 @@ const aadScratch = Buffer.allocUnsafe(192);
 
 /**
  * `iv`: 12 fresh random bytes (the ingestor draws them from its pool). The same format as
- * the vault's `seal` (`v1.<base64 iv|tag|ciphertext>`, the event id as associated data),
- * so `openEventData` reads it; written out here because it runs once per stored event and
+ * the vault's `seal` (`v1.<base64 iv|tag|ciphertext>`, the row id as associated data),
+ * so `openEvents` reads it; written out here because it runs once per stored row and
  * the general one copies each part twice (a fifth of its cost, the rest is OpenSSL's).
  */
-export function sealEventData(dataKey: Buffer, eventId: string, data: EventData, iv: Buffer): string {
+export function sealEvents(dataKey: Buffer, rowId: string, events: readonly StoredEvent[], iv: Buffer): string {
   if (iv.length !== IV_BYTES) throw new Error('the IV must be 12 bytes');
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
-  cipher.setAAD(eventId.length <= 64 ? aadScratch.subarray(0, aadScratch.write(eventId, 'utf8')) : Buffer.from(eventId, 'utf8'));
-  const body = cipher.update(JSON.stringify(data), 'utf8');
+  cipher.setAAD(rowId.length <= 64 ? aadScratch.subarray(0, aadScratch.write(rowId, 'utf8')) : Buffer.from(rowId, 'utf8'));
+  const body = cipher.update(JSON.stringify(events), 'utf8');
   // GCM is a stream mode: final() adds no bytes, but is what computes the tag.
   const tail = cipher.final();
   const sealed = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + body.length + tail.length);
@@ -103,7 +108,12 @@ export function sealEventData(dataKey: Buffer, eventId: string, data: EventData,
   return `v1.${sealed.toString('base64')}`;
 }
 
-/** Throws when the data was altered, moved to another event, or sealed under another key. */
-export function openEventData(dataKey: Buffer, eventId: string, sealed: string): EventData {
-  return JSON.parse(open(dataKey, sealed, eventId).toString('utf8')) as EventData;
+/**
+ * The row's events, in the order they were sent. Rows written before events were
+ * grouped hold one event's fields, without its time: the row's own `occurredAt` is it.
+ * Throws when the data was altered, moved to another row, or sealed under another key.
+ */
+export function openEvents(dataKey: Buffer, rowId: string, sealed: string, rowOccurredAt: string): StoredEvent[] {
+  const opened = JSON.parse(open(dataKey, sealed, rowId).toString('utf8')) as StoredEvent[] | EventData;
+  return Array.isArray(opened) ? opened : [{ occurredAt: rowOccurredAt, ...opened }];
 }

@@ -4,7 +4,7 @@ import type { Database, EventTable } from '../store/schema.js';
 
 export type NewEventRow = Insertable<EventTable>;
 
-const COLUMNS = ['id', 'subject_id', 'category', 'name', 'occurred_at', 'received_at', 'country', 'data'] as const;
+const COLUMNS = ['id', 'subject_id', 'category', 'name', 'occurred_at', 'received_at', 'country', 'data', 'event_count'] as const;
 
 /**
  * Rows per statement. Multi-row inserts cost one statement for many rows; powers of two
@@ -45,7 +45,7 @@ export function createEventInserts(db: Kysely<Database>): (trx: Kysely<Database>
         const parameters: unknown[] = [];
         for (let index = start; index < start + size; index += 1) {
           const row = rows[index];
-          if (row) parameters.push(row.id, row.subject_id, row.category, row.name, row.occurred_at, row.received_at, row.country ?? null, row.data);
+          if (row) parameters.push(row.id, row.subject_id, row.category, row.name, row.occurred_at, row.received_at, row.country ?? null, row.data, row.event_count ?? 1);
         }
         await trx.executeQuery({ ...statement(size), parameters });
         start += size;

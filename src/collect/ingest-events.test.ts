@@ -11,7 +11,7 @@ import type { Store } from '../store/open-store.js';
 import { openVault } from '../vault/open-vault.js';
 import { openSubject } from '../vault/subject-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { openEventData } from './event-data.js';
+import { openEvents } from './event-data.js';
 import { eventIdPattern, noDrops, type EventInput } from './event.js';
 import { ingestEvents, type IngestEventsOptions } from './ingest-events.js';
 import { createIngestor, type Ingestor } from './ingestor.js';
@@ -115,23 +115,22 @@ describeEachDatabase('event ingestion', (database) => {
 
       const subject = await openSubject(vault, store.db, subjectId);
       if (!subject || !usage || !logData || !analytics || !cookies) throw new Error('missing');
-      expect(openEventData(subject.dataKey, usage.id, usage.data)).toEqual({
-        path: '/pricing',
-        features: ['dark-mode'],
-        timeZone: 'Europe/Paris',
-        device: { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile' },
-      });
-      expect(openEventData(subject.dataKey, logData.id, logData.data)).toEqual({
-        method: 'GET',
-        path: '/api/orders',
-        status: 200,
-        ip: '203.0.113.0',
-        device: { browser: 'Chrome', browserVersion: '124' },
-      });
-      expect(openEventData(subject.dataKey, analytics.id, analytics.data)).toEqual({ action: 'signup-click' });
-      expect(openEventData(subject.dataKey, cookies.id, cookies.data)).toEqual({});
-      // Sealed to its own event: moved to another row, it does not open.
-      expect(() => openEventData(subject.dataKey, usage.id, logData.data)).toThrow();
+      expect(openEvents(subject.dataKey, usage.id, usage.data, usage.occurred_at)).toEqual([
+        {
+          occurredAt: usage.occurred_at,
+          path: '/pricing',
+          features: ['dark-mode'],
+          timeZone: 'Europe/Paris',
+          device: { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile' },
+        },
+      ]);
+      expect(openEvents(subject.dataKey, logData.id, logData.data, logData.occurred_at)).toEqual([
+        { occurredAt: now.toISOString(), method: 'GET', path: '/api/orders', status: 200, ip: '203.0.113.0', device: { browser: 'Chrome', browserVersion: '124' } },
+      ]);
+      expect(openEvents(subject.dataKey, analytics.id, analytics.data, analytics.occurred_at)).toEqual([{ occurredAt: now.toISOString(), action: 'signup-click' }]);
+      expect(openEvents(subject.dataKey, cookies.id, cookies.data, cookies.occurred_at)).toEqual([{ occurredAt: now.toISOString() }]);
+      // Sealed to its own row: moved to another row, it does not open.
+      expect(() => openEvents(subject.dataKey, usage.id, logData.data, usage.occurred_at)).toThrow();
 
       // Activity moves the subject's last activity forward, for retention counted from it.
       const { last_activity_at } = await store.db.selectFrom('subjects').select('last_activity_at').where('id', '=', subjectId).executeTakeFirstOrThrow();
@@ -145,9 +144,9 @@ describeEachDatabase('event ingestion', (database) => {
         expect((await ingest(visitorId, [{ category: 'device-information', name: 'device' }])).accepted).toBe(1);
         const row = await store.db.selectFrom('events').selectAll().executeTakeFirstOrThrow();
         const subject = await openSubject(vault, store.db, subjectId);
-        expect(subject && openEventData(subject.dataKey, row.id, row.data)).toEqual({
-          device: { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile', model: 'Pixel 7' },
-        });
+        expect(subject && openEvents(subject.dataKey, row.id, row.data, row.occurred_at)).toEqual([
+          { occurredAt: row.occurred_at, device: { browser: 'Chrome', browserVersion: '124', os: 'Android', deviceType: 'mobile', model: 'Pixel 7' } },
+        ]);
       },
       {
         declaration: {
@@ -240,6 +239,36 @@ describeEachDatabase('event ingestion', (database) => {
       expect(await ingest(visitorId, events)).toMatchObject({ accepted: 1 });
     }));
 
+  it('stores the events of a request that share category, name and hour in one row, each with its own time', () =>
+    withIngestor(async ({ store, vault, consent, ingest }) => {
+      const { visitorId, subjectId } = await consent(['analytics']);
+      const now = at(2 * 60 * 60 * 1000);
+      const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+      const pages = [50, 40, 70].map((minutes, i): EventInput => ({ category: 'usage-data', name: 'page_view', path: `/docs/${i}`, occurredAt: minutesAgo(minutes) }));
+      const result = await ingest(
+        visitorId,
+        [...pages, { category: 'analytics', name: 'action', action: 'signup-click', occurredAt: minutesAgo(50) }, { category: 'usage-data', name: 'feature', features: ['search'] }],
+        { now },
+      );
+      expect(result).toEqual({ accepted: 5, dropped: noDrops() });
+
+      const rows = await store.db.selectFrom('events').selectAll().orderBy('category').orderBy('name').orderBy('occurred_at').execute();
+      // 70 minutes ago is 08:50, an hour apart from 09:10 and 09:20: a row of its own.
+      expect(rows.map((row) => [row.category, row.name, row.occurred_at, row.event_count])).toEqual([
+        ['analytics', 'action', minutesAgo(50), 1],
+        ['usage-data', 'feature', now.toISOString(), 1],
+        ['usage-data', 'page_view', minutesAgo(70), 1],
+        ['usage-data', 'page_view', minutesAgo(50), 2],
+      ]);
+      const subject = await openSubject(vault, store.db, subjectId);
+      const shared = rows[3];
+      if (!subject || !shared) throw new Error('missing');
+      expect(openEvents(subject.dataKey, shared.id, shared.data, shared.occurred_at).map(({ occurredAt, path }) => [occurredAt, path])).toEqual([
+        [minutesAgo(50), '/docs/0'],
+        [minutesAgo(40), '/docs/1'],
+      ]);
+    }));
+
   it('shares commits between concurrent requests, and refuses only the events of a subject erased meanwhile', () =>
     withIngestor(async ({ store, consent, ingest }) => {
       const visitors = await Promise.all(Array.from({ length: 8 }, (_, i) => consent(['analytics'], { now: at(i) })));
@@ -253,7 +282,7 @@ describeEachDatabase('event ingestion', (database) => {
       const second = await Promise.all([ingest(gone.visitorId, batch(5)), ...kept.map((visitor) => ingest(visitor.visitorId, batch(5)))]);
       expect(second[0]).toEqual({ accepted: 0, dropped: { ...noDrops(), 'unknown-visitor': 5 } });
       expect(second.slice(1).every((result) => result.accepted === 5)).toBe(true);
-      const { n } = await store.db.selectFrom('events').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await store.db.selectFrom('events').select((eb) => eb.fn.sum<string | number>('event_count').as('n')).executeTakeFirstOrThrow();
       expect(Number(n)).toBe(7 * (23 + 5));
       expect((await ingest(gone.visitorId, batch(1))).dropped['unknown-visitor']).toBe(1);
     }));

@@ -3,13 +3,15 @@
  * technical information, the visitor is known, the visitor's latest consent (or a strictly
  * necessary cookie category) covers a cookie category that collects it, and no honored
  * opt-out signal on the request removes that cookie category. Stored events keep their
- * dimensions in the clear and everything else sealed under the subject's data key.
+ * dimensions in the clear and everything else sealed under the subject's data key, those
+ * of the same dimensions in one row (group-events.ts).
  */
 import { truncateIp } from '../http/truncate-ip.js';
 import type { Signals } from '../consent/signals.js';
 import type { NewEventRow } from './event.repository.js';
-import { eventDataFor, sealEventData, type RequestFacts } from './event-data.js';
+import { eventDataFor, sealEvents, type RequestFacts, type StoredEvent } from './event-data.js';
 import { eventIdPrefix, newEventId, noDrops, type DropReason, type EventInput, type IngestResult } from './event.js';
+import { groupEvents } from './group-events.js';
 import type { Allowance, Ingestor } from './ingestor.js';
 import type { ClientHints, Device } from './parse-device.js';
 
@@ -120,20 +122,21 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
       truncatedIp: () => (ip ??= truncateIp(options.request.ip)),
     };
     const prefix = eventIdPrefix(nowMs);
-    const occurred = occurredAtOnce(nowMs, receivedAt);
-    const rows: NewEventRow[] = accepted.map((event) => {
+    const rows: NewEventRow[] = groupEvents(accepted, occurredAtOnce(nowMs, receivedAt)).map((group) => {
       const random = ingestor.random.take(20);
       const id = newEventId(prefix, random.subarray(0, 8));
-      const kind = ingestor.technical.get(event.category) ?? 'usage-data';
+      const kind = ingestor.technical.get(group.category) ?? 'usage-data';
+      const events = group.events.map(({ event, at }): StoredEvent => ({ occurredAt: at, ...eventDataFor(kind, event, facts) }));
       return {
         id,
         subject_id: visitor.subjectId,
-        category: event.category,
-        name: event.name,
-        occurred_at: occurred(event),
+        category: group.category,
+        name: group.name,
+        occurred_at: group.occurredAt,
         received_at: receivedAt,
         country: options.request.country,
-        data: sealEventData(visitor.dataKey, id, eventDataFor(kind, event, facts), random.subarray(8, 20)),
+        data: sealEvents(visitor.dataKey, id, events, random.subarray(8, 20)),
+        event_count: events.length,
       };
     });
     const touch = nowMs - visitor.lastActivityMs >= ACTIVITY_PRECISION_MS ? { subjectId: visitor.subjectId, at: receivedAt } : undefined;

@@ -4,9 +4,11 @@ import type { Database } from '../store/schema.js';
 
 export async function countRecordsByCategory(db: Kysely<Database>): Promise<Map<string, number>> {
   const count = sql<number | string>`count(*)`;
+  // An events row holds `event_count` events (collect/group-events.ts).
+  const eventCount = sql<number | string>`sum(${sql.ref('event_count')})`;
   const [records, events] = await Promise.all([
     db.selectFrom('vault_records').select(['category', count.as('n')]).groupBy('category').execute(),
-    db.selectFrom('events').select(['category', count.as('n')]).groupBy('category').execute(),
+    db.selectFrom('events').select(['category', eventCount.as('n')]).groupBy('category').execute(),
   ]);
   const counts = new Map<string, number>();
   // PostgreSQL answers count(*) as a bigint string.

@@ -14,7 +14,11 @@ describeEachDatabase('records of processing activities (GDPR article 30)', (data
     withStore(database(), async (store) => {
       const { declaration } = await loadDeclaration(examplePolicy);
       const vault = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: undefined, declaration });
-      await createAccount(vault, { fields: { email: 'ropa@example.com', name: 'Ropa Person', birthDate: '1980-01-01' }, actor: 'test' });
+      const { subjectId } = await createAccount(vault, { fields: { email: 'ropa@example.com', name: 'Ropa Person', birthDate: '1980-01-01' }, actor: 'test' });
+      // Usage data as the collector stores it: one row of a request's five page views, and one row of one.
+      const at = '2026-11-28T10:00:00.000Z';
+      const row = { subject_id: subjectId, category: 'usage-data', name: 'page_view', occurred_at: at, received_at: at, country: null, data: '{}' };
+      await store.db.insertInto('events').values([{ ...row, id: 'evt_a', event_count: 5 }, { ...row, id: 'evt_b', event_count: 1 }]).execute();
       const ropa = buildRopa(declaration, { policyVersion: 1, now: new Date('2026-11-29T00:00:00Z'), recordCounts: await countRecordsByCategory(store.db) });
 
       expect(ropa.controller).toEqual({ name: 'AIRobotics Group', contactEmail: 'jade.cong@qq.com' });
@@ -23,6 +27,8 @@ describeEachDatabase('records of processing activities (GDPR article 30)', (data
       expect(communicate).toMatchObject({ legalBasis: 'legitimate-interests', transfers: [{ to: 'US', safeguard: 'standard-contractual-clauses' }] });
       expect(communicate?.dataSubjects).toEqual(expect.arrayContaining(['account holders', 'people who contact us']));
       expect(communicate?.dataCategories.find((c) => c.id === 'account')).toMatchObject({ retention: 'P1Y', retentionFrom: 'account-closure', records: 1 });
+      const usage = ropa.activities.flatMap((a) => a.dataCategories).find((c) => c.id === 'usage-data');
+      expect(usage).toMatchObject({ records: 6 });
       expect(ropa.securityMeasures.length).toBeGreaterThan(0);
 
       const markdown = renderRopa(ropa, 'md');

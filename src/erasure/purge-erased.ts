@@ -15,6 +15,7 @@ const BATCH = 500;
 
 export interface PurgeResult {
   subjects: number;
+  /** Rows of the events table (each may hold several events). */
   events: number;
 }
 
@@ -70,7 +71,7 @@ export function erasurePurgeJob(db: Kysely<Database>): ScheduledJob {
     run: async () => {
       await settlePurge(db);
       const { subjects, events } = await purgeErasedSubjects(db);
-      return `${subjects} erased subjects purged, ${events} events`;
+      return `${subjects} erased subjects purged, ${events} event rows`;
     },
   };
 }

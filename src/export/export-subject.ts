@@ -5,7 +5,7 @@
  * purpose `subject-access`.
  */
 import { appendAudit } from '../audit/append-audit.js';
-import { openEventData } from '../collect/event-data.js';
+import { openEvents } from '../collect/event-data.js';
 import { VowError } from '../errors.js';
 import { decryptFields } from '../vault/field-cipher.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -84,7 +84,13 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
         actor: options.actor,
         action: 'subject.exported',
         target: `subject:${options.subjectId}`,
-        data: { purpose: 'subject-access', records: records.length, events: events.length, consents: consents.length, disclosures: disclosures.length },
+        data: {
+          purpose: 'subject-access',
+          records: records.length,
+          events: events.reduce((sum, row) => sum + row.event_count, 0),
+          consents: consents.length,
+          disclosures: disclosures.length,
+        },
       },
       now,
     );
@@ -123,21 +129,22 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     held.set(record.category, (held.get(record.category) ?? 0) + 1);
   }
 
+  // A row holds the events of one request that share their dimensions (collect/group-events.ts):
+  // each is listed on its own, with the row's id, or the row's id and its place when it shares one.
+  const listed: { order: string; row: ExportRow }[] = [];
+  for (const row of raw.events) {
+    held.set(row.category, (held.get(row.category) ?? 0) + row.event_count);
+    const events = openEvents(keyOf(row.subject_id), row.id, row.data, row.occurred_at);
+    events.forEach(({ occurredAt, ...data }, index) => {
+      const id = events.length === 1 ? row.id : `${row.id}.${index + 1}`;
+      listed.push({
+        order: `${occurredAt} ${id}`,
+        row: { id, ...own(row.subject_id), category: row.category, name: row.name, occurredAt, receivedAt: row.received_at, country: row.country, ...data },
+      });
+    });
+  }
   // Sorted here rather than in SQL: the subject_id index serves the read; 10,000 rows sort in a few milliseconds.
-  const events = raw.events.sort((a, b) => (a.occurred_at === b.occurred_at ? (a.id < b.id ? -1 : 1) : a.occurred_at < b.occurred_at ? -1 : 1));
-  const eventRows: ExportRow[] = events.map((event) => {
-    held.set(event.category, (held.get(event.category) ?? 0) + 1);
-    return {
-      id: event.id,
-      ...own(event.subject_id),
-      category: event.category,
-      name: event.name,
-      occurredAt: event.occurred_at,
-      receivedAt: event.received_at,
-      country: event.country,
-      ...openEventData(keyOf(event.subject_id), event.id, event.data),
-    };
-  });
+  const eventRows = listed.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0)).map(({ row }) => row);
 
   const consentRows: ExportRow[] = raw.consents.map((consent) => ({
     id: consent.id,

@@ -49,7 +49,7 @@ export function findRecordsOf(db: Kysely<Database>, subjectIds: readonly string[
 export function findEventsOf(db: Kysely<Database>, subjectIds: readonly string[]) {
   return db
     .selectFrom('events')
-    .select(['id', 'subject_id', 'category', 'name', 'occurred_at', 'received_at', 'country', 'data'])
+    .select(['id', 'subject_id', 'category', 'name', 'occurred_at', 'received_at', 'country', 'data', 'event_count'])
     .where('subject_id', 'in', subjectIds)
     .execute();
 }

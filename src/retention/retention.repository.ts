@@ -70,9 +70,19 @@ function holdsNothing(eb: ExpressionBuilder<Database & { s: Database['subjects']
   ]);
 }
 
-/** Deletes up to `limit` events of `category` that occurred before `before`. */
-export async function deleteEventsBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<number> {
-  const result = await db
+/** Event rows deleted, and the events they held (a row holds those of one request that share their dimensions). */
+export interface DeletedEvents {
+  rows: number;
+  events: number;
+}
+
+function deletedEvents(rows: readonly { event_count: number }[]): DeletedEvents {
+  return { rows: rows.length, events: rows.reduce((sum, row) => sum + row.event_count, 0) };
+}
+
+/** Deletes up to `limit` event rows of `category` whose earliest event occurred before `before`. */
+export async function deleteEventsBefore(db: Kysely<Database>, category: string, before: string, limit: number): Promise<DeletedEvents> {
+  const rows = await db
     .deleteFrom('events')
     .where('id', 'in', (eb) =>
       eb
@@ -83,19 +93,20 @@ export async function deleteEventsBefore(db: Kysely<Database>, category: string,
         .where(notUnderHold('events.subject_id', category))
         .limit(limit),
     )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .returning('event_count')
+    .execute();
+  return deletedEvents(rows);
 }
 
-/** Deletes up to `limit` events of `category` whose subject's `moment` is before `before`. */
+/** Deletes up to `limit` event rows of `category` whose subject's `moment` is before `before`. */
 export async function deleteEventsOfSubjectsBefore(
   db: Kysely<Database>,
   moment: 'last_activity_at' | 'closed_at',
   category: string,
   before: string,
   limit: number,
-): Promise<number> {
-  const result = await db
+): Promise<DeletedEvents> {
+  const rows = await db
     .deleteFrom('events')
     .where('id', 'in', (eb) =>
       eb
@@ -107,8 +118,9 @@ export async function deleteEventsOfSubjectsBefore(
         .where(notUnderHold('e.subject_id', category))
         .limit(limit),
     )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .returning('event_count')
+    .execute();
+  return deletedEvents(rows);
 }
 
 /**

@@ -146,9 +146,13 @@ describeEachDatabase('retention', (database) => {
       await addSubject(db, { id: 's-visitor', lastActivityAt: daysAgo(10) });
       await addSubject(db, { id: 's-consent-only' });
       await addSubject(db, { id: 's-old-visitor', lastActivityAt: '2024-01-01T00:00:00.000Z' });
-      const event = (id: string, subjectId: string, category: string, occurredAt: string) =>
-        db.insertInto('events').values({ id, subject_id: subjectId, category, name: 'page_view', occurred_at: occurredAt, received_at: occurredAt, country: null, data: '{}' }).execute();
-      await event('e-old-usage', 's-visitor', 'usage-data', '2025-01-01T00:00:00.000Z');
+      const event = (id: string, subjectId: string, category: string, occurredAt: string, eventCount = 1) =>
+        db
+          .insertInto('events')
+          .values({ id, subject_id: subjectId, category, name: 'page_view', occurred_at: occurredAt, received_at: occurredAt, country: null, data: '{}', event_count: eventCount })
+          .execute();
+      // A row of three page views of one request: three events deleted.
+      await event('e-old-usage', 's-visitor', 'usage-data', '2025-01-01T00:00:00.000Z', 3);
       await event('e-new-usage', 's-visitor', 'usage-data', daysAgo(3));
       await event('e-device-active', 's-visitor', 'device-information', '2024-01-01T00:00:00.000Z');
       await event('e-device-gone', 's-old-visitor', 'device-information', '2024-01-01T00:00:00.000Z');
@@ -158,7 +162,7 @@ describeEachDatabase('retention', (database) => {
         .execute();
 
       const result = await runRetention(db, { declaration, now, actor: 'test' });
-      expect(result.categories['usage-data']).toBe(1);
+      expect(result.categories['usage-data']).toBe(3);
       expect(result.categories['device-information']).toBe(1);
       const events = (await db.selectFrom('events').select('id').orderBy('id').execute()).map((row) => row.id);
       expect(events).toEqual(['e-device-active', 'e-new-usage']);

@@ -17,6 +17,7 @@ import {
   deleteRecordsCollectedBefore,
   deleteRecordsOfSubjectsBefore,
   deleteSubjectsWithoutRecords,
+  type DeletedEvents,
 } from './retention.repository.js';
 
 export interface RunRetentionOptions {
@@ -28,7 +29,7 @@ export interface RunRetentionOptions {
 }
 
 export interface RetentionResult {
-  /** Rows deleted per declared category id (every category appears, 0 when nothing was due). */
+  /** Records, events and aggregates deleted per declared category id (every category appears, 0 when nothing was due). */
   categories: Record<string, number>;
   /** Subjects deleted, with their keys and identifiers, because no record of theirs was left. */
   subjectsErased: number;
@@ -51,17 +52,17 @@ export async function runRetention(db: Kysely<Database>, options: RunRetentionOp
   for (const category of options.declaration.categories) {
     const before = cutoff(options.now, category.retention.period).toISOString();
     const { records: purgeRecords, events: purgeEvents } = purges(category);
-    let deleted = await drain((limit) => purgeRecords(db, category.id, before, limit), batchSize);
-    deleted += await drain((limit) => purgeEvents(db, category.id, before, limit), batchSize);
+    let deleted = await drain(async (limit) => rowsOnly(await purgeRecords(db, category.id, before, limit)), batchSize);
+    deleted += await drain(async (limit) => eventRows(await purgeEvents(db, category.id, before, limit)), batchSize);
     if (category.kind === 'social' && !category.personal) {
       // Aggregates have no subject: whatever the declared event, their clock is the import.
-      deleted += await drain((limit) => deleteAggregatesImportedBefore(db, before, limit), batchSize);
+      deleted += await drain(async (limit) => rowsOnly(await deleteAggregatesImportedBefore(db, before, limit)), batchSize);
     }
     categories[category.id] = (categories[category.id] ?? 0) + deleted;
   }
 
   const createdBefore = cutoff(options.now, EMPTY_SUBJECT_GRACE).toISOString();
-  const subjectsErased = await drain((limit) => deleteSubjectsWithoutRecords(db, createdBefore, limit), batchSize);
+  const subjectsErased = await drain(async (limit) => rowsOnly(await deleteSubjectsWithoutRecords(db, createdBefore, limit)), batchSize);
 
   await db.transaction().execute((trx) =>
     appendAudit(trx, { actor: options.actor, action: 'retention.ran', target: 'job:retention', data: { ...categories, subjectsErased } }, options.now),
@@ -69,10 +70,10 @@ export async function runRetention(db: Kysely<Database>, options: RunRetentionOp
   return { categories, subjectsErased };
 }
 
-type Purge = (db: Kysely<Database>, category: string, before: string, limit: number) => Promise<number>;
+type Purge<T> = (db: Kysely<Database>, category: string, before: string, limit: number) => Promise<T>;
 
 /** How a category's records and events are found past retention, by the event its period counts from. */
-function purges(category: Category): { records: Purge; events: Purge } {
+function purges(category: Category): { records: Purge<number>; events: Purge<DeletedEvents> } {
   switch (category.retention.from) {
     case 'collection':
       return { records: deleteRecordsCollectedBefore, events: deleteEventsBefore };
@@ -89,12 +90,21 @@ function purges(category: Category): { records: Purge; events: Purge } {
   }
 }
 
-/** Repeats a bounded delete until a batch comes back short; returns the total. */
-async function drain(deleteBatch: (limit: number) => Promise<number>, limit: number): Promise<number> {
+/** The rows a bounded delete took, and what they held: an events row may hold several events. */
+interface Deleted {
+  rows: number;
+  items: number;
+}
+
+const rowsOnly = (rows: number): Deleted => ({ rows, items: rows });
+const eventRows = ({ rows, events }: DeletedEvents): Deleted => ({ rows, items: events });
+
+/** Repeats a bounded delete until a batch comes back short of rows; returns the total of what they held. */
+async function drain(deleteBatch: (limit: number) => Promise<Deleted>, limit: number): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await deleteBatch(limit);
-    total += deleted;
-    if (deleted < limit) return total;
+    total += deleted.items;
+    if (deleted.rows < limit) return total;
   }
 }

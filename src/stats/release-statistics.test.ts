@@ -23,6 +23,8 @@ interface SeedEvent {
   category?: string;
   /** How many identical events. */
   times?: number;
+  /** Stores the `times` events in one row (`event_count`), as the collector stores those of one request. */
+  grouped?: boolean;
 }
 
 /** Subjects and events written straight into the tables, as the collector would have stored them. */
@@ -35,7 +37,7 @@ async function seed(db: Kysely<Database>, events: readonly SeedEvent[]): Promise
     .onConflict((conflict) => conflict.column('id').doNothing())
     .execute();
   const rows = events.flatMap((event) =>
-    Array.from({ length: event.times ?? 1 }, () => ({
+    Array.from({ length: event.grouped ? 1 : (event.times ?? 1) }, () => ({
       id: `evt_${randomBytes(16).toString('base64url')}`,
       subject_id: event.subject,
       category: event.category ?? 'usage-data',
@@ -44,6 +46,7 @@ async function seed(db: Kysely<Database>, events: readonly SeedEvent[]): Promise
       received_at: at,
       country: event.country === undefined ? 'FR' : event.country,
       data: '{}',
+      event_count: event.grouped ? (event.times ?? 1) : 1,
     })),
   );
   for (let start = 0; start < rows.length; start += 500) await db.insertInto('events').values(rows.slice(start, start + 500)).execute();
@@ -159,6 +162,19 @@ describeEachDatabase('statistics releases', (database) => {
       expect(daily.cells).toHaveLength(10);
       expect(daily.cells.every((cell) => cell.value === 1)).toBe(true);
       expect(daily.suppressed).toBe(0);
+    }));
+
+  it('counts the events a row holds, bounded alike whether a subject sent them in one request or in many', () =>
+    withStore(database(), async (store) => {
+      const { roomy } = await declarations();
+      await seed(store.db, [
+        ...subjectIds('one', 6).map((subject) => ({ subject, times: 4 })),
+        ...subjectIds('many', 6).map((subject) => ({ subject, times: 4, grouped: true })),
+        { subject: 'sub_heavy', times: 1000, grouped: true },
+      ]);
+      const counted = await release(store.db, roomy, { dimensions: ['country'], epsilon: NOISELESS, maxValuePerCell: 10 });
+      // 12 subjects with four events each, and the heavy one's 1,000 (in one row) counted as 10.
+      expect(counted.cells).toEqual([{ key: { country: 'FR' }, value: 58 }]);
     }));
 
   it('bounds each subject once in SQL, as the reference bounding in JavaScript does, and keeps at most maxCellsPerSubject cells of each', () =>

@@ -114,7 +114,7 @@ export interface BoundedCellRow {
 
 /**
  * The cells of a release with each subject's contribution bounded, in one statement:
- * the events are grouped per subject and cell; a window numbers each subject's cells in
+ * the events are added up per subject and cell (a row counts its `event_count` events); a window numbers each subject's cells in
  * random order and only the first `maxCellsPerSubject` are kept; each kept (subject, cell)
  * adds at most `maxValue` (so 1 when counting subjects). Only the cells cross into
  * JavaScript, never the per-subject rows.
@@ -161,8 +161,8 @@ export async function boundedCells(
 
   const result = await sql<Record<string, string | number | bigint | null>>`
     with per_subject as (
-      select ${sql.ref('subject_id')}, ${dimensionList}, count(*) as events
-      from (select ${sql.ref('subject_id')} || '' as ${sql.ref('subject_id')}, ${selected} from ${sql.table('events')} ${where}) as e
+      select ${sql.ref('subject_id')}, ${dimensionList}, sum(${sql.ref('event_count')}) as events
+      from (select ${sql.ref('subject_id')} || '' as ${sql.ref('subject_id')}, ${selected}, ${sql.ref('event_count')} from ${sql.table('events')} ${where}) as e
       group by ${sql.ref('subject_id')}, ${dimensionList}
     ), ranked as (
       select ${dimensionList}, events, row_number() over (partition by ${sql.ref('subject_id')} order by random()) as pick

@@ -432,4 +432,11 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0012-event-groups': {
+    async up(db: Kysely<unknown>) {
+      // A row holds the events of one request that share every clear dimension (see
+      // collect/group-events.ts); rows written before hold one event each.
+      await db.schema.alterTable('events').addColumn('event_count', 'integer', (column) => column.notNull().defaultTo(1)).execute();
+    },
+  },
 };

@@ -130,7 +130,11 @@ export interface ConsentRecordTable {
   proof: string;
 }
 
-/** Technical information from the SDK or the server: dimensions in the clear, the rest sealed under the subject's key. */
+/**
+ * Technical information from the SDK or the server: dimensions in the clear, the rest
+ * sealed under the subject's key. A row is a group of events that share every clear
+ * dimension (collect/group-events.ts); statistics and counts add up `event_count`.
+ */
 export interface EventTable {
   id: string;
   subject_id: string;
@@ -138,12 +142,15 @@ export interface EventTable {
   category: string;
   /** page_view, action, feature, request … */
   name: string;
+  /** The earliest of the row's events; the others occurred within the same UTC hour. */
   occurred_at: string;
   received_at: string;
   /** ISO 3166-1 alpha-2, or null. */
   country: string | null;
-  /** Encrypted JSON (path, features, device, truncated address, …). */
+  /** Encrypted JSON: one entry per event of the row (its time, path, features, device, truncated address, …). */
   data: string;
+  /** How many events the row holds: those of one request that share subject, category, name, hour and country. */
+  event_count: Generated<number>;
 }
 
 /** One act of disclosure: what went to whom, why, and the hash of the signed package. */
