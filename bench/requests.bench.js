@@ -25,7 +25,7 @@ import { openForBulkLoad } from './bulk-load.js';
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { sealEventData } from '../dist/collect/event-data.js';
+import { sealEvents } from '../dist/collect/event-data.js';
 import { examplePolicyFile } from '../dist/config.js';
 import { bannerHashesOf } from '../dist/consent/banner.js';
 import { consentProof } from '../dist/consent/consent-record.js';
@@ -77,7 +77,8 @@ function realRow(person, i) {
     timeZone: 'Europe/Paris',
     device: { browser: 'Firefox', browserVersion: '128.0', os: 'Linux', deviceType: 'desktop' },
   };
-  return [id, person.visitorSubjectId, 'usage-data', i % 7 === 0 ? 'action' : 'page_view', at, at, 'FR', sealEventData(person.dataKey, id, data, randomBytes(12))];
+  // One event a row: events scattered over weeks share no request, the most rows 10,000 events can make.
+  return [id, person.visitorSubjectId, 'usage-data', i % 7 === 0 ? 'action' : 'page_view', at, at, 'FR', sealEvents(person.dataKey, id, [{ occurredAt: at, ...data }], randomBytes(12))];
 }
 
 /** The people, made through Vow: account, message, visitor with consents, linked. */
