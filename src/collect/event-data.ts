@@ -1,8 +1,9 @@
 /**
  * What an event keeps besides its clear dimensions (category, name, country), and how a
  * row's events are sealed: one AES-256-GCM ciphertext under the subject's data key, bound
- * to the row id, holding each event's own time and fields. Each kind of technical information keeps only the fields its declaration
- * describes: an address only in log data, the device model only in device information.
+ * to the row id, holding each event's own time and fields. Each kind of technical
+ * information keeps only the fields its declaration describes: an address only in log
+ * data, the device model only in device information.
  */
 import type { technicalKinds } from '../policy/declaration.js';
 import { createCipheriv } from 'node:crypto';
