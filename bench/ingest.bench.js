@@ -200,14 +200,8 @@ async function rawInserts(dir, size) {
   const now = new Date().toISOString();
   const addSubject = db.prepare("insert into subjects (id, kind, region, created_at, last_activity_at, closed_at) values (?, 'visitor', null, ?, ?, null)");
   for (const subject of subjects) addSubject.run(subject.id, now, now);
-  const groupsOf = (events) => {
-    const groups = new Map();
-    for (const event of events) {
-      const key = `${event.category}\n${event.name}`;
-      groups.set(key, [...(groups.get(key) ?? []), event]);
-    }
-    return [...groups.values()];
-  };
+  const { groupEvents } = await import('../dist/collect/group-events.js');
+  const groupsOf = (events) => groupEvents(events, (event) => event.occurredAt);
   const rowsPerBatch = groupsOf(Array.from({ length: size }, (_, i) => eventOf(i, now))).length;
   const insert = db.prepare(
     `insert into events (id, subject_id, category, name, occurred_at, received_at, country, data, event_count) values ${Array(rowsPerBatch).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -218,12 +212,12 @@ async function rawInserts(dir, size) {
     const values = [];
     for (const group of groupsOf(Array.from({ length: size }, (_, i) => eventOf(i, at)))) {
       const id = `evt_${nowMs.toString(16).padStart(12, '0')}${randomBytes(8).toString('base64url').slice(0, 10)}`;
-      const events = group.map((event) =>
+      const events = group.events.map(({ event }) =>
         event.category === 'usage-data'
           ? { occurredAt: at, path: event.path.split('?')[0], features: event.features, timeZone: event.timeZone, device }
           : { occurredAt: at, action: event.action },
       );
-      values.push(id, subject.id, group[0].category, group[0].name, at, at, null, seal(subject.key, JSON.stringify(events), id), events.length);
+      values.push(id, subject.id, group.category, group.name, group.occurredAt, at, null, seal(subject.key, JSON.stringify(events), id), events.length);
     }
     insert.run(values);
   });

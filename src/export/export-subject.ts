@@ -135,9 +135,7 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
   for (const row of raw.events) {
     held.set(row.category, (held.get(row.category) ?? 0) + row.event_count);
     const events = openEvents(keyOf(row.subject_id), row.id, row.data, row.occurred_at);
-    for (let index = 0; index < events.length; index += 1) {
-      const event = events[index];
-      if (!event) continue;
+    for (const [index, event] of events.entries()) {
       const id = events.length === 1 ? row.id : `${row.id}.${index + 1}`;
       const exported: ExportRow = { id, ...own(row.subject_id), category: row.category, name: row.name, occurredAt: event.occurredAt, receivedAt: row.received_at, country: row.country };
       // The event's own fields after: its occurredAt sets the same value again, in the same place.
