@@ -1,6 +1,7 @@
 /** SQL for an access export: everything keyed to a subject, each part read in one query. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { ERASED_KIND } from '../erasure/apply-erasure.js';
 
 export interface HeldSubject {
   id: string;
@@ -16,7 +17,8 @@ export async function findSubjectsAndKeys(
   db: Kysely<Database>,
   subjectId: string,
 ): Promise<{ subject: HeldSubject; linked: string[]; keys: Map<string, { wrapped: string; masterKeyId: string }> } | undefined> {
-  const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).executeTakeFirst();
+  // An erased subject's tombstone waits for the purge of its events: there is nothing of it to give.
+  const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).where('kind', '!=', ERASED_KIND).executeTakeFirst();
   if (!subject) return undefined;
   const links = await db.selectFrom('subject_links').select('linked_subject_id').where('subject_id', '=', subjectId).orderBy('linked_subject_id').execute();
   const linked = links.map((link) => link.linked_subject_id);
