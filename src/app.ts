@@ -16,6 +16,7 @@ import { createOutboxDeliverer, type OutboxDeliverer } from './outbox/deliver-ou
 import { loadOutboxKey } from './outbox/outbox-key.js';
 import { loadRequestKeys } from './requests/request-keys.js';
 import { loadDeclaration } from './policy/load-declaration.js';
+import { watchPolicy, type LivePolicy } from './policy/policy-in-force.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
 import { policyNoticeJob } from './policy-notices/policy-notice-job.js';
 import { requestsJob } from './requests/request-jobs.js';
@@ -30,8 +31,10 @@ import { webhookJob } from './webhooks/webhook-job.js';
 export interface Vow {
   server: FastifyInstance;
   store: Store;
-  /** What starting did to the policy history: published a new version, or found it current. */
+  /** What starting did to the policy history: published the file as a new version, found it current, or found it older (nothing published). */
   publication: PublishOutcome;
+  /** The latest published version, followed while the server runs. */
+  policy: LivePolicy;
   vault: VaultContext;
   /** A one-time admin key, issued on the first start (no admin key existed); shown once. */
   firstAdminKey: string | undefined;
@@ -42,8 +45,11 @@ export interface Vow {
 }
 
 /**
- * Opens the store, checks the declaration (refusing to start on any problem) and
- * publishes it when it differs from the latest version, then builds the server.
+ * Opens the store, checks the declaration file (refusing to start on any problem) and
+ * publishes it when its content was never published, then builds the server, which
+ * enforces the latest published version and follows newer ones as they are published.
+ * A file holding an older version's content publishes nothing: the latest stays in
+ * force, and a warning says so (going back is `vow policy publish --rollback N`).
  */
 export async function createVow(config: Config, options: {
     logStream?: DestinationStream;
@@ -55,12 +61,22 @@ export async function createVow(config: Config, options: {
   const store = await openStore(config);
   try {
     const publication = await publishPolicy(store.db, { declaration, material: false, actor: 'system' });
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
+    if (publication.older) warnings.push(olderFileWarning(publication.older.number, publication.version.number));
+    let log: (error: unknown) => void = () => undefined;
+    const policy = await watchPolicy(store.db, {
+      onError: (error) => {
+        log(error);
+      },
+    });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, policy });
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
     const signing = await loadSigningKey(store.db, vault.keyring);
     const metrics = createEventMetrics();
     const ingestor = createIngestor(vault, { counter: metrics });
+    policy.onChange(() => {
+      ingestor.policyChanged();
+    });
     // Created now, outside any transaction: a first creation racing inside one would abort it on PostgreSQL.
     await loadOutboxKey(store.db, vault.keyring);
     await loadRequestKeys(store.db, vault.keyring);
@@ -70,6 +86,7 @@ export async function createVow(config: Config, options: {
     });
     const server = await buildServer({
       store,
+      policy,
       vault,
       auth,
       signing,
@@ -81,10 +98,16 @@ export async function createVow(config: Config, options: {
       ...(kickOutbox ? { kickOutbox } : {}),
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     });
+    log = (error) => {
+      server.log.error({ err: error }, 'could not read the latest policy version; the one in force stays');
+    };
+    policy.onChange((next, previous) => {
+      server.log.info({ from: previous.version.number, to: next.version.number }, 'a newer policy version is in force');
+    });
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,
-      jobs: [retentionJob({ db: store.db, declaration }), erasurePurgeJob(store.db), policyNoticeJob(vault), webhookJob(vault), requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}), ...(outbox ? [outbox.job()] : [])],
+      jobs: [retentionJob({ db: store.db, policy: vault }), erasurePurgeJob(store.db), policyNoticeJob(vault), webhookJob(vault), requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}), ...(outbox ? [outbox.job()] : [])],
       tickMs: 60_000,
       log: (level, message, details) => {
         server.log[level](details, message);
@@ -94,11 +117,13 @@ export async function createVow(config: Config, options: {
       server,
       store,
       publication,
+      policy,
       vault,
       firstAdminKey,
       warnings,
       outbox,
       async close() {
+        policy.stop();
         await server.close();
         await scheduler.stop();
         await outbox?.close();
@@ -110,4 +135,11 @@ export async function createVow(config: Config, options: {
     await store.close();
     throw error;
   }
+}
+
+function olderFileWarning(fileVersion: number, latest: number): Problem {
+  return {
+    path: '',
+    message: `this file holds the content of published version ${fileVersion}; version ${latest} was published after it and stays in force (to go back: vow policy publish --rollback ${fileVersion})`,
+  };
 }

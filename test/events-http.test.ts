@@ -11,6 +11,7 @@ import type { ConsentResult } from '../src/consent/record-consent.js';
 import { newVisitorId } from '../src/consent/visitor-id.js';
 import { loadSigningKey } from '../src/disclosures/signing-key.js';
 import { loadDeclaration } from '../src/policy/load-declaration.js';
+import { watchPolicy } from '../src/policy/policy-in-force.js';
 import { publishPolicy } from '../src/policy/publish-policy.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { openVault } from '../src/vault/open-vault.js';
@@ -48,11 +49,13 @@ describeEachDatabase('events over HTTP', (database) => {
     const store = await openStore(config);
     try {
       await publishPolicy(store.db, { declaration, material: false, actor: 'system' });
-      const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
+      const policy = await watchPolicy(store.db);
+      const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, policy });
       const metrics = createEventMetrics();
       const ingestor = createIngestor(vault, { counter: metrics, ...(options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs }) });
       const server = await buildServer({
         store,
+        policy,
         vault,
         auth: createAuth(store.db),
         signing: await loadSigningKey(store.db, vault.keyring),
@@ -62,6 +65,7 @@ describeEachDatabase('events over HTTP', (database) => {
       try {
         await test(server, { store, vault });
       } finally {
+        policy.stop();
         await server.close();
       }
     } finally {

@@ -39,6 +39,8 @@ describeEachDatabase('policy-change notices and acceptance', (database) => {
       const changed = { ...vow.vault.declaration, minimumAge: 14 };
       await new Promise((resolve) => setTimeout(resolve, 5));
       const published = await publishPolicy(vow.store.db, { declaration: changed, material: true, actor: 'cli' });
+      // The server looks for a newer version every second; the test need not wait for it.
+      await vow.policy.refresh();
       expect(published.version).toMatchObject({ number: 2, material: true });
       await new Promise((resolve) => setTimeout(resolve, 5));
       const later = await signUp(vow, 'cal@example.com');
@@ -106,6 +108,8 @@ describeEachDatabase('policy-change notices and acceptance', (database) => {
       const dee = await signUp(vow, 'dee@example.com');
       const before = (await vow.server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<Banner>();
       await publishPolicy(vow.store.db, { declaration, material: true, actor: 'cli', now: new Date(Date.now() + 1000) });
+      // The server looks for a newer version every second; the test need not wait for it.
+      await vow.policy.refresh();
       const after = (await vow.server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<Banner>();
       // The SDK drops a stored choice made under a version older than lastMaterialVersion: the banner asks again.
       expect(after.lastMaterialVersion).toBe(2);

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
 import { openStore } from '../store/open-store.js';
 import { importSocial } from '../vault/import-social.js';
 import { openVault } from '../vault/open-vault.js';
 import { parseSocialExport, type InteractionKind, type Platform } from '../vault/social/parse-social-export.js';
+import { declarationInForce } from './declaration-in-force.js';
 import type { Io } from './io.js';
 
 export interface ImportSocialOptions {
@@ -28,9 +28,9 @@ export async function importSocialCommand(config: Config, io: Io, file: string, 
     throw new VowError('bad_request', `${file} is not valid UTF-8`);
   }
   const data = parseSocialExport({ content: text, format, ...(options.platform ? { platform: options.platform } : {}), ...(options.kind ? { kind: options.kind } : {}) });
-  const { declaration } = await loadDeclaration(config.policyFile);
   const store = await openStore(config);
   try {
+    const declaration = await declarationInForce(store.db, config, io);
     const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
     const result = await importSocial(vault, { data, actor: 'cli' });
     io.out(

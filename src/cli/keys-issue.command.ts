@@ -1,8 +1,8 @@
 import { issueApiKey, validatePurposes } from '../auth/api-key.js';
 import type { Role } from '../auth/role.js';
 import type { Config } from '../config.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
 import { openStore } from '../store/open-store.js';
+import { declarationInForce } from './declaration-in-force.js';
 import type { Io } from './io.js';
 
 export interface KeysIssueOptions {
@@ -13,12 +13,9 @@ export interface KeysIssueOptions {
 
 /** Issues an API key; the secret alone goes to stdout (so it can be captured), the notes to stderr. */
 export async function keysIssueCommand(config: Config, io: Io, options: KeysIssueOptions): Promise<number> {
-  if (options.purpose.length > 0) {
-    const { declaration } = await loadDeclaration(config.policyFile);
-    validatePurposes(declaration, options.purpose);
-  }
   const store = await openStore(config);
   try {
+    if (options.purpose.length > 0) validatePurposes(await declarationInForce(store.db, config, io), options.purpose);
     const issued = await issueApiKey(store.db, { role: options.role, purposes: options.purpose, label: options.label, actor: 'cli' });
     const purposes = options.purpose.length > 0 ? options.purpose.join(', ') : 'none';
     io.err(`issued API key ${issued.id} for role ${options.role} (purposes: ${purposes})`);

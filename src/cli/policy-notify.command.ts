@@ -1,17 +1,15 @@
 import type { Config } from '../config.js';
-import { formatProblem } from '../errors.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
 import { sendPolicyNotices } from '../policy-notices/send-policy-notices.js';
 import { openStore } from '../store/open-store.js';
 import { openVault } from '../vault/open-vault.js';
+import { declarationInForce } from './declaration-in-force.js';
 import type { Io } from './io.js';
 
 /** Tells account holders of the latest material version now, rather than waiting for the job. */
 export async function policyNotifyCommand(config: Config, io: Io, options: { batch: number }): Promise<number> {
-  const { declaration, warnings } = await loadDeclaration(config.policyFile);
-  for (const warning of warnings) io.err(`warning: ${formatProblem(warning, config.policyFile)}`);
   const store = await openStore(config);
   try {
+    const declaration = await declarationInForce(store.db, config, io);
     const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
     let notified = 0;
     let withoutAddress = 0;

@@ -85,8 +85,9 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .command('publish')
     .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
     .option('--material', 'the change is material: subjects must be told', false)
-    .description('record a new version when the content changed')
-    .action((file: string | undefined, options: { material: boolean }) => run(() => policyPublishCommand(config, io, file, options))());
+    .option('--rollback <n>', 'publish the content of published version N again, as the new version in force', positiveInteger)
+    .description('record a new version in force when the content changed; running servers enforce it within seconds')
+    .action((file: string | undefined, options: { material: boolean; rollback?: number }) => run(() => policyPublishCommand(config, io, file, options))());
   policy
     .command('diff')
     .argument('<a>', 'a published version number or a declaration file')

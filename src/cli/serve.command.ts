@@ -8,12 +8,13 @@ export async function serveCommand(config: Config, io: Io): Promise<number> {
   const vow = await createVow(config);
   for (const warning of vow.warnings) io.err(`warning: ${formatProblem(warning, config.policyFile)}`);
   const { version, published } = vow.publication;
+  const origin = published ? `published now from ${config.policyFile}` : vow.publication.older ? `the latest published; ${config.policyFile} is version ${vow.publication.older.number}` : `the latest published, as in ${config.policyFile}`;
   const address = await vow.server.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost').replace('://0.0.0.0', '://127.0.0.1');
   io.out(
     [
       `Vow is running on ${vow.store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${vow.store.location})`,
-      `  policy version ${version.number}${published ? ' (published now)' : ''} from ${config.policyFile}`,
+      `  policy version ${version.number} in force (${origin}); newer versions are enforced as they are published`,
       `  open ${url}/privacy`,
       ...(vow.firstAdminKey
         ? [`  first start: an admin API key was issued; it is shown only this once:`, `  ${vow.firstAdminKey}`]

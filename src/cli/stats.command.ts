@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
 import { parseReleaseQuery } from '../stats/release-query.js';
 import { releaseFromRow, releaseStatistics, type StatisticsRelease } from '../stats/release-statistics.js';
 import { listReleases } from '../stats/stats.repository.js';
 import { openStore } from '../store/open-store.js';
+import { declarationInForce } from './declaration-in-force.js';
 import type { Io } from './io.js';
 
 export interface StatsOptions {
@@ -35,9 +35,9 @@ export async function statsCommand(config: Config, io: Io, options: StatsOptions
     ...(options.maxCells !== undefined ? { maxCellsPerSubject: options.maxCells } : {}),
     ...(options.maxValue !== undefined ? { maxValuePerCell: options.maxValue } : {}),
   });
-  const { declaration } = await loadDeclaration(config.policyFile);
   const store = await openStore(config);
   try {
+    const declaration = await declarationInForce(store.db, config, io);
     const release = await releaseStatistics(store.db, { query, declaration, actor: 'cli' });
     io.out(formatRelease(release));
     io.out(`budget of ${release.dataset}: ${release.budget.spent} of ${release.budget.total} spent`);

@@ -5,9 +5,9 @@ import type { Config } from '../config.js';
 import { disclose } from '../disclosures/disclose.js';
 import { loadSigningKey } from '../disclosures/signing-key.js';
 import { VowError } from '../errors.js';
-import { loadDeclaration } from '../policy/load-declaration.js';
 import { openStore } from '../store/open-store.js';
 import { openVault } from '../vault/open-vault.js';
+import { declarationInForce } from './declaration-in-force.js';
 import type { Io } from './io.js';
 
 /**
@@ -17,14 +17,14 @@ import type { Io } from './io.js';
  * folder holds personal data in the clear and is written owner-only.
  */
 export async function transferBusinessCommand(config: Config, io: Io, options: { to: string; out: string }): Promise<number> {
-  const { declaration } = await loadDeclaration(config.policyFile);
-  const acquirer = declaration.recipients.find((recipient) => recipient.id === options.to);
-  if (acquirer?.kind !== 'business-transfer') {
-    const declared = declaration.recipients.filter((recipient) => recipient.kind === 'business-transfer').map((recipient) => recipient.id);
-    throw new VowError('bad_request', `"${options.to}" is not a declared business-transfer recipient (declared: ${declared.join(', ') || 'none'})`);
-  }
   const store = await openStore(config);
   try {
+    const declaration = await declarationInForce(store.db, config, io);
+    const acquirer = declaration.recipients.find((recipient) => recipient.id === options.to);
+    if (acquirer?.kind !== 'business-transfer') {
+      const declared = declaration.recipients.filter((recipient) => recipient.kind === 'business-transfer').map((recipient) => recipient.id);
+      throw new VowError('bad_request', `"${options.to}" is not a declared business-transfer recipient (declared: ${declared.join(', ') || 'none'})`);
+    }
     const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
     const signing = await loadSigningKey(store.db, vault.keyring);
     mkdirSync(options.out, { recursive: true, mode: 0o700 });

@@ -9,11 +9,14 @@
  * long after its last use. In exchange a busy visitor costs no query but the insert.
  * Unknown visitors are not cached, so a visitor's first decision counts at once. An
  * event for a subject erased within the TTL is refused by the database's foreign key
- * and counted as `unknown-visitor`.
+ * and counted as `unknown-visitor`. A newer policy version empties the cache
+ * (`policyChanged`), and what is derived from the declaration is derived again from the
+ * one in force, so a publication is enforced on the next request.
  */
 import type { Kysely } from 'kysely';
 import { latestConsent } from '../consent/consent-state.js';
 import { optOutCategories, type Signals } from '../consent/signals.js';
+import type { Declaration } from '../policy/declaration.js';
 import { findVersion } from '../policy/policy-version.repository.js';
 import type { Database } from '../store/schema.js';
 import { findSubjectByIdentifier } from '../vault/subject-store.js';
@@ -59,8 +62,10 @@ export interface Ingestor {
   readonly counter: EventCounter | undefined;
   /** Event ids and IVs. */
   readonly random: RandomPool;
-  /** Declared technical categories: id → kind. */
+  /** Technical categories of the declaration in force: id → kind. */
   readonly technical: ReadonlyMap<string, TechnicalKind>;
+  /** A newer policy version is in force: visitors' allowances are read again under it. */
+  policyChanged(): void;
   /** The visitor, read through the cache; undefined when no subject has this visitor id. */
   visitor(visitorId: string, nowMs: number): Promise<Visitor | undefined>;
   /** Drops a visitor from the cache (after its subject turned out to be gone). */
@@ -70,15 +75,33 @@ export interface Ingestor {
   device(userAgent: string | undefined, hints: ClientHints): Device;
 }
 
+interface Derived {
+  technical: ReadonlyMap<string, TechnicalKind>;
+  optOuts: Map<string, ReadonlySet<string>>;
+}
+
+function derive(declaration: Declaration): Derived {
+  const technical = new Map<string, TechnicalKind>();
+  for (const category of declaration.categories) if (category.technical) technical.set(category.id, category.technical);
+  return { technical, optOuts: new Map() };
+}
+
 export function createIngestor(vault: VaultContext, options: IngestorOptions = {}): Ingestor {
-  const { declaration } = vault;
   const ttl = options.cacheTtlMs ?? 5_000;
   const visitors = new LruCache<string, Visitor>(options.visitorCacheSize ?? 10_000);
   const loading = new Map<string, Promise<Visitor | undefined>>();
   const devices = new LruCache<string, Device>(options.deviceCacheSize ?? 1_000);
-  const optOuts = new Map<string, ReadonlySet<string>>();
-  const technical = new Map<string, TechnicalKind>();
-  for (const category of declaration.categories) if (category.technical) technical.set(category.id, category.technical);
+  // Derived once per declaration in force: the object changes only when a version is published.
+  let derivedFrom = vault.declaration;
+  let derived = derive(derivedFrom);
+  const inForce = (): Derived => {
+    const declaration = vault.declaration;
+    if (declaration !== derivedFrom) {
+      derivedFrom = declaration;
+      derived = derive(declaration);
+    }
+    return derived;
+  };
 
   // Published versions never change, so what each one's cookie categories collect is kept for good.
   const versionCollects = new LruCache<number, Promise<ReadonlyMap<string, ReadonlySet<string>>>>(64);
@@ -106,7 +129,7 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     const consent = await latestConsent(db, subjectId);
     const agreed = consent ? await collectsAt(db, consent.policyVersion) : new Map<string, ReadonlySet<string>>();
     const granted = new Set(consent?.granted ?? []);
-    return declaration.cookies
+    return vault.declaration.cookies
       .filter((group) => group.necessary || granted.has(group.id))
       .map((group) => ({
         cookieCategory: group.id,
@@ -133,7 +156,12 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     writer: createEventWriter(vault.db, options.writer),
     counter: options.counter,
     random: new RandomPool(),
-    technical,
+    get technical() {
+      return inForce().technical;
+    },
+    policyChanged() {
+      visitors.clear();
+    },
     async visitor(visitorId, nowMs) {
       const cached = visitors.get(visitorId);
       if (cached && nowMs - cached.loadedMs < ttl && nowMs >= cached.loadedMs) return cached;
@@ -153,9 +181,10 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     },
     optedOut(signals) {
       const key = `${signals.gpc ? 1 : 0}${signals.dnt ? 1 : 0}`;
+      const { optOuts } = inForce();
       let set = optOuts.get(key);
       if (!set) {
-        set = new Set(optOutCategories(declaration, signals));
+        set = new Set(optOutCategories(vault.declaration, signals));
         optOuts.set(key, set);
       }
       return set;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { examplePolicy } from '../../test/support/fixtures.js';
 import { loadDeclaration, parseDeclaration } from '../policy/load-declaration.js';
 import { bannerLanguage, bannerStringKeys, bannerStrings } from './banner-strings.js';
-import { bannerFor, bannerHashesOf, bannerVersions } from './banner.js';
+import { bannerFor, bannerHashesOf } from './banner.js';
 
 const { declaration } = await loadDeclaration(examplePolicy);
 const versions = { policyVersion: 4, lastMaterialVersion: 2 };
@@ -67,13 +67,6 @@ describe('the consent banner', () => {
     const retranslated = { ...declaration, translations: { fr: { cookies: { advertising: { name: 'Réclame', description: 'Autre texte.' } } } } };
     expect(bannerFor(retranslated, versions).bannerHash).toBe(bannerHash);
     expect(bannerFor(retranslated, { ...versions, lang: 'fr' }).bannerHash).not.toBe(bannerFor(declaration, { ...versions, lang: 'fr' }).bannerHash);
-  });
-
-  it('asks again from the newest material version, or the first when none is material', () => {
-    const version = (number: number, material: boolean) => ({ number, material, hash: 'h', publishedAt: '2026-01-01T00:00:00.000Z' });
-    expect(bannerVersions([])).toBeUndefined();
-    expect(bannerVersions([version(3, false), version(2, false), version(1, false)])).toEqual({ policyVersion: 3, lastMaterialVersion: 1 });
-    expect(bannerVersions([version(4, false), version(3, true), version(2, true), version(1, false)])).toEqual({ policyVersion: 4, lastMaterialVersion: 3 });
   });
 
   it('refuses a translation of an undeclared cookie category, naming its place', () => {

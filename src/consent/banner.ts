@@ -4,7 +4,6 @@
  */
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { cookieTreatments, Declaration } from '../policy/declaration.js';
-import type { PolicyVersion } from '../policy/policy-version.js';
 import { bannerLanguage, bannerLanguages, bannerStrings, type BannerLanguage, type BannerStrings } from './banner-strings.js';
 
 export interface BannerCategory {
@@ -83,16 +82,4 @@ export function bannerHashesOf(declaration: Declaration): ReadonlySet<string> {
     hashesByDeclaration.set(declaration, hashes);
   }
   return hashes;
-}
-
-/**
- * The version to show and the newest material one, from the history (any order).
- * With no material version, the first one: every decision since then still holds.
- * Undefined before anything is published.
- */
-export function bannerVersions(versions: readonly PolicyVersion[]): { policyVersion: number; lastMaterialVersion: number } | undefined {
-  if (versions.length === 0) return undefined;
-  const numbers = versions.map((version) => version.number);
-  const material = versions.filter((version) => version.material).map((version) => version.number);
-  return { policyVersion: Math.max(...numbers), lastMaterialVersion: material.length > 0 ? Math.max(...material) : Math.min(...numbers) };
 }

@@ -12,6 +12,7 @@ import {
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
+import type { PolicySource } from '../policy/policy-in-force.js';
 import type { RandomSource } from '../stats/random-source.js';
 import type { Store } from '../store/open-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -40,6 +41,8 @@ import { webhooksRoutes } from './webhooks.routes.js';
 
 export interface ServerOptions {
   store: Store;
+  /** The latest published version (a `LivePolicy`); `vault.declaration` reads the same. */
+  policy: PolicySource;
   vault: VaultContext;
   auth: Auth;
   signing: SigningKey;
@@ -111,13 +114,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(policyRoutes, { db: options.store.db });
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
-  await app.register(consentRoutes, { vault: options.vault, auth: options.auth, db: options.store.db, countryHeader: options.countryHeader });
+  await app.register(consentRoutes, { vault: options.vault, policy: options.policy, auth: options.auth, db: options.store.db, countryHeader: options.countryHeader });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
   await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });
   await app.register(statsRoutes, {
     db: options.store.db,
-    declaration: options.vault.declaration,
+    vault: options.vault,
     auth: options.auth,
     ...(options.statsRandom ? { rng: options.statsRandom } : {}),
   });

@@ -6,8 +6,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { countryOf } from '../collect/country.js';
-import { bannerStringKeys } from '../consent/banner-strings.js';
-import { bannerFor, bannerVersions } from '../consent/banner.js';
+import { bannerLanguage, bannerStringKeys } from '../consent/banner-strings.js';
+import { bannerFor, type Banner } from '../consent/banner.js';
 import { consentHistory } from '../consent/consent-history.js';
 import { verifyConsentProof } from '../consent/consent-record.js';
 import { recordConsent } from '../consent/record-consent.js';
@@ -15,7 +15,7 @@ import { readSignals } from '../consent/signals.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
 import { cookieTreatments } from '../policy/declaration.js';
-import { listVersions } from '../policy/policy-version.repository.js';
+import type { PolicyInForce, PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { findSubject } from '../vault/subject.repository.js';
@@ -99,19 +99,34 @@ function firstLanguage(header: string | undefined): string | undefined {
 
 export const consentRoutes: FastifyPluginAsyncZod<{
   vault: VaultContext;
+  /** The version in force: the banner shows it from the first request after its publication. */
+  policy: PolicySource;
   auth: Auth;
   db: Kysely<Database>;
   /** The header the operator's proxy sets to the visitor's country: a new visitor's region. */
   countryHeader?: string | undefined;
-}> = async (app, { vault, auth, db, countryHeader }) => {
+}> = async (app, { vault, policy, auth, db, countryHeader }) => {
+  // A version's banner never changes: built once per version and language.
+  const banners = new WeakMap<PolicyInForce, Map<string, Banner>>();
+  const bannerOf = (inForce: PolicyInForce, lang: string | undefined): Banner => {
+    let byLang = banners.get(inForce);
+    if (!byLang) banners.set(inForce, (byLang = new Map<string, Banner>()));
+    // One entry per language Vow speaks, whatever tag was asked for.
+    const spoken = bannerLanguage(lang);
+    let banner = byLang.get(spoken);
+    if (!banner) {
+      banner = bannerFor(inForce.declaration, { lang: spoken, policyVersion: inForce.version.number, lastMaterialVersion: inForce.lastMaterialVersion });
+      byLang.set(spoken, banner);
+    }
+    return banner;
+  };
+
   app.get(
     '/v1/consent/banner',
     { schema: { summary: 'The consent banner: texts, cookie categories, signal settings and their hash', tags: ['consent'], querystring: BannerQuery, response: { 200: BannerResponse } } },
     async (request, reply) => {
-      const versions = bannerVersions(await listVersions(db));
-      if (!versions) throw new VowError('version_not_found', 'no policy has been published yet');
       if (request.query.lang === undefined) void reply.header('vary', 'Accept-Language');
-      return bannerFor(vault.declaration, { lang: request.query.lang ?? firstLanguage(request.headers['accept-language']), ...versions });
+      return bannerOf(policy.current(), request.query.lang ?? firstLanguage(request.headers['accept-language']));
     },
   );
 
@@ -151,8 +166,8 @@ export const consentRoutes: FastifyPluginAsyncZod<{
     '/.well-known/gpc.json',
     { schema: { summary: 'Global Privacy Control support resource', tags: ['consent'], response: { 200: GpcResponse } } },
     async () => {
-      const [latest] = await listVersions(db);
-      return { gpc: vault.declaration.signals.globalPrivacyControl === 'honor', ...(latest ? { lastUpdate: latest.publishedAt.slice(0, 10) } : {}) };
+      const { declaration, version } = policy.current();
+      return { gpc: declaration.signals.globalPrivacyControl === 'honor', lastUpdate: version.publishedAt.slice(0, 10) };
     },
   );
 };

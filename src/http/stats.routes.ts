@@ -2,31 +2,36 @@
  * Aggregated statistics with differential privacy: releases charged to a privacy budget,
  * and the stored releases published as they were released (never recomputed).
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { VowError } from '../errors.js';
-import type { Declaration } from '../policy/declaration.js';
 import type { RandomSource } from '../stats/random-source.js';
 import { datasets, ReleaseQuerySchema } from '../stats/release-query.js';
 import { budgetState, releaseFromRow, releaseStatistics } from '../stats/release-statistics.js';
 import { findRelease, listBudgets, listReleases } from '../stats/stats.repository.js';
 import type { Database } from '../store/schema.js';
+import type { VaultContext } from '../vault/vault-context.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
 
 const ReleaseId = z.string().regex(/^rel_[A-Za-z0-9_-]{22}$/, 'must be a release id (rel_ followed by 22 characters)');
 
 export interface StatsRoutesOptions {
   db: Kysely<Database>;
-  declaration: Declaration;
+  /** Its declaration is the one in force at each request. */
+  vault: VaultContext;
   auth: Auth;
   /** Tests pass a seeded source; releases otherwise use `cryptoRandomSource()`. */
   rng?: RandomSource;
 }
 
-export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app, { db, declaration, auth, rng }) => {
-  // Published statistics are public when the declaration says aggregated information is published.
-  const readPublished = declaration.aggregation?.publish === true ? [] : [auth.requirePermission('stats:release')];
+export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app, { db, vault, auth, rng }) => {
+  // Published statistics are public while the declaration in force says aggregated information is published.
+  const mayRelease = auth.requirePermission('stats:release');
+  const readPublished = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (vault.declaration.aggregation?.publish !== true) await mayRelease(request, reply);
+  };
 
   app.post(
     '/v1/stats',
@@ -39,7 +44,7 @@ export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const release = await releaseStatistics(db, { query: request.body, declaration, actor: auditActorOfRequest(request), ...(rng ? { rng } : {}) });
+      const release = await releaseStatistics(db, { query: request.body, declaration: vault.declaration, actor: auditActorOfRequest(request), ...(rng ? { rng } : {}) });
       return reply.code(201).send(release);
     },
   );
@@ -88,7 +93,7 @@ export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app
     },
     async () => {
       const stored = new Map((await listBudgets(db)).map((row) => [row.dataset, row]));
-      return { budgets: datasets.map((dataset) => budgetState(dataset, stored.get(dataset), declaration)) };
+      return { budgets: datasets.map((dataset) => budgetState(dataset, stored.get(dataset), vault.declaration)) };
     },
   );
 };

@@ -37,7 +37,7 @@ export interface Scheduler {
  * Starts ticking every `tickMs`. The timer is unref'd: it never keeps the process alive.
  *
  * @example
- * const scheduler = startScheduler({ db, jobs: [retentionJob({ db, declaration })], tickMs: 60_000, log });
+ * const scheduler = startScheduler({ db, jobs: [retentionJob({ db, policy: vault })], tickMs: 60_000, log });
  * // on shutdown, before closing the store:
  * await scheduler.stop();
  */

@@ -35,3 +35,15 @@ export async function insertVersion(trx: Kysely<Database>, version: PolicyVersio
     .values({ number: version.number, hash: version.hash, published_at: version.publishedAt, material: version.material ? 1 : 0, content })
     .execute();
 }
+
+/** The newest material version's number, or undefined when no version was material. */
+export async function findLastMaterialNumber(db: Kysely<Database>): Promise<number | undefined> {
+  const row = await db.selectFrom('policy_versions').select('number').where('material', '=', 1).orderBy('number', 'desc').limit(1).executeTakeFirst();
+  return row?.number;
+}
+
+/** The first version's number (the oldest decision that can still hold), or undefined before any publication. */
+export async function findFirstNumber(db: Kysely<Database>): Promise<number | undefined> {
+  const row = await db.selectFrom('policy_versions').select('number').orderBy('number', 'asc').limit(1).executeTakeFirst();
+  return row?.number;
+}

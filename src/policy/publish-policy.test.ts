@@ -37,6 +37,22 @@ describeEachDatabase('publishing the policy records versions only when the conte
       expect((await findVersion(db, 2))?.declaration.minimumAge).toBe(13);
     }));
 
+  it('never publishes an older version again unless asked to roll back', () =>
+    withStore(database(), async ({ db }) => {
+      const first = await publishPolicy(db, { declaration: minimal(), material: false, actor: 'system' });
+      const changed = { ...minimal(), minimumAge: 18 };
+      const second = await publishPolicy(db, { declaration: changed, material: true, actor: 'cli' });
+
+      const restarted = await publishPolicy(db, { declaration: minimal(), material: false, actor: 'system' });
+      expect(restarted).toEqual({ published: false, version: second.version, older: first.version });
+      expect(await listVersions(db)).toHaveLength(2);
+
+      const rolledBack = await publishPolicy(db, { declaration: minimal(), material: true, actor: 'cli', rollback: true });
+      expect(rolledBack).toMatchObject({ published: true, version: { number: 3, hash: first.version.hash, material: true } });
+      const audit = await db.selectFrom('audit_log').select(['target', 'data']).where('target', '=', 'policy:v3').executeTakeFirstOrThrow();
+      expect(JSON.parse(audit.data)).toMatchObject({ rollback: true });
+    }));
+
   it('records every publication in the audit log, by pseudonymous target only', () =>
     withStore(database(), async ({ db }) => {
       await publishPolicy(db, { declaration: minimal(), material: false, actor: 'system' });

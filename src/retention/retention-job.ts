@@ -10,7 +10,8 @@ export const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionJobOptions {
   db: Kysely<Database>;
-  declaration: Declaration;
+  /** Read at each run (a `VaultContext`): retention is that of the version in force then. */
+  policy: { readonly declaration: Declaration };
   /** Milliseconds between runs; daily by default. */
   interval?: number;
 }
@@ -20,7 +21,7 @@ export function retentionJob(options: RetentionJobOptions): ScheduledJob {
   return {
     name: RETENTION_JOB,
     interval: options.interval ?? RETENTION_INTERVAL_MS,
-    run: async (now) => summarizeRetention(await runRetention(options.db, { declaration: options.declaration, now, actor: 'system' })),
+    run: async (now) => summarizeRetention(await runRetention(options.db, { declaration: options.policy.declaration, now, actor: 'system' })),
   };
 }
 

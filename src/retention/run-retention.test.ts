@@ -198,7 +198,7 @@ describeEachDatabase('retention', (database) => {
     withStore(database(), async ({ db }) => {
       await addSubject(db, { id: 's-1', lastActivityAt: daysAgo(1) });
       await addRecord(db, 'r-1', 's-1', 'log-data', daysAgo(100));
-      const job = retentionJob({ db, declaration });
+      const job = retentionJob({ db, policy: { declaration } });
       expect(job).toMatchObject({ name: 'retention', interval: 86_400_000 });
       const summary = await job.run(now);
       expect(summary).toContain('log-data=1');

@@ -1,17 +1,31 @@
 import type { Kysely } from 'kysely';
 import type { Declaration } from '../policy/declaration.js';
+import type { PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { loadBlindIndexKey } from './blind-index.js';
 import { openKeyring } from './keyring.js';
 import type { VaultContext } from './vault-context.js';
 
+/**
+ * The vault's context. With `policy` (a server's `LivePolicy`, a command's latest
+ * version), `declaration` is read from it at each use, so a newer publication is
+ * enforced from the next request on; a bare `declaration` is fixed (tests).
+ */
 export async function openVault(options: {
   db: Kysely<Database>;
   dataDir: string;
   masterKeys: readonly string[] | undefined;
-  declaration: Declaration;
-}): Promise<VaultContext> {
+} & ({ policy: PolicySource } | { declaration: Declaration })): Promise<VaultContext> {
   const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys });
   const blindKey = await loadBlindIndexKey(options.db, keyring);
-  return { db: options.db, keyring, blindKey, declaration: options.declaration };
+  if ('declaration' in options) return { db: options.db, keyring, blindKey, declaration: options.declaration };
+  const { policy } = options;
+  return {
+    db: options.db,
+    keyring,
+    blindKey,
+    get declaration() {
+      return policy.current().declaration;
+    },
+  };
 }

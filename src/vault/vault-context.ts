@@ -8,6 +8,6 @@ export interface VaultContext {
   db: Kysely<Database>;
   keyring: Keyring;
   blindKey: Buffer;
-  /** The declaration the server enforces (the latest published version). */
-  declaration: Declaration;
+  /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */
+  readonly declaration: Declaration;
 }
