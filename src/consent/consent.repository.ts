@@ -22,9 +22,10 @@ export async function insertConsentRecord(trx: Kysely<Database>, record: Consent
     .execute();
 }
 
-/** A subject's records, oldest first. */
-export async function findConsentRecords(db: Kysely<Database>, subjectId: string): Promise<ConsentRecord[]> {
-  const rows = await db.selectFrom('consent_records').selectAll().where('subject_id', '=', subjectId).orderBy('recorded_at').orderBy('id').execute();
+/** These subjects' records, oldest first. */
+export async function findConsentRecords(db: Kysely<Database>, subjectIds: readonly string[]): Promise<ConsentRecord[]> {
+  if (subjectIds.length === 0) return [];
+  const rows = await db.selectFrom('consent_records').selectAll().where('subject_id', 'in', subjectIds).orderBy('recorded_at').orderBy('id').execute();
   return rows.map(toRecord);
 }
 

@@ -22,7 +22,8 @@ export type DisclosureRule =
   | 'recipient-receives-category'
   | 'recipient-country'
   | 'transfer-declared'
-  | 'sale-opt-out';
+  | 'sale-opt-out'
+  | 'purpose-consent';
 
 export type DisclosureVerdict =
   /** `sale`: the recipient is treated as a sale or sharing, so subjects who opted out are left out. */

@@ -16,6 +16,8 @@ import { disclosureTransfers } from '../transfers/disclosure-transfers.js';
 import { insertDisclosure, readSubjectsForDisclosure, subjectsHolding } from './disclosure.repository.js';
 import { placeHoldIn } from '../erasure/legal-holds.js';
 import { saleOptedOutAmong } from '../requests/sale-opt-out.js';
+import { consentedPurposesOf } from '../consent/purpose-consent.repository.js';
+import { purposeNeedsConsent } from '../policy/legal-basis.js';
 import type { SigningKey } from './signing-key.js';
 
 export const disclosureKinds = ['disclosure', 'business-transfer', 'legal-request'] as const;
@@ -92,17 +94,25 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     // Only subjects with something of these categories are disclosed, and so accounted for.
     const disclosed: { id: string; region: string | null }[] = [];
     const optedOut: string[] = [];
+    // A purpose based on consent carries only the subjects who gave it, and still do.
+    const needsConsent = purposeNeedsConsent(ctx.declaration, options.purpose);
+    const withoutConsent: string[] = [];
     // A batch at a time: two queries per 500 subjects rather than one per subject.
     for (let start = 0; start < subjectIds.length; start += PAGE) {
       const batch = subjectIds.slice(start, start + PAGE);
       const found = await readSubjectsForDisclosure(trx, batch, categories);
       const saleOptOuts = verdict.sale ? await saleOptedOutAmong(trx, batch) : new Set<string>();
+      const consented = needsConsent ? await consentedPurposesOf(trx, batch, [options.purpose]) : undefined;
       for (const subjectId of batch) {
         const subject = found.get(subjectId);
         if (!subject) throw new VowError('not_found', `no subject ${subjectId}`);
         if (subject.records.length === 0) continue;
         if (saleOptOuts.has(subjectId)) {
           optedOut.push(subjectId);
+          continue;
+        }
+        if (consented && !consented.get(subjectId)?.has(options.purpose)) {
+          withoutConsent.push(subjectId);
           continue;
         }
         disclosed.push({ id: subjectId, region: subject.region });
@@ -117,6 +127,9 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     // Named subjects who opted out are refused, not quietly dropped: the caller asked for them.
     if (optedOut.length > 0 && 'ids' in options.subjects) {
       return { refused: `${optedOut.length} of the subjects opted out of the sale and sharing of their data`, rule: 'sale-opt-out' } as const;
+    }
+    if (withoutConsent.length > 0 && 'ids' in options.subjects) {
+      return { refused: `${withoutConsent.length} of the subjects have not consented to "${options.purpose}", which rests on consent`, rule: 'purpose-consent' } as const;
     }
     // Data of subjects collected elsewhere crosses to the recipient's country: each crossing needs a declared transfer.
     const transfers = disclosureTransfers(ctx.declaration, disclosed, { to: verdict.country, disclosureId, now: createdAt });

@@ -39,6 +39,7 @@ export const subjectTables: readonly SubjectTableEntry[] = [
   { table: 'vault_records', column: 'subject_id', treatment: 'delete', categoryColumn: 'category', why: 'the collected records, sealed under the subject key' },
   { table: 'events', column: 'subject_id', treatment: 'delete', categoryColumn: 'category', deferred: true, why: 'technical events, sealed under the subject key' },
   { table: 'consent_records', column: 'subject_id', treatment: 'delete', why: 'consent decisions: no processing remains for them to justify' },
+  { table: 'purpose_consents', column: 'subject_id', treatment: 'delete', why: 'consents to consent-based purposes: no processing remains for them to justify' },
   { table: 'subject_identifiers', column: 'subject_id', treatment: 'delete', why: 'blind indexes of e-mail, phone, handles and visitor ids' },
   // Kept while held data remains, so that releasing the hold finishes the linked visitor's erasure too.
   { table: 'subject_links', column: 'subject_id', treatment: 'delete', last: true, why: 'the link of an account to its visitor ids' },

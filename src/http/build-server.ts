@@ -29,6 +29,7 @@ import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { privacyFormsRoutes } from './privacy-forms.routes.js';
+import { purposeConsentRoutes } from './purpose-consent.routes.js';
 import { requestsRoutes } from './requests.routes.js';
 import { sdkRoutes } from './sdk.routes.js';
 import { truncateIp } from './truncate-ip.js';
@@ -115,6 +116,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
   await app.register(consentRoutes, { vault: options.vault, policy: options.policy, auth: options.auth, db: options.store.db, countryHeader: options.countryHeader });
+  await app.register(purposeConsentRoutes, { vault: options.vault, policy: options.policy, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
   await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });

@@ -1,12 +1,13 @@
 /**
- * A subject's acceptance of a policy version. Explicit acceptance covers every purpose of
- * the version; acceptance by continued use (where the declaration says so) never covers
- * purposes whose legal basis is consent: under the GDPR silence is not consent, so those
- * are asked again (the banner re-asks on a material version) rather than assumed.
+ * A subject's acceptance of a policy version. No acceptance, explicit or by continued use
+ * (where the declaration says so), covers a purpose whose legal basis is consent: that
+ * consent is specific to the purpose and given on its own (`consent/record-purpose-consent.ts`),
+ * so accepting a policy never stands in for it.
  */
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/append-audit.js';
 import { VowError } from '../errors.js';
+import { needsConsent } from '../policy/legal-basis.js';
 import type { Declaration } from '../policy/declaration.js';
 import { findVersion } from '../policy/policy-version.repository.js';
 import type { Database } from '../store/schema.js';
@@ -14,9 +15,9 @@ import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { accountOfVisitor, findAcceptances, findUnacceptedNotices, insertAcceptance, replaceAcceptance, type AcceptanceRow } from './policy-notice.repository.js';
 
-/** The purposes an acceptance of this kind covers under the version's declaration. */
-export function purposesCovered(declaration: Pick<Declaration, 'purposes'>, method: AcceptanceRow['method']): string[] {
-  return declaration.purposes.filter((purpose) => method === 'explicit' || purpose.legalBasis !== 'consent').map((purpose) => purpose.id);
+/** The purposes an acceptance covers under the version's declaration: never those based on consent, however it was given. */
+export function purposesCovered(declaration: Pick<Declaration, 'purposes'>): string[] {
+  return declaration.purposes.filter((purpose) => !needsConsent(purpose)).map((purpose) => purpose.id);
 }
 
 export async function acceptPolicy(
@@ -35,7 +36,7 @@ export async function acceptPolicy(
       method: 'explicit',
       acceptedAt: now.toISOString(),
       actor: options.actor,
-      purposes: purposesCovered(version.declaration, 'explicit'),
+      purposes: purposesCovered(version.declaration),
     };
     await replaceAcceptance(trx, options.subjectId, acceptance);
     await appendAudit(
@@ -73,7 +74,7 @@ export async function recordContinuedUse(
       method: 'continued-use',
       acceptedAt: now.toISOString(),
       actor: options.actor,
-      purposes: purposesCovered(version.declaration, 'continued-use'),
+      purposes: purposesCovered(version.declaration),
     });
     await appendAudit(db, { actor: options.actor, action: 'policy.accepted', target: `subject:${subjectId}`, data: { version: number, method: 'continued-use' } }, now);
   }

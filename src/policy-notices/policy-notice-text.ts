@@ -1,10 +1,11 @@
 /** The notice of a material policy change, in words an account holder reads. */
 import type { Declaration } from '../policy/declaration.js';
+import { needsConsent } from '../policy/legal-basis.js';
 import { dateWords, listWords } from '../policy/policy-document-words.js';
 
 export function policyNoticeText(declaration: Declaration, version: { number: number; publishedAt: string }): { subject: string; text: string } {
   const org = declaration.organization;
-  const consentPurposes = declaration.purposes.filter((purpose) => purpose.legalBasis === 'consent');
+  const consentPurposes = declaration.purposes.filter(needsConsent);
   const how =
     declaration.changes.acceptance === 'explicit'
       ? 'Please read it and tell us that you accept it.'

@@ -3,6 +3,7 @@
  * reference policy, each stating only what the declaration contains, so that the page
  * and the enforcing system cannot say different things.
  */
+import { needsConsent } from './legal-basis.js';
 import { collectionBlocks } from './build-collection-section.js';
 import { sharingBlocks } from './build-sharing-section.js';
 import { useBlocks } from './build-use-section.js';
@@ -202,6 +203,7 @@ function choicesBlocks(declaration: Declaration): Block[] {
 
 function changesBlocks(declaration: Declaration): Block[] {
   const { notify, acceptance } = declaration.changes;
+  const consentPurposes = declaration.purposes.filter(needsConsent);
   const channels = [
     notify.includes('page') ? 'post an updated version on this page' : undefined,
     notify.includes('email') ? 'notify account holders by e-mail' : undefined,
@@ -215,9 +217,18 @@ function changesBlocks(declaration: Declaration): Block[] {
     paragraph(
       text(
         acceptance === 'continued-use'
-          ? 'By continuing to use our Service or providing us with Personal Information after we have posted an updated Privacy Policy, or notified you by other means, you consent to the revised Privacy Policy.'
+          ? `By continuing to use our Service or providing us with Personal Information after we have posted an updated Privacy Policy, or notified you by other means, you consent to the revised Privacy Policy${consentPurposes.length > 0 ? ', except where we rely on your consent' : ''}.`
           : 'We will ask you to accept a revised Privacy Policy before it applies to you; until you do, we keep handling your Personal Information under the version you last accepted.',
       ),
     ),
+    ...(consentPurposes.length > 0
+      ? [
+          paragraph(
+            text(
+              `Where we rely on your consent (${listWords(consentPurposes.map((purpose) => purpose.description.replace(/\.$/, '').replace(/^To /, 'to ')))}), accepting a revised Privacy Policy, or continuing to use our Service, never counts as that consent: we use your Personal Information for those purposes only once you have said yes to each of them, and you may withdraw that consent at any time, as easily as you gave it.`,
+            ),
+          ),
+        ]
+      : []),
   ];
 }

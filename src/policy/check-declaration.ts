@@ -3,6 +3,7 @@
  * something declared, ids are unique, and no recipient receives a category for a
  * purpose that category does not allow.
  */
+import { consentBasedPurposes } from './legal-basis.js';
 import type { Declaration } from './declaration.js';
 
 export type PathSegment = string | number;
@@ -111,7 +112,7 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
     });
   }
   if (declaration.changes.acceptance === 'continued-use') {
-    const consentPurposes = declaration.purposes.filter((purpose) => purpose.legalBasis === 'consent').map((purpose) => purpose.id);
+    const consentPurposes = consentBasedPurposes(declaration);
     if (consentPurposes.length > 0) {
       warnings.push({
         path: ['changes', 'acceptance'],

@@ -439,4 +439,23 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('events').addColumn('event_count', 'integer', (column) => column.notNull().defaultTo(1)).execute();
     },
   },
+  '0013-purpose-consents': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('purpose_consents')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('subject_id', 'text', (column) => column.notNull().references('subjects.id').onDelete('cascade'))
+        .addColumn('purpose', 'text', (column) => column.notNull())
+        .addColumn('granted', 'integer', (column) => column.notNull())
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('channel', 'text')
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('policy_version', 'integer', (column) => column.notNull())
+        .addColumn('text_hash', 'text', (column) => column.notNull())
+        .addColumn('recorded_at', 'text', (column) => column.notNull())
+        .addColumn('proof', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('purpose_consents_subject').on('purpose_consents').columns(['subject_id', 'purpose', 'recorded_at']).execute();
+    },
+  },
 };

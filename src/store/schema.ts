@@ -456,7 +456,31 @@ export interface SaleOptOutAddressTable {
   opted_out_at: string;
 }
 
+/**
+ * Consent to a purpose whose legal basis is consent (GDPR art. 6(1)(a), 7): one row per
+ * purpose and decision, appended, never updated; the latest row per purpose is in force.
+ */
+export interface PurposeConsentTable {
+  id: string;
+  subject_id: string;
+  purpose: string;
+  /** 1 granted, 0 withdrawn. */
+  granted: number;
+  /** How it was given: `form` (the SDK's preference form), `api`, or `staff` (with a channel). */
+  source: 'form' | 'api' | 'staff';
+  /** Staff only: how the person told them (`phone`, `email`, `paper`, `in-person`). */
+  channel: string | null;
+  actor: string;
+  policy_version: number;
+  /** SHA-256 of the texts shown (`PurposeConsentForm.textHash`): what was agreed to is part of the proof. */
+  text_hash: string;
+  recorded_at: string;
+  /** SHA-256 over the canonical record. */
+  proof: string;
+}
+
 export interface Database {
+  purpose_consents: PurposeConsentTable;
   sale_opt_out_addresses: SaleOptOutAddressTable;
   subject_transfers: SubjectTransferTable;
   subject_visibility: SubjectVisibilityTable;

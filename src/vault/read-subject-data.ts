@@ -1,6 +1,8 @@
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
+import { consentedPurposesOf } from '../consent/purpose-consent.repository.js';
 import { VowError } from '../errors.js';
+import { purposeNeedsConsent } from '../policy/legal-basis.js';
 import { decryptFields, type Fields } from './field-cipher.js';
 import { findKeyAndRecords } from './subject.repository.js';
 import type { VaultContext } from './vault-context.js';
@@ -24,8 +26,9 @@ export interface SubjectData {
 
 /**
  * Purpose limitation: a read names its purpose, and returns only the categories whose
- * declared purposes include it. A read for an undeclared purpose, or one the reader was
- * not granted, is refused with the rule that refused it. Both outcomes are audited.
+ * declared purposes include it. A read for an undeclared purpose, one the reader was
+ * not granted, or one based on consent that the subject has not given (or withdrew), is
+ * refused with the rule that refused it. Both outcomes are audited.
  */
 export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDataOptions): Promise<SubjectData> {
   const now = options.now ?? new Date();
@@ -41,6 +44,12 @@ export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDat
     return deny('purpose-declared', `"${options.purpose}" is not a purpose the policy declares`);
   }
   if (!options.readerMayUsePurpose) return deny('key-purpose', `this API key was not issued for purpose "${options.purpose}"`);
+  if (purposeNeedsConsent(ctx.declaration, options.purpose)) {
+    const consented = await consentedPurposesOf(ctx.db, [options.subjectId], [options.purpose]);
+    if (!consented.get(options.subjectId)?.has(options.purpose)) {
+      return deny('purpose-consent', `"${options.purpose}" rests on consent, and this subject has not consented to it`);
+    }
+  }
 
   const allowed = ctx.declaration.categories
     .filter((category) => category.purposes.includes(options.purpose))

@@ -1,0 +1,141 @@
+/**
+ * Purposes whose legal basis is consent (sections 2 and 10): a subject's data is used for
+ * one only while that subject has consented to it, given specifically, with the texts
+ * shown as part of its proof, withdrawn as easily, and never inferred from accepting a
+ * policy version. Checked on reads and disclosures, through the HTTP API.
+ */
+import type { FastifyInstance } from 'fastify';
+import { expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { createVow, type Vow } from '../src/app.js';
+import { issueApiKey } from '../src/auth/api-key.js';
+import { describeEachDatabase } from './support/databases.js';
+
+const consentFirst = fileURLToPath(new URL('../examples/consent-first/vow.policy.yaml', import.meta.url));
+
+interface Form {
+  policyVersion: number;
+  purposes: { id: string; description: string }[];
+  textHash: string;
+}
+
+describeEachDatabase('consent to consent-based purposes', (database) => {
+  const withVow = async (test: (server: FastifyInstance, vow: Vow, admin: string) => Promise<void>) => {
+    const vow = await createVow(database().config({ VOW_POLICY: consentFirst }));
+    try {
+      const admin = (await issueApiKey(vow.store.db, { role: 'admin', purposes: [], actor: 'test' })).secret;
+      await test(vow.server, vow, admin);
+    } finally {
+      await vow.close();
+    }
+  };
+  const signUp = async (server: FastifyInstance, email: string) => {
+    const response = await server.inject({ method: 'POST', url: '/v1/accounts', payload: { email, name: 'Noor Newsletter', birthDate: '1990-05-05' } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<{ id: string }>().id;
+  };
+
+  it('reads for a consent-based purpose only while the subject consents, whatever policy it accepted', () =>
+    withVow(async (server, _vow, admin) => {
+      const headers = { authorization: `Bearer ${admin}` };
+      const id = await signUp(server, 'noor.consent@example.com');
+      const read = (purpose: string) => server.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=${purpose}`, headers });
+
+      expect((await read('communicate')).statusCode).toBe(200);
+      const refused = await read('newsletter');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: { message: expect.stringContaining('rule: purpose-consent') as unknown } });
+
+      // Accepting the policy, explicitly, covers every purpose but those resting on consent.
+      const accepted = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/policy/accept`, headers, payload: { version: 1 } });
+      expect(accepted.statusCode, accepted.body).toBe(200);
+      expect(accepted.json<{ purposes: string[] }>().purposes).not.toContain('newsletter');
+      expect((await read('newsletter')).statusCode).toBe(403);
+
+      const granted = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/purpose-consents`, headers, payload: { granted: ['newsletter'], channel: 'phone' } });
+      expect(granted.statusCode, granted.body).toBe(201);
+      expect(granted.json()).toMatchObject({ consented: ['newsletter'], records: [{ purpose: 'newsletter', granted: true }] });
+      expect((await read('newsletter')).statusCode).toBe(200);
+
+      const withdrawn = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/purpose-consents`, headers, payload: { withdrawn: ['newsletter'], channel: 'email' } });
+      expect(withdrawn.json()).toMatchObject({ consented: [] });
+      expect((await read('newsletter')).statusCode).toBe(403);
+
+      const history = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/purpose-consents`, headers });
+      expect(history.json<{ records: { granted: boolean; source: string; channel: string; verified: boolean }[] }>().records).toEqual([
+        expect.objectContaining({ granted: true, source: 'staff', channel: 'phone', verified: true }),
+        expect.objectContaining({ granted: false, source: 'staff', channel: 'email', verified: true }),
+      ]);
+    }));
+
+  it('takes consent from the preference form, counts it for the linked account, and withdraws it the same way', () =>
+    withVow(async (server, _vow, admin) => {
+      const headers = { authorization: `Bearer ${admin}` };
+      const form = (await server.inject({ method: 'GET', url: '/v1/consent/purposes' })).json<Form>();
+      expect(form.purposes).toEqual([{ id: 'newsletter', description: 'To send you our newsletter and news of our products' }]);
+      expect(form.textHash).toMatch(/^[0-9a-f]{64}$/);
+
+      const given = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload: { granted: ['newsletter'], policyVersion: form.policyVersion, textHash: form.textHash } });
+      expect(given.statusCode, given.body).toBe(201);
+      const { visitorId } = given.json<{ visitorId: string }>();
+      expect(given.json()).not.toHaveProperty('subjectId');
+
+      const id = await signUp(server, 'noor.form@example.com');
+      expect((await server.inject({ method: 'POST', url: `/v1/accounts/${id}/visitors`, headers, payload: { visitorId } })).statusCode).toBe(200);
+      expect((await server.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=newsletter`, headers })).statusCode).toBe(200);
+
+      const withdrawn = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload: { visitorId, withdrawn: ['newsletter'], policyVersion: form.policyVersion, textHash: form.textHash } });
+      expect(withdrawn.statusCode).toBe(201);
+      expect((await server.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=newsletter`, headers })).statusCode).toBe(403);
+      const history = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/purpose-consents`, headers });
+      expect(history.json<{ records: { source: string }[] }>().records.map((record) => record.source)).toEqual(['form', 'form']);
+    }));
+
+  it('discloses for a consent-based purpose only the subjects who consent, and refuses those named without it', () =>
+    withVow(async (server, _vow, admin) => {
+      const headers = { authorization: `Bearer ${admin}` };
+      const yes = await signUp(server, 'yes.consent@example.com');
+      const no = await signUp(server, 'no.consent@example.com');
+      await server.inject({ method: 'POST', url: `/v1/subjects/${yes}/purpose-consents`, headers, payload: { granted: ['newsletter'], channel: 'paper' } });
+
+      const all = await server.inject({ method: 'POST', url: '/v1/disclosures', headers, payload: { recipient: 'email', categories: ['account'], purpose: 'newsletter', subjects: { holding: true } } });
+      expect(all.statusCode, all.body).toBe(201);
+      expect(all.json<{ manifest: { lines: { subjectId: string }[] } }>().manifest.lines.map((line) => line.subjectId)).toEqual([yes]);
+
+      const named = await server.inject({ method: 'POST', url: '/v1/disclosures', headers, payload: { recipient: 'email', categories: ['account'], purpose: 'newsletter', subjects: { ids: [no] } } });
+      expect(named.statusCode).toBe(403);
+      expect(named.json()).toMatchObject({ error: { message: expect.stringContaining('rule: purpose-consent') as unknown } });
+    }));
+
+  it('refuses decisions on purposes that do not rest on consent, or under texts not shown, by name', () =>
+    withVow(async (server, _vow, admin) => {
+      const form = (await server.inject({ method: 'GET', url: '/v1/consent/purposes' })).json<Form>();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ granted: ['communicate'], policyVersion: form.policyVersion, textHash: form.textHash }, 'granted[0]'],
+        [{ granted: ['newsletter'], withdrawn: ['newsletter'], policyVersion: form.policyVersion, textHash: form.textHash }, 'withdrawn[0]'],
+        [{ granted: [], policyVersion: form.policyVersion, textHash: form.textHash }, 'granted'],
+        [{ granted: ['newsletter'], policyVersion: form.policyVersion, textHash: 'a'.repeat(64) }, 'textHash'],
+        [{ granted: ['newsletter'], policyVersion: 99, textHash: form.textHash }, 'policyVersion'],
+        [{ granted: ['newsletter'], policyVersion: form.policyVersion, textHash: form.textHash, email: 'x@example.com' }, 'body'],
+      ];
+      for (const [payload, path] of cases) {
+        const response = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload });
+        expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(response.json<{ error: { problems?: { path: string }[] } }>().error.problems?.map((problem) => problem.path), JSON.stringify(payload)).toContain(path);
+      }
+      const staff = await server.inject({
+        method: 'POST',
+        url: '/v1/subjects/sub_AAAAAAAAAAAAAAAAAAAAAA/purpose-consents',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { granted: ['newsletter'], channel: 'phone' },
+      });
+      expect(staff.statusCode).toBe(404);
+    }));
+
+  it('says on the page that accepting a revised policy never counts as consent', () =>
+    withVow(async (server) => {
+      const page = (await server.inject({ method: 'GET', url: '/privacy' })).body;
+      expect(page).toContain('you consent to the revised Privacy Policy, except where we rely on your consent.');
+      expect(page).toContain('never counts as that consent');
+    }));
+});
