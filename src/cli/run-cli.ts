@@ -39,6 +39,7 @@ import { reportStatuses, type ReportStatus } from '../children/read-child-report
 import { backupCommand } from './backup.command.js';
 import { restoreCommand } from './restore.command.js';
 import { webhooksListCommand } from './webhooks-list.command.js';
+import { accountsCloseCommand } from './accounts.command.js';
 import { serveCommand } from './serve.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
@@ -191,6 +192,13 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .command('run')
     .description('run retention now (VOW_POLICY) and print the rows deleted per category')
     .action(run(() => retentionRunCommand(config, io)));
+
+  const accounts = program.command('accounts').description('account holders');
+  accounts
+    .command('close')
+    .argument('<subject>', 'the subject id (sub_…)')
+    .description('close an account: retention counted from account closure starts now')
+    .action((subject: string) => run(() => accountsCloseCommand(config, io, subject))());
 
   const keys = program.command('keys').description('API keys: issued for a role and purposes, shown once, stored hashed');
   keys

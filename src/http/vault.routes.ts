@@ -7,6 +7,7 @@ import { countryOf } from '../collect/country.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { canReadForPurpose } from '../auth/role.js';
 import { VowError } from '../errors.js';
+import { closeAccount } from '../vault/close-account.js';
 import { createAccount } from '../vault/create-account.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { linkVisitor } from '../vault/link-visitor.js';
@@ -104,6 +105,20 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
       return { id: result.subjectId, updated: result.updated };
     },
   );
+
+  const Closed = z.object({ id: z.string(), closedAt: z.string(), closedNow: z.boolean().describe('false when it was already closed') });
+  const close = async (request: FastifyRequest, subjectId: string) => {
+    const closed = await closeAccount(vault, { subjectId, actor: auditActorOf(actorOf(request)) });
+    return { id: closed.subjectId, closedAt: closed.closedAt, closedNow: closed.closedNow };
+  };
+  const closeSchema = {
+    summary: 'Close the account: every retention counted from account closure starts now (nothing is deleted yet)',
+    tags: ['vault'],
+    params: SubjectParams,
+    response: { 200: Closed },
+  };
+  app.post('/v1/accounts/:id/close', { onRequest: auth.requirePermission('accounts:update'), schema: closeSchema }, (request) => close(request, request.params.id));
+  app.delete('/v1/accounts/:id', { onRequest: auth.requirePermission('accounts:update'), schema: closeSchema }, (request) => close(request, request.params.id));
 
   app.post(
     '/v1/communications',

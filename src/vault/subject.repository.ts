@@ -174,3 +174,8 @@ export async function findKeyAndRecords(
   records.sort((a, b) => (a.collectedAt === b.collectedAt ? (a.id < b.id ? -1 : 1) : a.collectedAt < b.collectedAt ? -1 : 1));
   return { key: { wrapped: first.wrapped, masterKeyId: first.master_key_id }, records };
 }
+
+/** Records the account's closure, once: a second closure keeps the first moment. */
+export async function markSubjectClosed(trx: Kysely<Database>, id: string, at: string): Promise<void> {
+  await trx.updateTable('subjects').set({ closed_at: at }).where('id', '=', id).where('closed_at', 'is', null).execute();
+}
