@@ -113,7 +113,9 @@ describeEachDatabase('erasure that reaches everything', (database) => {
       const account = await call('POST', '/v1/accounts', { email: person.email, name: person.name, birthDate: '1991-04-12' });
       expect(account.status, account.body.toString()).toBe(201);
       subjectId = (json(account) as { id: string }).id;
-      expect((await call('POST', '/v1/communications', { name: person.name, email: person.email, message: person.message })).status).toBe(201);
+      expect((await call('POST', '/v1/communications', { name: person.name, email: person.email, message: person.message })).status).toBe(202);
+      // Staff know the writer holds the address: the message joins the account.
+      expect(json(await call('POST', `/v1/accounts/${subjectId}/contacts`, { email: person.email }))).toEqual({ subjectId, linked: true });
       const csv = ['platform,username,full_name,email,kind,text,timestamp', `instagram,@erin_${unique},${person.name},${person.email},comment,${person.comment},2026-11-20T10:00:00Z`].join('\n');
       expect((await call('POST', '/v1/social/imports', csv, { 'content-type': 'text/csv' })).status).toBe(201);
       const banner = json(await call('GET', '/v1/consent/banner')) as Banner;

@@ -33,7 +33,10 @@ describeEachDatabase('the access export', (database) => {
       const support = (await issueApiKey(vow.store.db, { role: 'support', purposes: ['communicate'], actor: 'test' })).secret;
       const id = await signUp(vow, 'ada@example.com', 'Ada Lovelace');
       const message = await server.inject({ method: 'POST', url: '/v1/communications', payload: { email: 'ada@example.com', name: 'Ada Lovelace', message: 'When does the arm ship?' } });
-      expect(message.json<{ id: string }>().id).toBe(id);
+      expect(message.json()).toEqual({ received: true });
+      // A message joins the account only once staff (or a verified request) say the writer holds the address.
+      const joined = await server.inject({ method: 'POST', url: `/v1/accounts/${id}/contacts`, headers: { authorization: `Bearer ${officer}` }, payload: { email: 'ada@example.com' } });
+      expect(joined.json()).toEqual({ subjectId: id, linked: true });
       const social = await server.inject({
         method: 'POST',
         url: '/v1/social/imports',
@@ -125,6 +128,10 @@ describeEachDatabase('the access export', (database) => {
       expect(summary).toMatch(/How long we keep it: \d+ (year|month|day)/);
       expect(summary).toContain(`${hosting.name} (United States) received`);
       expect(summary).toContain('browser visit linked to your account');
+      // GDPR art. 15(1)(c), (g) and (f): recipients per category, the source of data not given by the person, the right to complain.
+      expect(summary).toMatch(new RegExp(`Who receives it: [^\\n]*${hosting.name}`));
+      expect(summary).toContain('Where it comes from: collected automatically when you visit the Site or use the Services.');
+      expect(summary).toContain('lodge a complaint with a data protection supervisory authority');
       // The summary names the data, never holds it.
       expect(summary).not.toContain('ada@example.com');
 

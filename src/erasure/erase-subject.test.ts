@@ -7,6 +7,7 @@ import { loadDeclaration } from '../policy/load-declaration.js';
 import type { Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
 import { createAccount } from '../vault/create-account.js';
+import { linkContact } from '../vault/link-contact.js';
 import { openVault } from '../vault/open-vault.js';
 import { recordCommunication } from '../vault/record-communication.js';
 import { createSubject } from '../vault/subject-store.js';
@@ -30,6 +31,8 @@ export async function seedSubject(vault: VaultContext, person = jane): Promise<{
   const db = vault.db;
   const { subjectId } = await createAccount(vault, { fields: person, actor: 'public', now });
   await recordCommunication(vault, { fields: { email: person.email, name: person.name, message: 'About my robot' }, source: 'contact-form', actor: 'public', now });
+  // The message joins the account once staff know the writer holds the address.
+  await linkContact(vault, { subjectId, email: person.email, actor: 'key:test', now });
   const visitor = await db.transaction().execute((trx) => createSubject(vault, trx, { kind: 'visitor', identifiers: [{ kind: 'visitor', value: `vis_${person.email}` }], now: now.toISOString() }));
   await db.insertInto('subject_links').values({ subject_id: subjectId, linked_subject_id: visitor.id, linked_at: now.toISOString() }).execute();
   for (const [index, owner] of [subjectId, subjectId, visitor.id].entries()) {
@@ -76,6 +79,9 @@ describeEachDatabase('erasure', (database) => {
       const other = await seedSubject(vault, { ...jane, email: 'someone.else@example.com', name: 'Someone Else' });
       expect(deleteTables(await rowsNaming(vault.db, subjectId)).length).toBeGreaterThan(5);
 
+      // The linked visitor, and the writer of the message once linked to the account.
+      const linked = (await vault.db.selectFrom('subject_links').select('linked_subject_id').where('subject_id', '=', subjectId).execute()).map((row) => row.linked_subject_id);
+      expect(linked).toHaveLength(2);
       const outcome = await eraseSubject(vault, { subjectId, actor: 'key:admin', reason: 'request', requestId: 'req_1', now });
       expect(outcome).toEqual({ subjectId, erasedAt: now.toISOString(), erased: true, heldCategories: [], recipientsNotified: [] });
       // The key and every other table go in the erasure's transaction; the events, unreadable from then on, just after.
@@ -93,13 +99,16 @@ describeEachDatabase('erasure', (database) => {
 
       const [proof] = await vault.db.selectFrom('erasures').selectAll().where('subject_id', '=', subjectId).execute();
       expect(proof).toMatchObject({ reason: 'request', request_id: 'req_1', erased: 1, held_categories: '[]', disclosures: `["dis-${subjectId}"]` });
-      expect(JSON.parse(proof?.counts ?? '{}')).toMatchObject({ vault_records: 2, events: 2, subject_keys: 1, subjects: 1, disclosure_subjects: 1 });
+      expect(JSON.parse(proof?.counts ?? '{}')).toMatchObject({ vault_records: 1, events: 2, subject_keys: 1, subjects: 1, disclosure_subjects: 1 });
+      // The linked message went with it; the other person's account and message stay.
+      expect(await vault.db.selectFrom('vault_records').select('subject_id').execute()).toHaveLength(2);
 
       // The other subject is untouched, and the audit chain still verifies.
       expect(deleteTables(await rowsNaming(vault.db, other.subjectId)).length).toBeGreaterThan(5);
       expect(await verifyAudit(vault.db)).toMatchObject({ ok: true });
       const audit = await vault.db.selectFrom('audit_log').select(['action', 'target', 'data']).where('action', '=', 'subject.erased').execute();
-      expect(audit.map((row) => row.target).sort()).toEqual([`subject:${subjectId}`, `subject:${visitorId}`].sort());
+      expect(audit.map((row) => row.target).sort()).toEqual([subjectId, ...linked].map((id) => `subject:${id}`).sort());
+      expect(linked).toContain(visitorId);
       expect(JSON.stringify(audit)).not.toContain(jane.email);
     }));
 

@@ -1,5 +1,10 @@
-/** The human-readable summary of an access export: what is held, why, for how long, and who received it. */
-import type { Declaration } from '../policy/declaration.js';
+/**
+ * The human-readable summary of an access export (GDPR art. 15(1)): what is held, why,
+ * for how long, where data not given by the person came from, who receives it (the
+ * declared recipients of each category, and the disclosures recorded), and the right to
+ * complain to a supervisory authority.
+ */
+import type { Category, Declaration, Recipient } from '../policy/declaration.js';
 import { countryName, dateWords, listWords, retentionWords } from '../policy/policy-document-words.js';
 
 export interface SummaryFacts {
@@ -7,6 +12,8 @@ export interface SummaryFacts {
   generatedAt: string;
   firstSeen: string;
   linkedVisitors: number;
+  /** Subjects of messages sent from the account's address, linked once the writer was known to hold it. */
+  linkedContacts: number;
   /** Category id → how many records or events are held. */
   held: Map<string, number>;
   consents: { recordedAt: string; granted: string[]; refused: string[] } | undefined;
@@ -28,6 +35,7 @@ export function buildSummary(declaration: Declaration, facts: SummaryFacts): str
     `We first recorded data about you on ${dateWords(facts.firstSeen)}.`,
   ];
   if (facts.linkedVisitors > 0) lines.push(`It includes the data of ${facts.linkedVisitors} browser visit${facts.linkedVisitors === 1 ? '' : 's'} linked to your account.`);
+  if (facts.linkedContacts > 0) lines.push('It includes the messages you sent us from your address before they were linked to your account.');
   lines.push('', '## What we hold, why, and for how long', '');
   const heldCategories = declaration.categories.filter((category) => (facts.held.get(category.id) ?? 0) > 0);
   if (heldCategories.length === 0) lines.push('We hold no records in any category about you.');
@@ -39,7 +47,16 @@ export function buildSummary(declaration: Declaration, facts: SummaryFacts): str
       const purpose = purposes.get(id);
       if (purpose) lines.push(`- ${purpose.description} (legal basis: ${purpose.legalBasis.replaceAll('-', ' ')})`);
     }
-    lines.push('', `How long we keep it: ${retentionWords(category.retention)}.`, '');
+    lines.push('', `How long we keep it: ${retentionWords(category.retention)}.`);
+    const origin = sourceWords[category.source];
+    if (origin) lines.push(`Where it comes from: ${origin}.`);
+    const receiving = declaration.recipients.filter((recipient) => receives(recipient, category));
+    lines.push(
+      receiving.length > 0
+        ? `Who receives it: ${listWords(receiving.map((recipient) => `${recipient.name} (${listWords(recipient.countries.map(countryName))})`))}.`
+        : 'Who receives it: no one outside ' + org.shortName + '.',
+      '',
+    );
   }
   lines.push('## Your cookie choices', '');
   lines.push(
@@ -48,8 +65,8 @@ export function buildSummary(declaration: Declaration, facts: SummaryFacts): str
       : 'We have no record of a cookie choice from you.',
     '',
   );
-  lines.push('## Who received your data', '');
-  if (facts.disclosures.length === 0) lines.push('We have not disclosed your data to anyone.');
+  lines.push('## Disclosures of your data recorded', '');
+  if (facts.disclosures.length === 0) lines.push('No disclosure of your data to a named recipient is recorded; the recipients listed with each category above receive it in the course of their services to us.');
   for (const disclosure of facts.disclosures) {
     const name = recipients.get(disclosure.recipient)?.name ?? disclosure.recipient;
     const why = purposes.get(disclosure.purpose)?.description ?? disclosure.purpose;
@@ -64,6 +81,12 @@ export function buildSummary(declaration: Declaration, facts: SummaryFacts): str
   for (const acceptance of facts.policy.accepted) {
     lines.push(`You accepted version ${acceptance.version} ${acceptance.method === 'explicit' ? 'explicitly' : 'by continuing to use our services after the notice'}.`);
   }
+  lines.push(
+    '## Your rights',
+    '',
+    `You may ask us to correct or delete your data, or to stop using it, by writing to ${org.contactEmail}. Where we rely on your consent, you may withdraw it at any time. ` +
+      'You also have the right to lodge a complaint with a data protection supervisory authority, in particular in the country where you live or work, or where you think your rights were infringed.',
+  );
   lines.push('', '## The files in this export', '');
   for (const file of facts.files) lines.push(`- \`${file}\``);
   lines.push(
@@ -72,4 +95,15 @@ export function buildSummary(declaration: Declaration, facts: SummaryFacts): str
     '',
   );
   return lines.join('\n');
+}
+
+const sourceWords: Record<Category['source'], string | undefined> = {
+  subject: undefined,
+  automatic: 'collected automatically when you visit the Site or use the Services',
+  'social-platform': 'the social media platforms that host our pages, when you interact with them',
+  'third-party': 'third parties who provided it to us',
+};
+
+function receives(recipient: Recipient, category: Category): boolean {
+  return recipient.receives.some((receipt) => receipt.categories.includes(category.id));
 }

@@ -216,7 +216,8 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     subjectId: options.subjectId,
     generatedAt: now.toISOString(),
     firstSeen: raw.subject.createdAt,
-    linkedVisitors: raw.linked.length,
+    linkedVisitors: raw.linked.length - raw.linkedContacts,
+    linkedContacts: raw.linkedContacts,
     held,
     consents: latestConsent && {
       recordedAt: String(latestConsent.recordedAt),

@@ -12,15 +12,21 @@ export interface HeldSubject {
   closedAt: string | null;
 }
 
-/** The subject, the visitor subjects linked to it, and every one's wrapped data key. */
+/** The subject, the subjects linked to it (visitors, the writer of earlier messages), and every one's wrapped data key. */
 export async function findSubjectsAndKeys(
   db: Kysely<Database>,
   subjectId: string,
-): Promise<{ subject: HeldSubject; linked: string[]; keys: Map<string, { wrapped: string; masterKeyId: string }> } | undefined> {
+): Promise<{ subject: HeldSubject; linked: string[]; linkedContacts: number; keys: Map<string, { wrapped: string; masterKeyId: string }> } | undefined> {
   // An erased subject's tombstone waits for the purge of its events: there is nothing of it to give.
   const subject = await db.selectFrom('subjects').selectAll().where('id', '=', subjectId).where('kind', '!=', ERASED_KIND).executeTakeFirst();
   if (!subject) return undefined;
-  const links = await db.selectFrom('subject_links').select('linked_subject_id').where('subject_id', '=', subjectId).orderBy('linked_subject_id').execute();
+  const links = await db
+    .selectFrom('subject_links')
+    .innerJoin('subjects', 'subjects.id', 'subject_links.linked_subject_id')
+    .select(['linked_subject_id', 'subjects.kind'])
+    .where('subject_id', '=', subjectId)
+    .orderBy('linked_subject_id')
+    .execute();
   const linked = links.map((link) => link.linked_subject_id);
   const keyRows = await db.selectFrom('subject_keys').select(['subject_id', 'wrapped', 'master_key_id']).where('subject_id', 'in', [subjectId, ...linked]).execute();
   return {
@@ -33,6 +39,7 @@ export async function findSubjectsAndKeys(
       closedAt: subject.closed_at,
     },
     linked,
+    linkedContacts: links.filter((link) => link.kind === 'contact').length,
     keys: new Map(keyRows.map((row) => [row.subject_id, { wrapped: row.wrapped, masterKeyId: row.master_key_id }])),
   };
 }

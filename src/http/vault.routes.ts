@@ -10,6 +10,7 @@ import { VowError } from '../errors.js';
 import { closeAccount } from '../vault/close-account.js';
 import { createAccount } from '../vault/create-account.js';
 import { subjectIdPattern } from '../vault/ids.js';
+import { linkContact } from '../vault/link-contact.js';
 import { linkVisitor } from '../vault/link-visitor.js';
 import { listChoices } from '../vault/list-choices.js';
 import { readSubjectData } from '../vault/read-subject-data.js';
@@ -26,6 +27,7 @@ const FieldsBody = z
   .record(z.string().max(64), z.unknown())
   .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
 const Created = z.object({ id: z.string().describe("the subject's pseudonymous id") });
+const Received = z.object({ received: z.literal(true) });
 const Record = z.object({ id: z.string(), source: z.string(), collectedAt: z.string(), updatedAt: z.string(), fields: z.record(z.string(), z.string()) });
 const SubjectData = z.object({ subjectId: z.string(), purpose: z.string(), categories: z.array(z.object({ category: z.string(), records: z.array(Record) })) });
 
@@ -129,12 +131,13 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
         summary: 'Keep a message sent to the company (fields as declared for the communication category)',
         tags: ['vault'],
         body: FieldsBody,
-        response: { 201: Created },
+        response: { 202: Received },
       },
     },
     async (request, reply) => {
-      const { subjectId } = await recordCommunication(vault, { fields: request.body, source: 'api', actor: 'public' });
-      return reply.code(201).send({ id: subjectId });
+      await recordCommunication(vault, { fields: request.body, source: 'api', actor: 'public' });
+      // No subject id: the answer must not tell whether the address belongs to someone.
+      return reply.code(202).send({ received: true });
     },
   );
 
@@ -171,6 +174,21 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => listChoices(vault, request.params.id),
+  );
+
+  app.post(
+    '/v1/accounts/:id/contacts',
+    {
+      onRequest: auth.requirePermission('accounts:update'),
+      schema: {
+        summary: 'Link the messages sent from an address to this account, once staff know the writer is its holder',
+        tags: ['vault'],
+        params: SubjectParams,
+        body: z.strictObject({ email: z.email({ error: 'must be an e-mail address' }).max(254) }),
+        response: { 200: z.object({ subjectId: z.string(), linked: z.boolean().describe('whether messages from that address are linked to this account now') }) },
+      },
+    },
+    async (request) => linkContact(vault, { subjectId: request.params.id, email: request.body.email, actor: auditActorOf(actorOf(request)) }),
   );
 
   app.post(

@@ -6,6 +6,8 @@
  * identity check (CCPA). Staff with an admin or privacy-officer key may file for a known
  * subject and record how they checked the person's identity.
  */
+import { linkVerifiedContact } from '../vault/link-contact.js';
+import { contactOfAddress } from '../vault/subject-store.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -88,7 +90,10 @@ export async function fileRequest(ctx: VaultContext, options: FileRequestOptions
         throw new VowError('rate_limited', 'too many requests for this address today; try again tomorrow');
       }
     }
-    const foundId = staffSubject?.id ?? (email === undefined ? undefined : await findSubjectByIdentifier(ctx, trx, { kind: 'email', value: email }));
+    // The address's account, or else the subject of messages sent from it; both looked up either way, so the work done does not tell.
+    const account = email === undefined ? undefined : await findSubjectByIdentifier(ctx, trx, { kind: 'email', value: email });
+    const contact = addressIndex === null ? undefined : await contactOfAddress(trx, addressIndex);
+    const foundId = staffSubject?.id ?? account ?? contact;
     // The same lookups whether or not the address is known (an id that matches nothing otherwise): the work done does not tell.
     const subject = await findSubject(trx, foundId ?? 'sub_none');
     const subjectId = subject?.id;
@@ -126,7 +131,10 @@ export async function fileRequest(ctx: VaultContext, options: FileRequestOptions
     };
     await insertRequest(trx, row);
     await logRequestEvent(trx, { requestId: id, type: 'received', actor: options.actor, data: { kind: options.kind, jurisdiction, staff: staff !== undefined } }, now);
-    if (verifiedByStaff) await logRequestEvent(trx, { requestId: id, type: 'verified', actor: options.actor, data: { method: 'staff' } }, now);
+    if (verifiedByStaff) {
+      await logRequestEvent(trx, { requestId: id, type: 'verified', actor: options.actor, data: { method: 'staff' } }, now);
+      await linkVerifiedContact(trx, { subjectId: subjectId ?? null, addressIndex, actor: options.actor, now });
+    }
     if (email !== undefined) {
       // Every request is acknowledged at once (CCPA allows 10 business days): in time under
       // every law, and the same mail whether or not the address is known and wherever it is.

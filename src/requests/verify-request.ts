@@ -4,6 +4,7 @@
  * attempts, compared in constant time; sends and wrong guesses are limited per request
  * and per address.
  */
+import { linkVerifiedContact } from '../vault/link-contact.js';
 import type { Kysely } from 'kysely';
 import { VowError } from '../errors.js';
 import { enqueueMessage } from '../outbox/outbox.js';
@@ -98,6 +99,7 @@ export async function verifyRequest(ctx: VaultContext, options: { requestId: str
       throw new VowError('conflict', 'this request is no longer awaiting verification');
     }
     await logRequestEvent(trx, { requestId: row.id, type: 'verified', actor: 'public', data: { method: 'code' } }, now);
+    await linkVerifiedContact(trx, { subjectId: row.subject_id, addressIndex: row.address_hash, actor: 'public', now });
     return { id: row.id, status: 'open' as const };
   }).then((result) => {
     if (result.status === 'rejected') {

@@ -53,6 +53,34 @@ export async function findOrCreateSubject(
 }
 
 /**
+ * Messages sent from an address that nobody has proved to hold are kept apart, in a
+ * subject of their own found by that address under identifier kind `unverified-email`
+ * (the same keyed hash as `email`, so a request's address finds it too). Such a subject
+ * joins the address's account only when staff link it or the holder of the address
+ * proves it (`vault/link-contact.ts`): a message never reaches an account on its word alone.
+ */
+export async function findOrCreateContact(ctx: VaultContext, trx: Kysely<Database>, options: { email: string | undefined; now: string }): Promise<SubjectHandle> {
+  const index = options.email === undefined ? undefined : blindIndex(ctx.blindKey, 'email', options.email);
+  const found = index === undefined ? undefined : await subjects.findSubjectIdByIdentifier(trx, UNVERIFIED_EMAIL, index);
+  const handle = found === undefined ? undefined : await openSubject(ctx, trx, found);
+  if (handle) {
+    await subjects.touchSubject(trx, handle.id, options.now);
+    return handle;
+  }
+  const created = await createSubject(ctx, trx, { kind: 'contact', identifiers: [], now: options.now });
+  if (index !== undefined) await subjects.insertIdentifier(trx, created.id, UNVERIFIED_EMAIL, index);
+  return created;
+}
+
+/** The identifier kind of an address a message gave (see `findOrCreateContact`). */
+export const UNVERIFIED_EMAIL = 'unverified-email';
+
+/** The subject holding messages from this address (its `email` blind index), if any. */
+export function contactOfAddress(db: Kysely<Database>, addressIndex: string): Promise<string | undefined> {
+  return subjects.findSubjectIdByIdentifier(db, UNVERIFIED_EMAIL, addressIndex);
+}
+
+/**
  * A new subject with its own data key, claiming these identifiers; `region` is the ISO
  * country where it was collected, when known. When one is already
  * claimed the insert fails on its unique key: callers that expect a newcomer try this

@@ -44,10 +44,12 @@ describeEachDatabase('the personal data vault', (database) => {
   it('returns only the categories whose declared purposes include the one named', () =>
     withVault(async (vault) => {
       const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
-      await recordCommunication(vault, { fields: { email: jane.email, name: jane.name, message }, source: 'contact-form', actor: 'public' });
+      const writer = await recordCommunication(vault, { fields: { email: 'writer@example.com', name: 'Wren Writer', message }, source: 'contact-form', actor: 'public' });
       // Both categories allow "communicate"; only the account allows "develop-services".
-      expect((await read(vault, subjectId, 'communicate')).categories.map((c) => c.category)).toEqual(['account', 'communication']);
+      expect((await read(vault, subjectId, 'communicate')).categories.map((c) => c.category)).toEqual(['account']);
+      expect((await read(vault, writer.subjectId, 'communicate')).categories.map((c) => c.category)).toEqual(['communication']);
       expect((await read(vault, subjectId, 'develop-services')).categories.map((c) => c.category)).toEqual(['account']);
+      expect((await read(vault, writer.subjectId, 'develop-services')).categories).toEqual([]);
       // "research" is declared, yet neither category allows it.
       expect((await read(vault, subjectId, 'research')).categories).toEqual([]);
     }));
@@ -90,14 +92,22 @@ describeEachDatabase('the personal data vault', (database) => {
       });
     }));
 
-  it('finds subjects by e-mail through the blind index: one account per address, messages join their writer', () =>
-    withVault(async (vault) => {
+  it('finds subjects by e-mail through the blind index: one account per address; messages never join an account on their word', () =>
+    withVault(async (vault, store) => {
       const { subjectId } = await createAccount(vault, { fields: jane, actor: 'public' });
-      await expect(createAccount(vault, { fields: { ...jane, email: jane.email.toUpperCase() }, actor: 'public' })).rejects.toMatchObject({ code: 'conflict' });
+      // A second sign-up answers like a first (an id leading nowhere), keeps nothing, and mails the owner.
+      const twice = await createAccount(vault, { fields: { ...jane, email: jane.email.toUpperCase(), name: 'Impostor' }, actor: 'public' });
+      expect(twice.subjectId).not.toBe(subjectId);
+      expect(await store.db.selectFrom('subjects').select('id').where('id', '=', twice.subjectId).executeTakeFirst()).toBeUndefined();
+      expect(await store.db.selectFrom('vault_records').select('id').where('category', '=', 'account').execute()).toHaveLength(1);
+      expect(await store.db.selectFrom('outbox_messages').select('subject_id').execute()).toEqual([{ subject_id: subjectId }]);
+
       const first = await recordCommunication(vault, { fields: { email: ` ${jane.email.toUpperCase()} `, name: jane.name, message }, source: 'api', actor: 'public' });
-      expect(first.subjectId).toBe(subjectId);
+      expect(first.subjectId).not.toBe(subjectId);
+      const second = await recordCommunication(vault, { fields: { email: jane.email, message: 'again' }, source: 'api', actor: 'public' });
+      expect(second.subjectId).toBe(first.subjectId);
       const stranger = await recordCommunication(vault, { fields: { email: 'someone.else@example.com', message: 'hello' }, source: 'api', actor: 'public' });
-      expect(stranger.subjectId).not.toBe(subjectId);
+      expect(stranger.subjectId).not.toBe(first.subjectId);
     }));
 
   it('corrects account fields and moves the e-mail blind index', () =>
