@@ -38,7 +38,7 @@ const headers = {
   'sec-ch-ua-platform': '"Android"',
   'sec-ch-ua-mobile': '?1',
 };
-const zeroDrops = { 'no-consent': 0, 'signal-opt-out': 0, 'unknown-visitor': 0, 'undeclared-category': 0 };
+const zeroDrops = { 'no-consent': 0, 'signal-opt-out': 0, 'unknown-visitor': 0, 'undeclared-category': 0, 'undeclared-field': 0 };
 
 /** The i-th event of a batch: page views, actions and analytics, as the SDK sends them. */
 function eventOf(i, occurredAt) {
@@ -57,7 +57,7 @@ function payloads(visitors, size) {
 async function serveBare() {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
-  app.post('/v1/events', async (request, reply) => reply.code(202).send({ accepted: request.body.events.length, dropped: zeroDrops }));
+  app.post('/v1/events', async (request, reply) => reply.code(202).send({ accepted: request.body.events.length, dropped: zeroDrops, undeclaredFields: [] }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { port: app.server.address().port, visitors: Array.from({ length: ACTIVE_VISITORS }, (_, i) => `vis_${String(i).padStart(22, 'A')}`) };
 }

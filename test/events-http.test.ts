@@ -99,7 +99,7 @@ describeEachDatabase('events over HTTP', (database) => {
         ],
       });
       expect(response.statusCode, response.body).toBe(202);
-      expect(response.json()).toEqual({ accepted: 2, dropped: noDrops() });
+      expect(response.json()).toEqual({ accepted: 2, dropped: noDrops(), undeclaredFields: [] });
 
       const rows = await store.db.selectFrom('events').selectAll().orderBy('category').execute();
       expect(rows.map((row) => [row.category, row.name, row.country])).toEqual([
@@ -169,7 +169,7 @@ describeEachDatabase('events over HTTP', (database) => {
           { category: 'cookies', name: 'cookie_set' },
         ],
       });
-      expect(dropped.json()).toEqual({ accepted: 1, dropped: { ...noDrops(), 'no-consent': 1, 'undeclared-category': 1 } });
+      expect(dropped.json()).toEqual({ accepted: 1, dropped: { ...noDrops(), 'no-consent': 1, 'undeclared-category': 1 }, undeclaredFields: [] });
       const stranger = newVisitorId();
       expect((await send(server, { visitorId: stranger, events: [{ category: 'analytics', name: 'page_view' }] })).json<EventsJson>().dropped['unknown-visitor']).toBe(1);
 
@@ -193,7 +193,7 @@ describeEachDatabase('events over HTTP', (database) => {
         { category: 'cookies', name: 'cookie_set' },
       ];
       const withGpc = await send(server, { visitorId, events }, { ...browserHeaders, 'sec-gpc': '1' });
-      expect(withGpc.json()).toEqual({ accepted: 1, dropped: { ...noDrops(), 'signal-opt-out': 1 } });
+      expect(withGpc.json()).toEqual({ accepted: 1, dropped: { ...noDrops(), 'signal-opt-out': 1 }, undeclaredFields: [] });
       expect((await send(server, { visitorId, events })).json<EventsJson>().accepted).toBe(2);
       const metrics = await server.inject({ method: 'GET', url: '/metrics' });
       expect(metrics.body).toContain('vow_events_dropped_total{category="usage-data",reason="signal-opt-out"} 1');
@@ -207,10 +207,42 @@ describeEachDatabase('events over HTTP', (database) => {
         expect((await send(server, { visitorId, events })).json<EventsJson>().accepted).toBe(1);
         await decide(server, [], visitorId);
         await sleep(250);
-        expect((await send(server, { visitorId, events })).json()).toEqual({ accepted: 0, dropped: { ...noDrops(), 'no-consent': 1 } });
+        expect((await send(server, { visitorId, events })).json()).toEqual({ accepted: 0, dropped: { ...noDrops(), 'no-consent': 1 }, undeclaredFields: [] });
       },
       { cacheTtlMs: 200 },
     ));
+
+  it('refuses, by name, fields an event’s category does not collect: strictly necessary cookies carry no page or action', () =>
+    withServer(async (server, { store }) => {
+      const { visitorId } = await decide(server, []);
+      const response = await send(server, {
+        visitorId,
+        events: [
+          { category: 'cookies', name: 'cookie_set', path: '/secret-page', action: 'clicked-buy', timeZone: 'Europe/Paris' },
+          { category: 'cookies', name: 'cookie_set' },
+        ],
+      });
+      expect(response.json()).toEqual({ accepted: 1, dropped: { ...noDrops(), 'undeclared-field': 1 }, undeclaredFields: ['cookies.path', 'cookies.action', 'cookies.timeZone'] });
+      const rows = await store.db.selectFrom('events').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      const metrics = await server.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toContain('vow_events_dropped_total{category="cookies",reason="undeclared-field"} 1');
+    }));
+
+  it('keeps in the clear only event names the declaration declares: any other name is sealed with its event', () =>
+    withServer(async (server, { store, vault }) => {
+      const { visitorId, subjectId } = await decide(server, ['analytics']);
+      const marker = 'jane.doe@example.com-ordered-wheelchair';
+      const response = await send(server, { visitorId, events: [{ category: 'usage-data', name: marker.slice(0, 64) }, { category: 'usage-data', name: 'page_view' }] });
+      expect(response.json<EventsJson>().accepted).toBe(2);
+      const rows = await store.db.selectFrom('events').selectAll().orderBy('name').execute();
+      expect(rows.map((row) => row.name)).toEqual(['custom', 'page_view']);
+      expect(JSON.stringify(rows)).not.toContain('wheelchair');
+      const subject = await openSubject(vault, store.db, subjectId);
+      const [custom] = rows;
+      if (!subject || !custom) throw new Error('missing');
+      expect(openEvents(subject.dataKey, custom.id, custom.data, custom.occurred_at)).toMatchObject([{ name: marker.slice(0, 64) }]);
+    }));
 
   it('limits each address generously unless turned off, and documents the routes', async () => {
     await withServer(async (server) => {

@@ -25,9 +25,10 @@ export interface EventData {
   device?: Partial<Device>;
 }
 
-/** An event as a row holds it: its own time (ISO 8601), then the fields its kind keeps. */
+/** An event as a row holds it: its own time (ISO 8601), its name when the row's is `custom`, then the fields its kind keeps. */
 export interface StoredEvent extends EventData {
   occurredAt: string;
+  name?: string;
 }
 
 /** Facts about the request, computed once per request and only when an accepted event needs them. */

@@ -1,6 +1,6 @@
 /** An event of technical information, as the SDK or a server hook sends it, and what became of it. */
 /** Why an event was not stored. */
-export const dropReasons = ['no-consent', 'signal-opt-out', 'unknown-visitor', 'undeclared-category'] as const;
+export const dropReasons = ['no-consent', 'signal-opt-out', 'unknown-visitor', 'undeclared-category', 'undeclared-field'] as const;
 export type DropReason = (typeof dropReasons)[number];
 
 export interface EventInput {
@@ -24,9 +24,11 @@ export interface EventInput {
 export interface IngestResult {
   accepted: number;
   dropped: Record<DropReason, number>;
+  /** `category.field` of each field an event carried that its category does not collect (its event was dropped). */
+  undeclaredFields: string[];
 }
 
-export const noDrops = (): Record<DropReason, number> => ({ 'no-consent': 0, 'signal-opt-out': 0, 'unknown-visitor': 0, 'undeclared-category': 0 });
+export const noDrops = (): Record<DropReason, number> => ({ 'no-consent': 0, 'signal-opt-out': 0, 'unknown-visitor': 0, 'undeclared-category': 0, 'undeclared-field': 0 });
 
 /** The first part of the ids of events received at this time: `evt_` and the milliseconds as 12 hex digits. */
 export function eventIdPrefix(nowMs: number): string {

@@ -20,15 +20,19 @@ export interface EventGroup {
   events: { event: EventInput; at: string }[];
 }
 
-/** `at(event)` is the event's time as stored: an ISO 8601 UTC string (`toISOString()`). */
-export function groupEvents(events: readonly EventInput[], at: (event: EventInput) => string): EventGroup[] {
+/**
+ * `at(event)` is the event's time as stored: an ISO 8601 UTC string (`toISOString()`);
+ * `nameOf(event)` the name its row shows in the clear (`custom` for a name outside the vocabulary).
+ */
+export function groupEvents(events: readonly EventInput[], at: (event: EventInput) => string, nameOf: (event: EventInput) => string = (event) => event.name): EventGroup[] {
   const groups = new Map<string, EventGroup>();
   for (const event of events) {
     const time = at(event);
     // `YYYY-MM-DDTHH`: the hour, in the UTC form toISOString() always writes.
-    const key = `${event.category}\n${event.name}\n${time.slice(0, 13)}`;
+    const name = nameOf(event);
+    const key = `${event.category}\n${name}\n${time.slice(0, 13)}`;
     const group = groups.get(key);
-    if (!group) groups.set(key, { category: event.category, name: event.name, occurredAt: time, events: [{ event, at: time }] });
+    if (!group) groups.set(key, { category: event.category, name, occurredAt: time, events: [{ event, at: time }] });
     else {
       group.events.push({ event, at: time });
       if (time < group.occurredAt) group.occurredAt = time;

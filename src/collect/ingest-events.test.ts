@@ -93,7 +93,7 @@ describeEachDatabase('event ingestion', (database) => {
         { now },
       );
       // The example declares no cookie category collecting device information: refused.
-      expect(result).toEqual({ accepted: 4, dropped: { ...noDrops(), 'no-consent': 1 } });
+      expect(result).toEqual({ accepted: 4, dropped: { ...noDrops(), 'no-consent': 1 }, undeclaredFields: [] });
 
       const rows = await store.db.selectFrom('events').selectAll().orderBy('category').execute();
       expect(rows.map((row) => [row.category, row.name, row.country, row.subject_id])).toEqual([
@@ -162,6 +162,7 @@ describeEachDatabase('event ingestion', (database) => {
       expect(await ingest(stranger, [{ category: 'usage-data', name: 'page_view' }, { category: 'made-up', name: 'x' }])).toEqual({
         accepted: 0,
         dropped: { ...noDrops(), 'unknown-visitor': 1, 'undeclared-category': 1 },
+        undeclaredFields: [],
       });
       // Categories of other kinds are not technical information.
       expect((await ingest(stranger, [{ category: 'account', name: 'x' }])).dropped['undeclared-category']).toBe(1);
@@ -173,7 +174,7 @@ describeEachDatabase('event ingestion', (database) => {
           { category: 'analytics', name: 'page_view' },
           { category: 'cookies', name: 'cookie_set' },
         ]),
-      ).toEqual({ accepted: 1, dropped: { ...noDrops(), 'no-consent': 2 } });
+      ).toEqual({ accepted: 1, dropped: { ...noDrops(), 'no-consent': 2 }, undeclaredFields: [] });
       expect(await store.db.selectFrom('events').select('category').execute()).toEqual([{ category: 'cookies' }]);
 
       const text = await metrics.render();
@@ -193,8 +194,8 @@ describeEachDatabase('event ingestion', (database) => {
       ];
       // Advertising alone collects usage data for this visitor; cookies are also collected by a strictly necessary category.
       const advertisingOnly = await consent(['advertising']);
-      expect(await ingest(advertisingOnly.visitorId, events, { signals: gpc })).toEqual({ accepted: 1, dropped: { ...noDrops(), 'signal-opt-out': 1 } });
-      expect(await ingest(advertisingOnly.visitorId, events, { signals: none })).toEqual({ accepted: 2, dropped: noDrops() });
+      expect(await ingest(advertisingOnly.visitorId, events, { signals: gpc })).toEqual({ accepted: 1, dropped: { ...noDrops(), 'signal-opt-out': 1 }, undeclaredFields: [] });
+      expect(await ingest(advertisingOnly.visitorId, events, { signals: none })).toEqual({ accepted: 2, dropped: noDrops(), undeclaredFields: [] });
       // Analytics, which no signal opts out of, also collects usage data.
       const both = await consent(['analytics', 'advertising']);
       expect((await ingest(both.visitorId, events, { signals: gpc })).accepted).toBe(2);
@@ -214,7 +215,7 @@ describeEachDatabase('event ingestion', (database) => {
         // Within the TTL of the read at 1 s, the cached consent still stands…
         expect((await ingest(visitorId, event, { now: at(5999) })).accepted).toBe(1);
         // …and from then on the withdrawal holds.
-        expect(await ingest(visitorId, event, { now: at(6000) })).toEqual({ accepted: 0, dropped: { ...noDrops(), 'no-consent': 1 } });
+        expect(await ingest(visitorId, event, { now: at(6000) })).toEqual({ accepted: 0, dropped: { ...noDrops(), 'no-consent': 1 }, undeclaredFields: [] });
       },
       { cacheTtlMs: 5000 },
     ));
@@ -233,7 +234,7 @@ describeEachDatabase('event ingestion', (database) => {
         { category: 'device-information', name: 'device' },
       ];
       const run = (now: Date) => ingestEvents(ingestor, { visitorId, events, signals: none, request, now });
-      expect(await run(at(1000))).toEqual({ accepted: 1, dropped: { ...noDrops(), 'no-consent': 1 } });
+      expect(await run(at(1000))).toEqual({ accepted: 1, dropped: { ...noDrops(), 'no-consent': 1 }, undeclaredFields: [] });
       await recordConsent(vault, { visitorId, granted: ['analytics'], refused: ['advertising'], source: 'api', policyVersion: version.number, bannerHash: '0'.repeat(64), signals: none, now: at(2000) });
       expect((await run(at(10_000))).accepted).toBe(2);
       expect(await ingest(visitorId, events)).toMatchObject({ accepted: 1 });
@@ -250,7 +251,7 @@ describeEachDatabase('event ingestion', (database) => {
         [...pages, { category: 'analytics', name: 'action', action: 'signup-click', occurredAt: minutesAgo(50) }, { category: 'usage-data', name: 'feature', features: ['search'] }],
         { now },
       );
-      expect(result).toEqual({ accepted: 5, dropped: noDrops() });
+      expect(result).toEqual({ accepted: 5, dropped: noDrops(), undeclaredFields: [] });
 
       const rows = await store.db.selectFrom('events').selectAll().orderBy('category').orderBy('name').orderBy('occurred_at').execute();
       // 70 minutes ago is 08:50, an hour apart from 09:10 and 09:20: a row of its own.
@@ -280,7 +281,7 @@ describeEachDatabase('event ingestion', (database) => {
       await store.db.deleteFrom('subjects').where('id', '=', gone.subjectId).execute();
       // The erased visitor is still cached: its rows reach the database, which refuses them by the foreign key.
       const second = await Promise.all([ingest(gone.visitorId, batch(5)), ...kept.map((visitor) => ingest(visitor.visitorId, batch(5)))]);
-      expect(second[0]).toEqual({ accepted: 0, dropped: { ...noDrops(), 'unknown-visitor': 5 } });
+      expect(second[0]).toEqual({ accepted: 0, dropped: { ...noDrops(), 'unknown-visitor': 5 }, undeclaredFields: [] });
       expect(second.slice(1).every((result) => result.accepted === 5)).toBe(true);
       const { n } = await store.db.selectFrom('events').select((eb) => eb.fn.sum<string | number>('event_count').as('n')).executeTakeFirstOrThrow();
       expect(Number(n)).toBe(7 * (23 + 5));

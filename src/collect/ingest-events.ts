@@ -11,6 +11,7 @@ import type { Signals } from '../consent/signals.js';
 import type { NewEventRow } from './event.repository.js';
 import { eventDataFor, sealEvents, type RequestFacts, type StoredEvent } from './event-data.js';
 import { eventIdPrefix, newEventId, noDrops, type DropReason, type EventInput, type IngestResult } from './event.js';
+import { CUSTOM_NAME, undeclaredFields } from './event-fields.js';
 import { groupEvents } from './group-events.js';
 import type { Allowance, Ingestor } from './ingestor.js';
 import type { ClientHints, Device } from './parse-device.js';
@@ -87,11 +88,20 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
     byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
   };
 
+  const undeclared = new Set<string>();
   const declared = options.events.filter((event) => {
-    if (ingestor.technical.has(event.category)) return true;
-    dropped['undeclared-category'] += 1;
-    // Undeclared categories are whatever a client sends: one label for all keeps the series few.
-    count('undeclared', 'undeclared-category');
+    const kind = ingestor.technical.get(event.category);
+    if (kind === undefined) {
+      dropped['undeclared-category'] += 1;
+      // Undeclared categories are whatever a client sends: one label for all keeps the series few.
+      count('undeclared', 'undeclared-category');
+      return false;
+    }
+    const extra = undeclaredFields(kind, event);
+    if (extra.length === 0) return true;
+    dropped['undeclared-field'] += 1;
+    count(event.category, 'undeclared-field');
+    for (const field of extra) undeclared.add(`${event.category}.${field}`);
     return false;
   });
 
@@ -122,11 +132,15 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
       truncatedIp: () => (ip ??= truncateIp(options.request.ip)),
     };
     const prefix = eventIdPrefix(nowMs);
-    const rows: NewEventRow[] = groupEvents(accepted, occurredAtOnce(nowMs, receivedAt)).map((group) => {
+    // Free text from the public stays out of the clear: a name outside the vocabulary is sealed, its row says `custom`.
+    const clearName = (event: EventInput) => (ingestor.eventNames.get(event.category)?.has(event.name) ? event.name : CUSTOM_NAME);
+    const rows: NewEventRow[] = groupEvents(accepted, occurredAtOnce(nowMs, receivedAt), clearName).map((group) => {
       const random = ingestor.random.take(20);
       const id = newEventId(prefix, random.subarray(0, 8));
       const kind = ingestor.technical.get(group.category) ?? 'usage-data';
-      const events = group.events.map(({ event, at }): StoredEvent => ({ occurredAt: at, ...eventDataFor(kind, event, facts) }));
+      const events = group.events.map(
+        ({ event, at }): StoredEvent => ({ occurredAt: at, ...(group.name === event.name ? {} : { name: event.name }), ...eventDataFor(kind, event, facts) }),
+      );
       return {
         id,
         subject_id: visitor.subjectId,
@@ -160,5 +174,5 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
       }
     }
   }
-  return { accepted: accepted.length, dropped };
+  return { accepted: accepted.length, dropped, undeclaredFields: [...undeclared] };
 }

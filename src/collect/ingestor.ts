@@ -23,6 +23,7 @@ import { findSubjectByIdentifier } from '../vault/subject-store.js';
 import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { TechnicalKind } from './event-data.js';
+import { eventVocabulary } from './event-fields.js';
 import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
 import { LruCache } from './lru-cache.js';
 import type { EventCounter } from './metrics.js';
@@ -64,6 +65,8 @@ export interface Ingestor {
   readonly random: RandomPool;
   /** Technical categories of the declaration in force: id → kind. */
   readonly technical: ReadonlyMap<string, TechnicalKind>;
+  /** Technical categories of the declaration in force: id → the event names kept in the clear. */
+  readonly eventNames: ReadonlyMap<string, ReadonlySet<string>>;
   /** A newer policy version is in force: visitors' allowances are read again under it. */
   policyChanged(): void;
   /** The visitor, read through the cache; undefined when no subject has this visitor id. */
@@ -77,13 +80,19 @@ export interface Ingestor {
 
 interface Derived {
   technical: ReadonlyMap<string, TechnicalKind>;
+  eventNames: ReadonlyMap<string, ReadonlySet<string>>;
   optOuts: Map<string, ReadonlySet<string>>;
 }
 
 function derive(declaration: Declaration): Derived {
   const technical = new Map<string, TechnicalKind>();
-  for (const category of declaration.categories) if (category.technical) technical.set(category.id, category.technical);
-  return { technical, optOuts: new Map() };
+  const eventNames = new Map<string, ReadonlySet<string>>();
+  for (const category of declaration.categories) {
+    if (!category.technical) continue;
+    technical.set(category.id, category.technical);
+    eventNames.set(category.id, eventVocabulary(category, category.technical));
+  }
+  return { technical, eventNames, optOuts: new Map() };
 }
 
 export function createIngestor(vault: VaultContext, options: IngestorOptions = {}): Ingestor {
@@ -158,6 +167,9 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     random: new RandomPool(),
     get technical() {
       return inForce().technical;
+    },
+    get eventNames() {
+      return inForce().eventNames;
     },
     policyChanged() {
       visitors.clear();

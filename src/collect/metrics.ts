@@ -31,7 +31,7 @@ export function createEventMetrics(options: { processMetrics?: boolean } = {}): 
   });
   const dropped = new Counter({
     name: 'vow_events_dropped_total',
-    help: 'Events refused, by data category and reason (no-consent, signal-opt-out, unknown-visitor, undeclared-category).',
+    help: 'Events refused, by data category and reason (no-consent, signal-opt-out, unknown-visitor, undeclared-category, undeclared-field).',
     labelNames: ['category', 'reason'] as const,
     registers: [registry],
   });

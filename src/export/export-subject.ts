@@ -137,7 +137,7 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     const events = openEvents(keyOf(row.subject_id), row.id, row.data, row.occurred_at);
     for (const [index, event] of events.entries()) {
       const id = events.length === 1 ? row.id : `${row.id}.${index + 1}`;
-      const exported: ExportRow = { id, ...own(row.subject_id), category: row.category, name: row.name, occurredAt: event.occurredAt, receivedAt: row.received_at, country: row.country };
+      const exported: ExportRow = { id, ...own(row.subject_id), category: row.category, name: event.name ?? row.name, occurredAt: event.occurredAt, receivedAt: row.received_at, country: row.country };
       // The event's own fields after: its occurredAt sets the same value again, in the same place.
       Object.assign(exported, event);
       listed.push({ at: event.occurredAt, id, row: exported });

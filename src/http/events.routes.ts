@@ -40,6 +40,7 @@ const Count = z.number().int();
 const EventsResponse = z.object({
   accepted: Count,
   dropped: z.object(Object.fromEntries(dropReasons.map((reason) => [reason, Count])) as Record<(typeof dropReasons)[number], typeof Count>),
+  undeclaredFields: z.array(z.string()).describe('category.field of each field an event carried that its category does not collect; those events were dropped'),
 });
 
 export interface EventsRouteOptions {

@@ -59,6 +59,12 @@ export const Category = z
     fields: z.array(Field).default([]),
     retention: Retention,
     purposes: z.array(Id).min(1, 'a category needs at least one allowed purpose'),
+    /**
+     * Technical categories: the event names kept in the clear (for statistics); any other
+     * name is sealed with the event. Absent: the kind's own (`page_view`, `feature`,
+     * `action` for usage data and analytics; `request` for log data; `device` for device information).
+     */
+    eventNames: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case event name such as page_view')).optional(),
   })
   .check((ctx) => {
     const category = ctx.value;
@@ -69,6 +75,9 @@ export const Category = z
         path: ['technical'],
         message: `technical information must say which kind: ${technicalKinds.join(', ')}`,
       });
+    }
+    if (category.kind !== 'technical' && category.eventNames !== undefined) {
+      ctx.issues.push({ code: 'custom', input: category, path: ['eventNames'], message: 'only technical categories take event names' });
     }
     if (category.kind !== 'technical' && category.technical !== undefined) {
       ctx.issues.push({
