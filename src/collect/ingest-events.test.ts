@@ -18,9 +18,14 @@ import { createIngestor, type Ingestor } from './ingestor.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 
 const { declaration: example } = await loadDeclaration(examplePolicy);
-/** The example, with the strictly necessary cookie category also collecting log data (as a site logging requests would declare). */
+/**
+ * The example, with every technical category collected only with consent, and the strictly
+ * necessary cookie category also collecting log data (as a site logging requests through
+ * its cookie would declare).
+ */
 const withLogData: Declaration = {
   ...example,
+  categories: example.categories.map((category) => ({ ...category, collection: undefined })),
   cookies: example.cookies.map((group) => (group.necessary ? { ...group, collects: [...group.collects, 'log-data'] } : group)),
 };
 const none: Signals = { gpc: false, dnt: false };
@@ -239,6 +244,22 @@ describeEachDatabase('event ingestion', (database) => {
       expect((await run(at(10_000))).accepted).toBe(2);
       expect(await ingest(visitorId, events)).toMatchObject({ accepted: 1 });
     }));
+
+  it('collects log data and device information on legitimate interests, as the example declares, whatever the cookie choices', () =>
+    withIngestor(
+      async ({ store, consent, ingest }) => {
+        const { visitorId } = await consent([]);
+        const events: EventInput[] = [
+          { category: 'log-data', name: 'request', method: 'GET', path: '/pricing', status: 200 },
+          { category: 'device-information', name: 'device' },
+          { category: 'usage-data', name: 'page_view', path: '/pricing' },
+        ];
+        expect(await ingest(visitorId, events)).toEqual({ accepted: 2, dropped: { ...noDrops(), 'no-consent': 1 }, undeclaredFields: [] });
+        expect((await store.db.selectFrom('events').select('category').orderBy('category').execute()).map((row) => row.category)).toEqual(['device-information', 'log-data']);
+        expect((await ingest(newVisitorId(), events)).dropped['unknown-visitor']).toBe(3);
+      },
+      { declaration: example },
+    ));
 
   it('stores the events of a request that share category, name and hour in one row, each with its own time', () =>
     withIngestor(async ({ store, vault, consent, ingest }) => {

@@ -1,8 +1,10 @@
 /**
  * Takes a visitor's batch of events: each is stored only when its category is declared
- * technical information, the visitor is known, the visitor's latest consent (or a strictly
- * necessary cookie category) covers a cookie category that collects it, and no honored
- * opt-out signal on the request removes that cookie category. Stored events keep their
+ * technical information, the visitor is known, the event carries only fields its kind
+ * collects, and either the category is collected on legitimate interests (log data,
+ * device information, as the declaration says) or the visitor's latest consent (or a
+ * strictly necessary cookie category) covers a cookie category that collects it; an
+ * honored opt-out signal on the request removes a cookie category either way. Stored events keep their
  * dimensions in the clear and everything else sealed under the subject's data key, those
  * of the same dimensions in one row (group-events.ts).
  */
@@ -69,6 +71,11 @@ function refusal(allowances: readonly Allowance[], category: string, optedOut: R
   return collected ? 'signal-opt-out' : 'no-consent';
 }
 
+/** Whether an opted-out cookie category collects this category: an honored signal then refuses it, whatever its basis. */
+function collectedByOptedOut(allowances: readonly Allowance[], category: string, optedOut: ReadonlySet<string>): boolean {
+  return allowances.some((allowance) => optedOut.has(allowance.cookieCategory) && allowance.collects.has(category));
+}
+
 /**
  * Stores what may be stored and counts the rest.
  *
@@ -114,8 +121,10 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
     }
   } else {
     const optedOut = ingestor.optedOut(options.signals);
+    const { withoutConsent } = ingestor;
     for (const event of declared) {
-      const reason = refusal(visitor.allowances, event.category, optedOut);
+      // Collected on legitimate interests unless a cookie category the visitor allowed (and a signal refused) collects it too.
+      const reason = withoutConsent.has(event.category) && !collectedByOptedOut(visitor.allowances, event.category, optedOut) ? undefined : refusal(visitor.allowances, event.category, optedOut);
       if (reason === undefined) accepted.push(event);
       else {
         dropped[reason] += 1;

@@ -67,6 +67,8 @@ export interface Ingestor {
   readonly technical: ReadonlyMap<string, TechnicalKind>;
   /** Technical categories of the declaration in force: id → the event names kept in the clear. */
   readonly eventNames: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Technical categories collected on legitimate interests: from every known visitor, whatever its cookie choices. */
+  readonly withoutConsent: ReadonlySet<string>;
   /** A newer policy version is in force: visitors' allowances are read again under it. */
   policyChanged(): void;
   /** The visitor, read through the cache; undefined when no subject has this visitor id. */
@@ -81,18 +83,21 @@ export interface Ingestor {
 interface Derived {
   technical: ReadonlyMap<string, TechnicalKind>;
   eventNames: ReadonlyMap<string, ReadonlySet<string>>;
+  withoutConsent: ReadonlySet<string>;
   optOuts: Map<string, ReadonlySet<string>>;
 }
 
 function derive(declaration: Declaration): Derived {
   const technical = new Map<string, TechnicalKind>();
   const eventNames = new Map<string, ReadonlySet<string>>();
+  const withoutConsent = new Set<string>();
   for (const category of declaration.categories) {
     if (!category.technical) continue;
     technical.set(category.id, category.technical);
     eventNames.set(category.id, eventVocabulary(category, category.technical));
+    if (category.collection === 'legitimate-interests') withoutConsent.add(category.id);
   }
-  return { technical, eventNames, optOuts: new Map() };
+  return { technical, eventNames, withoutConsent, optOuts: new Map() };
 }
 
 export function createIngestor(vault: VaultContext, options: IngestorOptions = {}): Ingestor {
@@ -170,6 +175,9 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     },
     get eventNames() {
       return inForce().eventNames;
+    },
+    get withoutConsent() {
+      return inForce().withoutConsent;
     },
     policyChanged() {
       visitors.clear();

@@ -64,6 +64,14 @@ export const Category = z
      * name is sealed with the event. Absent: the kind's own (`page_view`, `feature`,
      * `action` for usage data and analytics; `request` for log data; `device` for device information).
      */
+    /**
+     * Technical categories: the basis of collecting it. `with-consent` (the default): only
+     * when a cookie category the visitor allowed collects it (cookies, analytics and anything
+     * read from the device need it). `legitimate-interests`: server log data and device
+     * information needed to run and secure the Site, collected from every known visitor,
+     * opt-out signals aside.
+     */
+    collection: z.enum(['with-consent', 'legitimate-interests']).optional(),
     eventNames: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case event name such as page_view')).optional(),
   })
   .check((ctx) => {
@@ -74,6 +82,17 @@ export const Category = z
         input: category,
         path: ['technical'],
         message: `technical information must say which kind: ${technicalKinds.join(', ')}`,
+      });
+    }
+    if (category.collection !== undefined && category.technical === undefined) {
+      ctx.issues.push({ code: 'custom', input: category, path: ['collection'], message: 'only technical categories say on what basis they are collected' });
+    }
+    if (category.collection === 'legitimate-interests' && (category.technical === 'cookies' || category.technical === 'analytics')) {
+      ctx.issues.push({
+        code: 'custom',
+        input: category,
+        path: ['collection'],
+        message: 'cookies and analytics store or read information on the device: they need consent (ePrivacy Directive art. 5(3))',
       });
     }
     if (category.kind !== 'technical' && category.eventNames !== undefined) {
