@@ -42,6 +42,11 @@ describeEachDatabase('a visitor linked to its account', (database) => {
       const linked = await link(account, visitor.visitorId);
       expect(linked.statusCode, linked.body).toBe(200);
       expect(linked.json()).toEqual({ subjectId: account, visitorSubjectId: visitor.subjectId });
+      // The account's consent history is the person's: the linked visitor's decisions are in it.
+      const history = await server.inject({ method: 'GET', url: `/v1/consent/${account}`, headers: { authorization: `Bearer ${admin}` } });
+      expect(history.json<{ records: { subjectId: string; granted: string[] }[] }>().records).toEqual([
+        expect.objectContaining({ subjectId: visitor.subjectId, granted: ['necessary', 'analytics'] }),
+      ]);
       expect((await link(account, visitor.visitorId)).statusCode).toBe(200);
       expect(await linkedSubjects(vow.store.db, account)).toEqual([visitor.subjectId]);
 
