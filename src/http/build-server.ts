@@ -12,7 +12,7 @@ import {
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
-import type { PolicySource } from '../policy/policy-in-force.js';
+import type { LivePolicy, PolicySource } from '../policy/policy-in-force.js';
 import type { RandomSource } from '../stats/random-source.js';
 import type { Store } from '../store/open-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -42,8 +42,8 @@ import { webhooksRoutes } from './webhooks.routes.js';
 
 export interface ServerOptions {
   store: Store;
-  /** The latest published version (a `LivePolicy`); `vault.declaration` reads the same. */
-  policy: PolicySource;
+  /** The latest published version (a `LivePolicy`, whose changes warm the caches); `vault.declaration` reads the same. */
+  policy: PolicySource | LivePolicy;
   vault: VaultContext;
   auth: Auth;
   signing: SigningKey;

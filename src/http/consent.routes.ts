@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { countryOf } from '../collect/country.js';
-import { bannerLanguage, bannerStringKeys } from '../consent/banner-strings.js';
+import { bannerLanguage, bannerLanguages, bannerStringKeys } from '../consent/banner-strings.js';
 import { bannerFor, type Banner } from '../consent/banner.js';
 import { consentHistory } from '../consent/consent-history.js';
 import { verifyConsentProof } from '../consent/consent-record.js';
@@ -15,7 +15,7 @@ import { readSignals } from '../consent/signals.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
 import { cookieTreatments } from '../policy/declaration.js';
-import type { PolicyInForce, PolicySource } from '../policy/policy-in-force.js';
+import type { LivePolicy, PolicyInForce, PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { findSubject } from '../vault/subject.repository.js';
@@ -100,7 +100,7 @@ function firstLanguage(header: string | undefined): string | undefined {
 export const consentRoutes: FastifyPluginAsyncZod<{
   vault: VaultContext;
   /** The version in force: the banner shows it from the first request after its publication. */
-  policy: PolicySource;
+  policy: PolicySource | LivePolicy;
   auth: Auth;
   db: Kysely<Database>;
   /** The header the operator's proxy sets to the visitor's country: a new visitor's region. */
@@ -120,6 +120,17 @@ export const consentRoutes: FastifyPluginAsyncZod<{
     }
     return banner;
   };
+  // A new version's banners are built as soon as it is in force, each in a task of its own,
+  // so no request waits for both the swap and a banner (docs/adr/0007).
+  if ('onChange' in policy) {
+    policy.onChange((next) => {
+      for (const lang of bannerLanguages) {
+        setImmediate(() => {
+          bannerOf(next, lang);
+        });
+      }
+    });
+  }
 
   app.get(
     '/v1/consent/banner',
