@@ -1,4 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { publishPolicy } from '../src/policy/publish-policy.js';
+import { sendPolicyNotices } from '../src/policy-notices/send-policy-notices.js';
 import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
@@ -127,7 +129,16 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
       expect(holds).toEqual([expect.objectContaining({ source: 'legal-request', categories: ['account'], reason: 'Court order CV-2026-0042 against Lee', disclosureId: expect.stringMatching(/^dis_/) as unknown })]);
       const erased = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/erase`, headers: auth, payload: {} });
       expect(erased.json()).toMatchObject({ erased: true, heldCategories: ['account'] });
-      expect((await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=communicate`, headers: auth })).statusCode).toBe(200);
+      // Kept for the law only: readable for legal compliance, refused for anything else.
+      const forServices = await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=communicate`, headers: auth });
+      expect(forServices.statusCode).toBe(403);
+      expect(forServices.json<ErrorJson>().error.message).toContain('rule: legal-hold-purpose');
+      const forLaw = await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=legal-compliance`, headers: auth });
+      expect(forLaw.statusCode, forLaw.body).toBe(200);
+      // Nor is a held person told of policy changes.
+      await publishPolicy(vow.store.db, { declaration: { ...vow.vault.declaration, minimumAge: 14 }, material: true, actor: 'test' });
+      await vow.policy.refresh();
+      expect(await sendPolicyNotices(vow.vault, { batchSize: 10 })).toMatchObject({ notified: 0 });
     }));
 
   it('places, lists and releases legal holds; a held subject survives erasure; everything audited', () =>
@@ -149,7 +160,8 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
 
       const erased = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/erase`, headers: auth, payload: { reason: 'request', requestId: 'req_test' } });
       expect(erased.json()).toMatchObject({ erased: false, heldCategories: ['*'] });
-      expect((await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=communicate`, headers: auth })).statusCode).toBe(200);
+      expect((await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=communicate`, headers: auth })).statusCode).toBe(403);
+      expect((await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=legal-compliance`, headers: auth })).statusCode).toBe(200);
 
       const listed = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/holds`, headers: auth });
       expect(listed.json()).toMatchObject({ holds: [{ id: hold.id, reason: 'Subpoena in Held v. Airobotics', releasedAt: null }] });

@@ -37,6 +37,8 @@ export async function findSubjectsToNotify(
     .where('vault_records.category', '=', options.accountCategory)
     .where('vault_records.collected_at', '<', options.version.publishedAt)
     .where('subjects.closed_at', 'is', null)
+    // A subject whose erasure a legal hold held back is kept for the law only: told nothing about the Services.
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('erasures').select('erasures.id').whereRef('erasures.subject_id', '=', 'vault_records.subject_id'))))
     .where('policy_notices.subject_id', 'is', null)
     .orderBy('vault_records.subject_id')
     .limit(options.limit)

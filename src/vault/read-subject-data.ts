@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { consentedPurposesOf } from '../consent/purpose-consent.repository.js';
+import { isHeldAfterErasure } from '../erasure/held-after-erasure.js';
 import { VowError } from '../errors.js';
 import { purposeNeedsConsent } from '../policy/legal-basis.js';
 import { decryptFields, type Fields } from './field-cipher.js';
@@ -44,6 +45,10 @@ export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDat
     return deny('purpose-declared', `"${options.purpose}" is not a purpose the policy declares`);
   }
   if (!options.readerMayUsePurpose) return deny('key-purpose', `this API key was not issued for purpose "${options.purpose}"`);
+  const purpose = ctx.declaration.purposes.find((declared) => declared.id === options.purpose);
+  if (purpose?.legalBasis !== 'legal-obligation' && (await isHeldAfterErasure(ctx.db, options.subjectId))) {
+    return deny('legal-hold-purpose', `this subject's erasure is held back by a legal hold: its data is read only for purposes of legal obligation`);
+  }
   if (purposeNeedsConsent(ctx.declaration, options.purpose)) {
     const consented = await consentedPurposesOf(ctx.db, [options.subjectId], [options.purpose]);
     if (!consented.get(options.subjectId)?.has(options.purpose)) {
