@@ -62,7 +62,7 @@ describeEachDatabase('collection and purpose-limited use over HTTP', (database) 
       const id = await signUp(server);
       const admin = await keyFor(vow, 'admin');
       const patched = await server.inject({ method: 'PATCH', url: `/v1/accounts/${id}`, headers: { authorization: `Bearer ${admin}` }, payload: { name: 'Jane Corrected' } });
-      expect(patched.json()).toEqual({ id, updated: ['name'] });
+      expect(patched.json()).toEqual({ id, updated: ['name'], recipientsNotified: [], recipientsToldByStaff: [] });
       const read = await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=provide-services`, headers: { authorization: `Bearer ${admin}` } });
       expect(read.json()).toMatchObject({ categories: [{ records: [{ fields: { ...jane, name: 'Jane Corrected' } }] }] });
     }));

@@ -38,6 +38,7 @@ import { reportsConfirmCommand, reportsDismissCommand, reportsListCommand } from
 import { reportStatuses, type ReportStatus } from '../children/read-child-reports.js';
 import { backupCommand } from './backup.command.js';
 import { restoreCommand } from './restore.command.js';
+import { recipientTaskDoneCommand, recipientTasksCommand } from './recipient-tasks.command.js';
 import { webhooksListCommand } from './webhooks-list.command.js';
 import { accountsCloseCommand } from './accounts.command.js';
 import { serveCommand } from './serve.command.js';
@@ -282,6 +283,18 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .description('list endpoints (never their secrets) with their latest deliveries and attempts')
     .option('--deliveries <n>', 'deliveries shown per endpoint', positiveInteger, 5)
     .action((options: { deliveries: number }) => run(() => webhooksListCommand(config, io, options))());
+
+  const recipients = program.command('recipients').description('telling recipients without a webhook of erasures and corrections');
+  recipients
+    .command('tasks')
+    .addOption(new Option('--status <status>', 'only tasks in this state').choices(['open', 'done']))
+    .description('list what staff must pass on to recipients that registered no webhook')
+    .action((options: { status?: 'open' | 'done' }) => run(() => recipientTasksCommand(config, io, options))());
+  recipients
+    .command('done')
+    .argument('<id>', 'the task id (rtk_…)')
+    .description('close a task once the recipient was told')
+    .action((id: string) => run(() => recipientTaskDoneCommand(config, io, id))());
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -29,6 +29,8 @@ export interface ErasureOutcome {
   heldCategories: string[];
   /** The recipients queued a signed erasure notice. */
   recipientsNotified: string[];
+  /** The recipients that received the data but have no webhook: staff tell them (`GET /v1/recipient-tasks`). */
+  recipientsToldByStaff: string[];
 }
 
 export type ErasureReason = 'request' | 'child' | 'admin';
@@ -71,7 +73,7 @@ async function eraseOne(
   const scope: HeldScope = heldScope([...inheritedHolds, ...own]);
   const disclosures = await disclosureIdsOf(trx, subjectId);
   // Recipients are found through the accounting, which goes with the subject: queue first.
-  const notices = scope.all ? { recipients: [], deliveryIds: [] } : await queueNotices(ctx, trx, { subjectId, event: 'erasure', now });
+  const notices = scope.all ? { recipients: [], toldByStaff: [], deliveryIds: [] } : await queueNotices(ctx, trx, { subjectId, event: 'erasure', now });
   const counts: ErasureCounts = await applyErasure(trx, subjectId, scope);
   const heldCategories = describeScope(scope);
   await insertErasure(trx, {
@@ -99,13 +101,14 @@ async function eraseOne(
         rows,
         held: heldCategories.join(',') || null,
         recipients: notices.recipients.length,
+        toldByStaff: notices.toldByStaff.length,
         ...(subjectId === options.subjectId ? {} : { linkedTo: `subject:${options.subjectId}` }),
       },
     },
     now,
   );
   return {
-    outcome: { subjectId, erasedAt, erased: !scope.all, heldCategories, recipientsNotified: notices.recipients },
+    outcome: { subjectId, erasedAt, erased: !scope.all, heldCategories, recipientsNotified: notices.recipients, recipientsToldByStaff: notices.toldByStaff },
     deliveryIds: notices.deliveryIds,
   };
 }

@@ -89,6 +89,12 @@ export const subjectTables: readonly SubjectTableEntry[] = [
     treatment: 'keep-pseudonymous',
     why: 'the notices telling recipients to erase must still be delivered; bodies hold the pseudonymous id only',
   },
+  {
+    table: 'recipient_tasks',
+    column: 'subject_id',
+    treatment: 'keep-pseudonymous',
+    why: 'the tasks telling staff to pass an erasure or correction on to a recipient without a webhook must outlive the erasure; they hold the pseudonymous id, recipient and field names only',
+  },
   { table: 'subject_keys', column: 'subject_id', treatment: 'delete', last: true, why: 'the data key: destroying it crypto-shreds every copy' },
   { table: 'subjects', column: 'id', treatment: 'delete', last: true, why: 'the subject itself' },
 ];

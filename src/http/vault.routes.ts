@@ -18,6 +18,8 @@ import { recordCommunication } from '../vault/record-communication.js';
 import { updateAccount } from '../vault/update-account.js';
 import { categoryOfKind } from '../vault/validate-fields.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
+import { queueNotices, type QueuedNotices } from '../webhooks/notify-recipients.js';
 import { actorOf, type Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
@@ -99,12 +101,30 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
         tags: ['vault'],
         params: SubjectParams,
         body: FieldsBody,
-        response: { 200: z.object({ id: z.string(), updated: z.array(z.string()) }) },
+        response: {
+          200: z.object({
+            id: z.string(),
+            updated: z.array(z.string()),
+            recipientsNotified: z.array(z.string()).describe('recipients told by webhook'),
+            recipientsToldByStaff: z.array(z.string()).describe('recipients without a webhook: a task for staff each (GET /v1/recipient-tasks)'),
+          }),
+        },
       },
     },
     async (request) => {
-      const result = await updateAccount(vault, { subjectId: request.params.id, fields: request.body, actor: auditActorOf(actorOf(request)) });
-      return { id: result.subjectId, updated: result.updated };
+      // A staff correction tells the recipients like a requested one (GDPR art. 19), in the same transaction.
+      let notices: QueuedNotices = { recipients: [], toldByStaff: [], deliveryIds: [] };
+      const subjectId = request.params.id;
+      const result = await updateAccount(vault, {
+        subjectId,
+        fields: request.body,
+        actor: auditActorOf(actorOf(request)),
+        alsoInTransaction: async (trx, fields) => {
+          notices = await queueNotices(vault, trx, { subjectId, event: 'correction', fields: [...fields] });
+        },
+      });
+      kickDeliveries(vault, notices.deliveryIds);
+      return { id: result.subjectId, updated: result.updated, recipientsNotified: notices.recipients, recipientsToldByStaff: notices.toldByStaff };
     },
   );
 

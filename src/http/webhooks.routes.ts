@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { VaultContext } from '../vault/vault-context.js';
 import { listWebhookDeliveries } from '../webhooks/list-deliveries.js';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks/register-webhook.js';
-import { webhookEndpointIdPattern } from '../webhooks/webhook-ids.js';
+import { completeRecipientTask, listRecipientTasks } from '../webhooks/recipient-tasks.js';
+import { recipientTaskIdPattern, webhookEndpointIdPattern } from '../webhooks/webhook-ids.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
 
 const WebhookBody = z.strictObject({
@@ -52,5 +53,33 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
       schema: { summary: 'Remove an endpoint; its pending deliveries are cancelled', tags: ['webhooks'], params: z.strictObject({ id: z.string().regex(webhookEndpointIdPattern, 'must be a webhook id (whk_ followed by 22 characters)') }) },
     },
     async (request) => removeWebhook(vault, { id: request.params.id, actor: auditActorOfRequest(request) }),
+  );
+
+  app.get(
+    '/v1/recipient-tasks',
+    {
+      onRequest: auth.requirePermission('webhooks:manage'),
+      schema: {
+        summary: 'Erasures and corrections staff must pass on to recipients that registered no webhook, oldest first',
+        tags: ['webhooks'],
+        querystring: z.strictObject({ status: z.enum(['open', 'done']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      },
+    },
+    async (request) => ({
+      tasks: await listRecipientTasks(vault.db, { limit: request.query.limit, ...(request.query.status ? { status: request.query.status } : {}) }),
+    }),
+  );
+
+  app.post(
+    '/v1/recipient-tasks/:id/done',
+    {
+      onRequest: auth.requirePermission('webhooks:manage'),
+      schema: {
+        summary: 'Close a task: the recipient was told',
+        tags: ['webhooks'],
+        params: z.strictObject({ id: z.string().regex(recipientTaskIdPattern, 'must be a recipient task id (rtk_ followed by 22 characters)') }),
+      },
+    },
+    async (request) => completeRecipientTask(vault.db, { id: request.params.id, actor: auditActorOfRequest(request) }),
   );
 };

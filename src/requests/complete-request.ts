@@ -6,6 +6,7 @@
  * staff's answer. The requester is sent a completion notice. For an address Vow does not
  * know, the notice says that no data is held.
  */
+import { listWords } from '../policy/policy-document-words.js';
 import type { Kysely } from 'kysely';
 import { eraseSubject } from '../erasure/erase-subject.js';
 import { VowError } from '../errors.js';
@@ -17,7 +18,7 @@ import { openSubject } from '../vault/subject-store.js';
 import { updateAccount } from '../vault/update-account.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
-import { queueNotices } from '../webhooks/notify-recipients.js';
+import { queueNotices, type QueuedNotices } from '../webhooks/notify-recipients.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
 import { hashSecret, newToken } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
@@ -147,7 +148,7 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
       if (subjectId === null) return noData;
       const corrections = options.corrections ?? (data.corrections === undefined ? undefined : (JSON.parse(data.corrections) as Record<string, string>));
       if (!corrections || Object.keys(corrections).length === 0) throw new VowError('bad_request', 'no corrections to apply', [{ path: 'corrections', message: 'is required' }]);
-      let notices: { recipients: string[]; deliveryIds: string[] } = { recipients: [], deliveryIds: [] };
+      let notices: QueuedNotices = { recipients: [], toldByStaff: [], deliveryIds: [] };
       // The recipients' notices commit with the correction itself, never one without the other.
       const { updated } = await updateAccount(ctx, {
         subjectId,
@@ -162,7 +163,7 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
       const recipientsNotified = notices.recipients;
       return {
         outcome: 'corrected',
-        body: [`We corrected: ${updated.join(', ')}.`, 'Those we had shared your information with are told of the correction.'],
+        body: [`We corrected: ${updated.join(', ')}.`, ...whoIsTold(ctx, notices.recipients, notices.toldByStaff, 'of the correction')],
         details: { fields: updated.join(',') },
         result: { fields: updated, recipientsNotified },
       };
@@ -183,11 +184,20 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
         body: [
           outcome.erased ? 'We deleted your personal information.' : 'We could not delete your personal information yet.',
           ...(held.length > 0 ? [`We must keep some of it for a legal obligation (${held.join(', ')}); it is deleted when the obligation ends.`] : []),
-          ...(outcome.recipientsNotified.length > 0 ? ['Those we had shared your information with are told to delete it.'] : []),
+          ...whoIsTold(ctx, outcome.recipientsNotified, outcome.recipientsToldByStaff, 'to delete it'),
         ],
         details: { held: held.join(','), recipients: outcome.recipientsNotified.length },
         result: { heldCategories: held, recipientsNotified: outcome.recipientsNotified },
       };
     }
   }
+}
+
+/** The sentences of the person's mail that say who was told, by name, and who will be. */
+function whoIsTold(ctx: VaultContext, told: readonly string[], byStaff: readonly string[], what: string): string[] {
+  const names = (ids: readonly string[]) => listWords(ids.map((id) => ctx.declaration.recipients.find((recipient) => recipient.id === id)?.name ?? id));
+  return [
+    ...(told.length > 0 ? [`We have told ${names(told)}, who received your information from us, ${what}.`] : []),
+    ...(byStaff.length > 0 ? [`Our staff will tell ${names(byStaff)}, who also received it, ${what}.`] : []),
+  ];
 }

@@ -458,4 +458,21 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('purpose_consents_subject').on('purpose_consents').columns(['subject_id', 'purpose', 'recorded_at']).execute();
     },
   },
+  '0014-recipient-tasks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('recipient_tasks')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('recipient', 'text', (column) => column.notNull())
+        .addColumn('subject_id', 'text', (column) => column.notNull())
+        .addColumn('event', 'text', (column) => column.notNull())
+        .addColumn('details', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('done_at', 'text')
+        .addColumn('done_by', 'text')
+        .execute();
+      await db.schema.createIndex('recipient_tasks_status').on('recipient_tasks').columns(['status', 'created_at']).execute();
+    },
+  },
 };

@@ -479,7 +479,26 @@ export interface PurposeConsentTable {
   proof: string;
 }
 
+/**
+ * A recipient that received a subject's data but registered no webhook must still be told
+ * of its erasure or correction (GDPR art. 19): staff do it, and close the task.
+ */
+export interface RecipientTaskTable {
+  id: string;
+  recipient: string;
+  /** The pseudonymous id only: the task outlives the subject's erasure. */
+  subject_id: string;
+  event: 'erasure' | 'correction';
+  /** JSON: the disclosures that carried the data, and for a correction the field names (never values). */
+  details: string;
+  status: 'open' | 'done';
+  created_at: string;
+  done_at: string | null;
+  done_by: string | null;
+}
+
 export interface Database {
+  recipient_tasks: RecipientTaskTable;
   purpose_consents: PurposeConsentTable;
   sale_opt_out_addresses: SaleOptOutAddressTable;
   subject_transfers: SubjectTransferTable;

@@ -1,12 +1,14 @@
 /**
  * Telling recipients that a subject's data changed (GDPR art. 19): one signed delivery
  * per registered endpoint of every recipient the accounting of disclosures says received
- * the subject's data. The body holds the pseudonymous id, the disclosures and, for a
- * correction, the names of the corrected fields: never their values, never personal data.
+ * the subject's data, and a task for staff for each such recipient with no endpoint. The
+ * body holds the pseudonymous id, the disclosures and, for a correction, the names of the
+ * corrected fields: never their values, never personal data.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { queueRecipientTask } from './recipient-tasks.js';
 import { activeEndpointsOf, insertDelivery, recipientsOfSubject } from './webhook.repository.js';
 import { newWebhookId } from './webhook-ids.js';
 
@@ -34,12 +36,20 @@ export async function notifyRecipients(
   return (await queueNotices(ctx, db, options)).recipients;
 }
 
-/** As `notifyRecipients`, also returning the deliveries queued, for `kickDeliveries` once the transaction commits. */
+export interface QueuedNotices {
+  /** Recipients told by webhook. */
+  recipients: string[];
+  /** Recipients without a webhook: staff tell them (a recipient task each). */
+  toldByStaff: string[];
+  deliveryIds: string[];
+}
+
+/** As `notifyRecipients`, also returning the staff tasks and the deliveries queued, for `kickDeliveries` once the transaction commits. */
 export async function queueNotices(
   _ctx: VaultContext,
   db: Kysely<Database>,
   options: { subjectId: string; event: WebhookEvent; fields?: string[]; now?: Date },
-): Promise<{ recipients: string[]; deliveryIds: string[] }> {
+): Promise<QueuedNotices> {
   const at = (options.now ?? new Date()).toISOString();
   const recipients = await recipientsOfSubject(db, options.subjectId);
   const endpoints = await activeEndpointsOf(db, [...recipients.keys()]);
@@ -71,5 +81,10 @@ export async function queueNotices(
     });
     queued.add(endpoint.recipient);
   }
-  return { recipients: [...queued].sort(), deliveryIds };
+  const toldByStaff = [...recipients.keys()].filter((recipient) => !queued.has(recipient)).sort();
+  const fields = options.event === 'correction' ? { fields: [...new Set(options.fields ?? [])].sort() } : {};
+  for (const recipient of toldByStaff) {
+    await queueRecipientTask(db, { recipient, subjectId: options.subjectId, event: options.event, disclosures: recipients.get(recipient) ?? [], ...fields, at });
+  }
+  return { recipients: [...queued].sort(), toldByStaff, deliveryIds };
 }
