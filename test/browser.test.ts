@@ -464,4 +464,23 @@ describe.skipIf(!haveChromium)('the browser SDK in headless Chromium', () => {
     expect(await v.page.evaluate('Vow.hasConsent("analytics")')).toBe(false);
     await v.close();
   });
+
+  it('does not honor the consent cookie of an erased visitor: the banner asks again and nothing held back runs', async () => {
+    const v = await visitor();
+    await v.open();
+    const answer = await v.decision(() => v.page.getByRole('button', { name: 'Accept all' }).click());
+    await v.page.waitForSelector('html[data-analytics-ran]');
+    const erased = await fetch(`${apiOrigin}/v1/subjects/${answer.subjectId}/erase`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'request' }),
+    });
+    expect(erased.status).toBe(200);
+    await v.open();
+    await v.page.getByRole('dialog', { name: 'Your privacy choices' }).waitFor();
+    expect(await v.page.getAttribute('html', 'data-analytics-ran')).toBeNull();
+    expect(await v.page.evaluate('Vow.hasConsent("analytics")')).toBe(false);
+    expect((await v.context.cookies()).map((cookie) => cookie.name)).not.toContain('vow_consent');
+    await v.close();
+  });
 });

@@ -12,7 +12,7 @@
 import { askFor, createBanner, type Banner } from './banner.js';
 import { activate, categoryOf, pendingElements, watchPending } from './blocked-scripts.js';
 import { createCollector, type Collector, type TrackProps } from './collector.js';
-import { readConsent, writeConsent, type StoredConsent } from './consent-cookie.js';
+import { CONSENT_COOKIE, readConsent, writeConsent, type StoredConsent } from './consent-cookie.js';
 import { deleteCookies } from './cookies.js';
 import { h } from './dom.js';
 import { guardLinks } from './links.js';
@@ -137,19 +137,35 @@ async function decide(s: State, choices: Choices): Promise<void> {
   apply(s);
 }
 
+/** Whether Vow still knows this visitor; true when it cannot tell (offline), so a decision is not lost to a network error. */
+async function visitorKnown(endpoint: string, visitorId: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${endpoint}/v1/consent/visitors/${encodeURIComponent(visitorId)}`);
+    return !response.ok || ((await response.json()) as { known: boolean }).known;
+  } catch {
+    return true;
+  }
+}
+
 async function start(options: InitOptions): Promise<void> {
   const endpoint = (options.endpoint ?? script?.getAttribute('data-endpoint') ?? (script?.src ? new URL(script.src).origin : location.origin)).replace(/\/$/, '');
   const lang = options.lang ?? script?.getAttribute('data-lang') ?? undefined;
   const response = await fetch(`${endpoint}/v1/consent/banner${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
   if (!response.ok) throw new Error(`Vow: the banner could not be loaded (${response.status})`);
   const data = (await response.json()) as BannerData;
+  // A decision whose visitor Vow no longer knows (erased, or never recorded) is not honored: the banner asks again.
+  let stored = readConsent();
+  if (stored?.visitorId && !(await visitorKnown(endpoint, stored.visitorId))) {
+    deleteCookies([{ name: CONSENT_COOKIE, pattern: false }]);
+    stored = undefined;
+  }
   injectStyles();
   const optedOut = new Set(signalsOn(data) ? data.categories.filter((item) => !item.necessary && item.treatedAs.length > 0).map((item) => item.id) : []);
   const privacyUrl = new URL(data.links.privacyUrl, `${endpoint}/`).href;
   const s: State = {
     endpoint,
     data,
-    stored: readConsent(),
+    stored,
     optedOut,
     once: new Set(),
     collector: createCollector(endpoint),

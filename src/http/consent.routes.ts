@@ -18,6 +18,7 @@ import { cookieTreatments } from '../policy/declaration.js';
 import type { LivePolicy, PolicyInForce, PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { subjectIdPattern } from '../vault/ids.js';
+import { findSubjectByIdentifier } from '../vault/subject-store.js';
 import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { Auth } from './auth.js';
@@ -170,6 +171,24 @@ export const consentRoutes: FastifyPluginAsyncZod<{
       if (!(await findSubject(db, subjectId))) throw new VowError('not_found', `subject ${subjectId} does not exist`);
       const records = await consentHistory(db, subjectId);
       return { subjectId, records: records.map((record) => ({ ...record, verified: verifyConsentProof(record) })) };
+    },
+  );
+
+  app.get(
+    '/v1/consent/visitors/:visitorId',
+    {
+      config: consentLimit,
+      schema: {
+        summary: "Whether Vow still knows a visitor id (the SDK asks before honoring a stored decision); the id is the browser's own secret",
+        tags: ['consent'],
+        params: z.strictObject({ visitorId: z.string().regex(visitorIdPattern, 'must be a visitor id (vis_ followed by 22 characters)') }),
+        response: { 200: z.object({ known: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      const subjectId = await findSubjectByIdentifier(vault, db, { kind: 'visitor', value: request.params.visitorId });
+      const subject = subjectId === undefined ? undefined : await findSubject(db, subjectId);
+      return { known: subject !== undefined && subject.kind !== 'erased' };
     },
   );
 
