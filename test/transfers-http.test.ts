@@ -61,7 +61,8 @@ describeEachDatabase('international transfers (section 8)', (database) => {
       expect(french).toMatchObject({ subjectId: inFrance, region: 'FR', transfers: [{ from: 'FR', to: 'US', safeguard: SCC, basis: 'collection' }] });
       expect(await transfersOf(vow, officer, atHome)).toMatchObject({ region: 'US', transfers: [] });
       expect(await transfersOf(vow, officer, declared)).toMatchObject({ region: 'DE', transfers: [{ from: 'DE', to: 'US', basis: 'collection' }] });
-      expect(await transfersOf(vow, officer, unknown)).toMatchObject({ region: null, transfers: [] });
+      // Wherever it is, under the declaration's default: recorded from '*' rather than not at all.
+      expect(await transfersOf(vow, officer, unknown)).toMatchObject({ region: null, transfers: [{ from: '*', to: 'US', safeguard: SCC, basis: 'collection' }] });
 
       // A visitor's first consent decision creates its subject: its region and transfer are recorded then, once.
       const banner = (await vow.server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<{ policyVersion: number; bannerHash: string }>();

@@ -42,6 +42,13 @@ describeEachDatabase('a visitor linked to its account', (database) => {
       const linked = await link(account, visitor.visitorId);
       expect(linked.statusCode, linked.body).toBe(200);
       expect(linked.json()).toEqual({ subjectId: account, visitorSubjectId: visitor.subjectId });
+      // Section 9 counts what the visitor's events hold too: usage data makes personalised content available.
+      const choicesOf = async () =>
+        (await server.inject({ method: 'GET', url: `/v1/subjects/${account}/choices`, headers: { authorization: `Bearer ${admin}` } })).json<{ available: { feature: string }[] }>();
+      expect((await choicesOf()).available.map((choice) => choice.feature)).not.toContain('personalised-content');
+      const sent = await server.inject({ method: 'POST', url: '/v1/events', payload: { visitorId: visitor.visitorId, events: [{ category: 'usage-data', name: 'page_view', path: '/robots' }] } });
+      expect(sent.json()).toMatchObject({ accepted: 1 });
+      expect((await choicesOf()).available.map((choice) => choice.feature)).toContain('personalised-content');
       // The account's consent history is the person's: the linked visitor's decisions are in it.
       const history = await server.inject({ method: 'GET', url: `/v1/consent/${account}`, headers: { authorization: `Bearer ${admin}` } });
       expect(history.json<{ records: { subjectId: string; granted: string[] }[] }>().records).toEqual([

@@ -21,14 +21,18 @@ export function coveringTransfer(transfers: readonly Transfer[], from: string, t
  * The crossings at collection of a subject collected in `region`: the declared transfers
  * say where the organisation processes the data (section 8: `from: '*'`, `to: US` means
  * the Services run in the United States), so a subject anywhere else is transferred there.
- * None when the region is unknown, or is where the data is processed.
+ * None when the region is where the data is processed. A subject whose region is unknown
+ * is taken to be anywhere: the declaration's default transfers (`from: '*'`) are recorded
+ * for it, with `from: '*'`, rather than nothing.
  *
  * @example
  * collectionRoutes(declaration, 'FR'); // [{ from: 'FR', to: 'US', safeguard: 'standard-contractual-clauses' }]
  * collectionRoutes(declaration, 'US'); // []
  */
 export function collectionRoutes(declaration: Pick<Declaration, 'transfers'>, region: string | null | undefined): TransferRoute[] {
-  if (!region) return [];
+  if (!region) {
+    return declaration.transfers.filter((transfer) => transfer.from === '*').map((transfer) => ({ from: '*', to: transfer.to, safeguard: transfer.safeguard }));
+  }
   const destinations = new Set(
     declaration.transfers.filter((transfer) => transfer.from === '*' || transfer.from === region).map((transfer) => transfer.to),
   );
@@ -43,15 +47,20 @@ export function collectionRoutes(declaration: Pick<Declaration, 'transfers'>, re
 
 /**
  * The crossing when data of a subject collected in `region` goes to a recipient in `to`:
- * `none` when it stays in the country (or the region is unknown), `undeclared` when no
- * declared transfer covers it.
+ * `none` when it stays in the country, `undeclared` when no declared transfer covers it.
+ * An unknown region crosses under the declaration's default (`from: '*'`) when one
+ * covers `to`, and is not refused when none does: nothing says it left its country.
  */
 export function disclosureRoute(
   declaration: Pick<Declaration, 'transfers'>,
   region: string | null | undefined,
   to: string,
 ): { kind: 'none' } | { kind: 'route'; route: TransferRoute } | { kind: 'undeclared'; from: string } {
-  if (!region || region === to) return { kind: 'none' };
+  if (!region) {
+    const fallback = declaration.transfers.find((transfer) => transfer.from === '*' && transfer.to === to);
+    return fallback ? { kind: 'route', route: { from: '*', to, safeguard: fallback.safeguard } } : { kind: 'none' };
+  }
+  if (region === to) return { kind: 'none' };
   const transfer = coveringTransfer(declaration.transfers, region, to);
   return transfer ? { kind: 'route', route: { from: region, to, safeguard: transfer.safeguard } } : { kind: 'undeclared', from: region };
 }

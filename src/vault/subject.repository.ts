@@ -119,9 +119,11 @@ export async function findRecords(db: Kysely<Database>, subjectId: string, categ
 }
 
 /** The categories in which the subject holds at least one record. */
-export async function categoriesHeld(db: Kysely<Database>, subjectId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('vault_records').select('category').distinct().where('subject_id', '=', subjectId).execute();
-  return new Set(rows.map((row) => row.category));
+/** The categories these subjects have data of: their records', and their events' (technical information). */
+export async function categoriesHeld(db: Kysely<Database>, subjectIds: readonly string[]): Promise<Set<string>> {
+  const records = await db.selectFrom('vault_records').select('category').distinct().where('subject_id', 'in', subjectIds).execute();
+  const events = await db.selectFrom('events').select('category').distinct().where('subject_id', 'in', subjectIds).execute();
+  return new Set([...records, ...events].map((row) => row.category));
 }
 
 export async function hasCategory(db: Kysely<Database>, subjectId: string, category: string): Promise<boolean> {
