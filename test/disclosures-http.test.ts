@@ -76,6 +76,40 @@ describeEachDatabase('disclosures over HTTP and the CLI', (database) => {
     }
   });
 
+  it('carries events in the package when technical information is disclosed', async () => {
+    const vow = await createVow(database().config());
+    try {
+      const { server } = vow;
+      const admin = (await issueApiKey(vow.store.db, { role: 'admin', purposes: [], actor: 'test' })).secret;
+      const banner = (await server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<{ policyVersion: number; bannerHash: string }>();
+      const consent = await server.inject({
+        method: 'POST',
+        url: '/v1/consent',
+        payload: { granted: ['analytics'], refused: ['advertising'], source: 'banner', policyVersion: banner.policyVersion, bannerHash: banner.bannerHash },
+      });
+      const { visitorId, subjectId } = consent.json<{ visitorId: string; subjectId: string }>();
+      await server.inject({ method: 'POST', url: '/v1/events', payload: { visitorId, events: [{ category: 'usage-data', name: 'page_view', path: '/robots' }, { category: 'usage-data', name: 'page_view', path: '/arms' }] } });
+
+      const disclosed = await server.inject({
+        method: 'POST',
+        url: '/v1/disclosures',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { recipient: 'web-analytics', categories: ['usage-data'], purpose: 'develop-services', subjects: { holding: true } },
+      });
+      expect(disclosed.statusCode, disclosed.body).toBe(201);
+      const { lines } = disclosed.json<{ lines: string[] }>();
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(lines[0] ?? '{}') as { subjectId: string; categories: Record<string, { fields: { name: string; path?: string } }[]> };
+      expect(line.subjectId).toBe(subjectId);
+      expect(line.categories['usage-data']?.map((event) => [event.fields.name, event.fields.path])).toEqual([
+        ['page_view', '/robots'],
+        ['page_view', '/arms'],
+      ]);
+    } finally {
+      await vow.close();
+    }
+  });
+
   it('exports everything for a business transfer, owner-only, recorded as a disclosure of every subject', async () => {
     const vow = await createVow(database().config());
     await vow.server.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'a1@example.com', name: 'A One', birthDate: '1990-01-01' } });

@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { VowError } from '../errors.js';
+import { openEvents, type EventData } from '../collect/event-data.js';
 import { decryptFields, type Fields } from '../vault/field-cipher.js';
 import { newId } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -106,7 +107,7 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
       for (const subjectId of batch) {
         const subject = found.get(subjectId);
         if (!subject) throw new VowError('not_found', `no subject ${subjectId}`);
-        if (subject.records.length === 0) continue;
+        if (subject.records.length === 0 && subject.events.length === 0) continue;
         if (saleOptOuts.has(subjectId)) {
           optedOut.push(subjectId);
           continue;
@@ -117,9 +118,16 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         }
         disclosed.push({ id: subjectId, region: subject.region });
         const dataKey = ctx.keyring.unwrap(subject.key, subjectId);
-        const byCategory: Record<string, { id: string; collectedAt: string; fields: Fields }[]> = {};
+        const byCategory: Record<string, { id: string; collectedAt: string; fields: Fields | (EventData & { name: string }) }[]> = {};
         for (const record of subject.records) {
           (byCategory[record.category] ??= []).push({ id: record.id, collectedAt: record.collectedAt, fields: decryptFields(dataKey, record.id, record.data) });
+        }
+        // Technical information: each event on its own, as the access export lists it.
+        for (const row of subject.events) {
+          const events = openEvents(dataKey, row.id, row.data, row.occurredAt);
+          for (const [index, { occurredAt, ...fields }] of events.entries()) {
+            (byCategory[row.category] ??= []).push({ id: events.length === 1 ? row.id : `${row.id}.${index + 1}`, collectedAt: occurredAt, fields: { name: row.name, ...fields } });
+          }
         }
         lines.push(JSON.stringify({ subjectId, categories: byCategory }));
       }

@@ -41,18 +41,12 @@ export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow
   }
 }
 
-/** Subjects holding any of these categories, a page at a time in id order. */
+/** Subjects holding records or events of any of these categories, a page at a time in id order. */
 export async function subjectsHolding(db: Kysely<Database>, categories: readonly string[], after: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('vault_records')
-    .select('subject_id')
-    .distinct()
-    .where('category', 'in', categories)
-    .where('subject_id', '>', after)
-    .orderBy('subject_id')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.subject_id);
+  const page = (table: 'vault_records' | 'events') =>
+    db.selectFrom(table).select('subject_id').distinct().where('category', 'in', categories).where('subject_id', '>', after).orderBy('subject_id').limit(limit).execute();
+  const [records, events] = await Promise.all([page('vault_records'), page('events')]);
+  return [...new Set([...records, ...events].map((row) => row.subject_id))].sort().slice(0, limit);
 }
 
 export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: string): Promise<DisclosureRow[]> {
@@ -83,6 +77,8 @@ export interface DisclosedSubjectRows {
   /** ISO country the subject was collected in, when known. */
   region: string | null;
   records: { id: string; category: string; collectedAt: string; data: string }[];
+  /** Rows of events (technical information), each sealed with the events it holds. */
+  events: { id: string; category: string; name: string; occurredAt: string; data: string }[];
 }
 
 /**
@@ -103,7 +99,7 @@ export async function readSubjectsForDisclosure(
     .select(['subjects.id', 'subjects.region', 'subject_keys.wrapped', 'subject_keys.master_key_id'])
     .where('subjects.id', 'in', subjectIds)
     .execute();
-  for (const row of keys) found.set(row.id, { key: { wrapped: row.wrapped, masterKeyId: row.master_key_id }, region: row.region, records: [] });
+  for (const row of keys) found.set(row.id, { key: { wrapped: row.wrapped, masterKeyId: row.master_key_id }, region: row.region, records: [], events: [] });
   if (categories.length === 0 || found.size === 0) return found;
   const records = await db
     .selectFrom('vault_records')
@@ -115,5 +111,15 @@ export async function readSubjectsForDisclosure(
     .orderBy('id')
     .execute();
   for (const row of records) found.get(row.subject_id)?.records.push({ id: row.id, category: row.category, collectedAt: row.collected_at, data: row.data });
+  const events = await db
+    .selectFrom('events')
+    .select(['subject_id', 'id', 'category', 'name', 'occurred_at', 'data'])
+    .where('subject_id', 'in', subjectIds)
+    .where('category', 'in', categories)
+    .orderBy('subject_id')
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  for (const row of events) found.get(row.subject_id)?.events.push({ id: row.id, category: row.category, name: row.name, occurredAt: row.occurred_at, data: row.data });
   return found;
 }
