@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { exportSubject } from '../src/export/export-subject.js';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createVow } from '../src/app.js';
@@ -51,7 +52,7 @@ describeEachDatabase('disclosures over HTTP and the CLI', (database) => {
       expect(notAllowed.statusCode).toBe(403);
 
       const authorities = vow.vault.declaration.recipients.find((r) => r.kind === 'legal-authority')?.id ?? '';
-      const legal = { recipient: authorities, categories: ['account'], purpose: 'legal-compliance', subjects: { ids: [id] }, kind: 'legal-request' };
+      const legal = { recipient: authorities, categories: ['account'], purpose: 'legal-compliance', subjects: { ids: [id] }, kind: 'legal-request', legalGround: 'legal-obligation' };
       const missingDetails = await server.inject({ method: 'POST', url: '/v1/disclosures', headers: { authorization: `Bearer ${officer}` }, payload: legal });
       expect(missingDetails.statusCode).toBe(400);
       expect(missingDetails.body).toContain('body.details.authority');
@@ -59,12 +60,29 @@ describeEachDatabase('disclosures over HTTP and the CLI', (database) => {
       const answered = await server.inject({ method: 'POST', url: '/v1/disclosures', headers: { authorization: `Bearer ${officer}` }, payload: { ...legal, details } });
       expect(answered.statusCode, answered.body).toBe(201);
 
+      // A legal request names its ground, (i)–(v); one under a gag order reaches the subject's export only once it ends.
+      const noGround = await server.inject({ method: 'POST', url: '/v1/disclosures', headers: { authorization: `Bearer ${officer}` }, payload: { ...legal, legalGround: undefined, details } });
+      expect(noGround.json<{ error: { problems: { path: string }[] } }>().error.problems.map((problem) => problem.path)).toEqual(['legalGround']);
+      const silenced = await server.inject({
+        method: 'POST',
+        url: '/v1/disclosures',
+        headers: { authorization: `Bearer ${officer}` },
+        payload: { ...legal, legalGround: 'urgent-safety', silentUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(), details },
+      });
+      expect(silenced.statusCode, silenced.body).toBe(201);
+      const summary = (await exportSubject(vow.vault, { subjectId: id, actor: 'test' })).summary;
+      expect(summary).toContain('(in answer to a legal request, (i) to comply with a legal obligation');
+      expect(summary).not.toContain('(iv)');
+      const later = (await exportSubject(vow.vault, { subjectId: id, actor: 'test', now: new Date(Date.now() + 31 * 86_400_000) })).summary;
+      expect(later).toContain('(iv) to act in urgent circumstances');
+
       const accounting = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/disclosures`, headers: { authorization: `Bearer ${support}` } });
       expect(accounting.json()).toMatchObject({
         subjectId: id,
         disclosures: [
           { recipient: hosting, purpose: 'provide-services', categories: ['account'], country: 'US', kind: 'disclosure' },
-          { recipient: authorities, purpose: 'legal-compliance', kind: 'legal-request' },
+          { recipient: authorities, purpose: 'legal-compliance', kind: 'legal-request', legalGround: 'legal-obligation', silentUntil: null },
+          { recipient: authorities, purpose: 'legal-compliance', kind: 'legal-request', legalGround: 'urgent-safety' },
         ],
       });
 

@@ -122,7 +122,7 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
         method: 'POST',
         url: '/v1/disclosures',
         headers: auth,
-        payload: { ...base, kind: 'legal-request', details, legalHold: { reason: 'Court order CV-2026-0042 against Lee' } },
+        payload: { ...base, kind: 'legal-request', legalGround: 'legal-obligation', details, legalHold: { reason: 'Court order CV-2026-0042 against Lee' } },
       });
       expect(disclosed.statusCode, disclosed.body).toBe(201);
       const holds = (await server.inject({ method: 'GET', url: `/v1/subjects/${id}/holds`, headers: auth })).json<{ holds: unknown[] }>().holds;

@@ -19,6 +19,7 @@ import { placeHoldIn } from '../erasure/legal-holds.js';
 import { saleOptedOutAmong } from '../requests/sale-opt-out.js';
 import { consentedPurposesOf } from '../consent/purpose-consent.repository.js';
 import { purposeNeedsConsent } from '../policy/legal-basis.js';
+import type { LegalGround } from './legal-grounds.js';
 import type { SigningKey } from './signing-key.js';
 
 export const disclosureKinds = ['disclosure', 'business-transfer', 'legal-request'] as const;
@@ -34,6 +35,10 @@ export interface DiscloseOptions {
   kind?: DisclosureKind;
   /** Non-personal details: for a legal request, the authority, legal process and scope. */
   details?: Record<string, string>;
+  /** Legal requests: which of the policy's grounds (i)–(v) the disclosure rests on (required for them). */
+  legalGround?: LegalGround;
+  /** Legal requests: until when (ISO 8601) the subjects may not be told; their access export shows it after. */
+  silentUntil?: string;
   /** Legal requests only: also place a legal hold on the disclosed categories of every disclosed subject. */
   legalHold?: { reason: string };
   actor: Actor;
@@ -76,6 +81,13 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
   };
 
   if (!verdict.allowed) return refuse(verdict.rule, verdict.message);
+  if (kind === 'legal-request' && options.legalGround === undefined) {
+    throw new VowError('bad_request', 'a legal request names the ground it rests on, (i) to (v) of the policy', [{ path: 'legalGround', message: 'is required for kind legal-request' }]);
+  }
+  if (kind !== 'legal-request' && (options.legalGround !== undefined || options.silentUntil !== undefined)) {
+    const path = options.legalGround !== undefined ? 'legalGround' : 'silentUntil';
+    throw new VowError('bad_request', `${path} is for legal requests only`, [{ path, message: 'needs kind legal-request' }]);
+  }
   if (options.legalHold && kind !== 'legal-request') {
     throw new VowError('bad_request', 'legalHold is for legal requests only', [{ path: 'legalHold', message: 'needs kind legal-request' }]);
   }
@@ -169,6 +181,8 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         createdAt: manifest.createdAt,
         subjectCount: disclosed.length,
         manifestHash,
+        legalGround: options.legalGround ?? null,
+        silentUntil: options.silentUntil ?? null,
       },
       disclosed.map((subject) => subject.id),
     );

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Wrapped } from '../vault/keyring.js';
+import { isLegalGround, type LegalGround } from './legal-grounds.js';
 
 export interface DisclosureRow {
   id: string;
@@ -15,6 +16,8 @@ export interface DisclosureRow {
   createdAt: string;
   subjectCount: number;
   manifestHash: string;
+  legalGround: LegalGround | null;
+  silentUntil: string | null;
 }
 
 export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow, subjectIds: readonly string[]): Promise<void> {
@@ -32,6 +35,8 @@ export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow
       created_at: row.createdAt,
       subject_count: row.subjectCount,
       manifest_hash: row.manifestHash,
+      legal_ground: row.legalGround,
+      silent_until: row.silentUntil,
     })
     .execute();
   // Bounded multi-row inserts: one statement per 500 subjects keeps every dialect under its parameter limit.
@@ -69,6 +74,8 @@ export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: stri
     createdAt: row.created_at,
     subjectCount: row.subject_count,
     manifestHash: row.manifest_hash,
+    legalGround: row.legal_ground !== null && isLegalGround(row.legal_ground) ? row.legal_ground : null,
+    silentUntil: row.silent_until,
   }));
 }
 

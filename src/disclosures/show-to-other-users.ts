@@ -77,6 +77,8 @@ export async function showToOtherUsers(ctx: VaultContext, options: { subjectId: 
         categories,
         country: verdict.country,
         kind: 'disclosure',
+        legalGround: null,
+        silentUntil: null,
         // Field names, never their values: what was shown, not what it said.
         details: { channel: 'other-users', fields: names.join(',') },
         actor: options.actor,

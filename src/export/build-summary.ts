@@ -17,7 +17,7 @@ export interface SummaryFacts {
   /** Category id → how many records or events are held. */
   held: Map<string, number>;
   consents: { recordedAt: string; granted: string[]; refused: string[] } | undefined;
-  disclosures: { recipient: string; purpose: string; categories: string[]; country: string; kind: string; at: string }[];
+  disclosures: { recipient: string; purpose: string; categories: string[]; country: string; kind: string; at: string; legalGround?: string }[];
   transfers: number | undefined;
   requests: number | undefined;
   policy: { notified: number[]; accepted: { version: number; method: string }[] };
@@ -71,7 +71,7 @@ export function buildSummary(declaration: Declaration, facts: SummaryFacts): str
     const name = recipients.get(disclosure.recipient)?.name ?? disclosure.recipient;
     const why = purposes.get(disclosure.purpose)?.description ?? disclosure.purpose;
     const what = disclosure.categories.map((id) => declaration.categories.find((category) => category.id === id)?.name ?? id);
-    lines.push(`- ${dateWords(disclosure.at)}: ${name} (${countryName(disclosure.country)}) received ${listWords(what)}, for: ${why}${disclosure.kind === 'legal-request' ? ' (in answer to a legal request)' : ''}.`);
+    lines.push(`- ${dateWords(disclosure.at)}: ${name} (${countryName(disclosure.country)}) received ${listWords(what)}, for: ${why}${disclosure.kind === 'legal-request' ? ` (in answer to a legal request${disclosure.legalGround ? `, ${disclosure.legalGround}` : ''})` : ''}.`);
   }
   if (facts.transfers !== undefined) lines.push('', `Transfers of your data to other countries recorded: ${facts.transfers} (see transfers.csv).`);
   lines.push('');

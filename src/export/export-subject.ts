@@ -4,6 +4,7 @@
  * reads its own data, so no purpose limits the read; it is audited as a read for the
  * purpose `subject-access`.
  */
+import { isLegalGround, legalGroundWords } from '../disclosures/legal-grounds.js';
 import { appendAudit } from '../audit/append-audit.js';
 import { openEvents } from '../collect/event-data.js';
 import { VowError } from '../errors.js';
@@ -162,7 +163,9 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     proof: consent.proof,
   }));
   const recipientNames = new Map(ctx.declaration.recipients.map((recipient) => [recipient.id, recipient.name]));
-  const disclosures = raw.disclosures.map((disclosure) => ({
+  // A legal request whose authority forbade telling the subject is shown once that period has ended.
+  const told = raw.disclosures.filter((disclosure) => disclosure.silent_until === null || disclosure.silent_until <= now.toISOString());
+  const disclosures = told.map((disclosure) => ({
     id: disclosure.id,
     recipient: disclosure.recipient,
     recipientName: recipientNames.get(disclosure.recipient) ?? disclosure.recipient,
@@ -171,6 +174,7 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     country: disclosure.country,
     kind: disclosure.kind,
     at: disclosure.created_at,
+    ...(disclosure.legal_ground !== null && isLegalGround(disclosure.legal_ground) ? { legalGround: legalGroundWords[disclosure.legal_ground] } : {}),
   }));
   const acceptances = raw.acceptances.map((acceptance) => ({
     version: acceptance.version,

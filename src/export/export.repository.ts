@@ -80,6 +80,8 @@ export function findDisclosuresOf(db: Kysely<Database>, subjectIds: readonly str
       'disclosures.country',
       'disclosures.kind',
       'disclosures.created_at',
+      'disclosures.legal_ground',
+      'disclosures.silent_until',
     ])
     .where('disclosure_subjects.subject_id', 'in', subjectIds)
     .orderBy('disclosures.created_at')

@@ -1,4 +1,5 @@
 /** Disclosures to declared recipients, their accounting per subject, and the records of processing. */
+import { legalGrounds } from '../disclosures/legal-grounds.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disclose, disclosureKinds } from '../disclosures/disclose.js';
@@ -32,6 +33,8 @@ const DisclosureBody = z
     kind: z.enum(disclosureKinds).optional(),
     details: z.record(z.string().max(64), z.string().max(1000)).optional(),
     legalHold: z.strictObject({ reason: z.string().trim().min(1).max(2000) }).optional().describe('legal requests only: hold the disclosed data from erasure'),
+    legalGround: z.enum(legalGrounds).optional().describe('legal requests: which of the policy’s grounds (i)–(v) the disclosure rests on'),
+    silentUntil: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional().describe('legal requests: the subjects are not told before then (their access export shows it after)'),
   })
   .superRefine((body, ctx) => {
     if (body.legalHold && body.kind !== 'legal-request') ctx.addIssue({ code: 'custom', path: ['legalHold'], message: 'is for legal requests only' });
@@ -65,6 +68,8 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
         ...(body.kind ? { kind: body.kind } : {}),
         ...(body.details ? { details: body.details } : {}),
         ...(body.legalHold ? { legalHold: body.legalHold } : {}),
+        ...(body.legalGround ? { legalGround: body.legalGround } : {}),
+        ...(body.silentUntil ? { silentUntil: new Date(body.silentUntil).toISOString() } : {}),
       });
       return reply.code(201).send(result);
     },
@@ -81,7 +86,17 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
       const disclosures = await disclosuresOfSubject(vault.db, request.params.id);
       return {
         subjectId: request.params.id,
-        disclosures: disclosures.map((d) => ({ id: d.id, recipient: d.recipient, purpose: d.purpose, categories: d.categories, country: d.country, kind: d.kind, at: d.createdAt })),
+        disclosures: disclosures.map((d) => ({
+          id: d.id,
+          recipient: d.recipient,
+          purpose: d.purpose,
+          categories: d.categories,
+          country: d.country,
+          kind: d.kind,
+          at: d.createdAt,
+          legalGround: d.legalGround,
+          silentUntil: d.silentUntil,
+        })),
       };
     },
   );

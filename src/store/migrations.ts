@@ -475,4 +475,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('recipient_tasks_status').on('recipient_tasks').columns(['status', 'created_at']).execute();
     },
   },
+  '0015-legal-grounds': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('disclosures').addColumn('legal_ground', 'text').execute();
+      await db.schema.alterTable('disclosures').addColumn('silent_until', 'text').execute();
+    },
+  },
 };

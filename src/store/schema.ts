@@ -170,6 +170,10 @@ export interface DisclosureTable {
   subject_count: number;
   /** SHA-256 of the package's manifest, which lists the hash of every line. */
   manifest_hash: string;
+  /** Legal requests: which of the policy's grounds (i)–(v) of section 3 the disclosure rests on. */
+  legal_ground: string | null;
+  /** Legal requests: until when the subjects may not be told (a gag order); null when they may be at once. */
+  silent_until: string | null;
 }
 
 /** The accounting of disclosures: one row per subject per disclosure ("who received what, when, why"). */
