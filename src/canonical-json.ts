@@ -1,5 +1,5 @@
 /** Canonical JSON (keys sorted, undefined dropped) and SHA-256, for content hashes and the audit chain. */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -20,4 +20,11 @@ function sortKeys(value: unknown): unknown {
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** Whether a stated hex digest (a proof) is the expected one, compared in constant time. */
+export function sameDigest(stated: string, expected: string): boolean {
+  const a = Buffer.from(stated, 'hex');
+  const b = Buffer.from(expected, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -3,8 +3,7 @@
  * canonical JSON of every other field (the banner's hash included), so that a record
  * altered after the fact no longer verifies.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { canonicalJson, sha256Hex } from '../canonical-json.js';
+import { canonicalJson, sameDigest, sha256Hex } from '../canonical-json.js';
 
 /** Where a decision came from: the banner, an API client, or an opt-out signal alone. */
 export const consentSources = ['banner', 'api', 'signal'] as const;
@@ -55,7 +54,5 @@ export function consentProof(record: UnsealedConsentRecord): string {
  *   verifyConsentProof({ ...record, granted: ['all'] })  // false
  */
 export function verifyConsentProof(record: ConsentRecord): boolean {
-  const expected = Buffer.from(consentProof(record), 'hex');
-  const stated = Buffer.from(record.proof, 'hex');
-  return stated.length === expected.length && timingSafeEqual(stated, expected);
+  return sameDigest(record.proof, consentProof(record));
 }

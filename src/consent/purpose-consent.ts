@@ -5,8 +5,7 @@
  * and append-only: the latest decision per purpose is in force. Accepting a policy
  * version never stands in for it.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { canonicalJson, sha256Hex } from '../canonical-json.js';
+import { canonicalJson, sameDigest, sha256Hex } from '../canonical-json.js';
 import type { Declaration } from '../policy/declaration.js';
 import { needsConsent } from '../policy/legal-basis.js';
 
@@ -75,7 +74,5 @@ export function purposeConsentProof(record: UnsealedPurposeConsent): string {
 }
 
 export function verifyPurposeConsentProof(record: PurposeConsentRecord): boolean {
-  const expected = Buffer.from(purposeConsentProof(record), 'hex');
-  const stated = Buffer.from(record.proof, 'hex');
-  return stated.length === expected.length && timingSafeEqual(stated, expected);
+  return sameDigest(record.proof, purposeConsentProof(record));
 }
