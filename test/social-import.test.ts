@@ -31,6 +31,16 @@ describeEachDatabase('importing social-media exports', (database) => {
         { platform: 'linkedin', metric: 'followers', period: '2026-W47', value: 812 },
         { platform: 'linkedin', metric: 'impressions', period: '2026-11', value: 15230 },
       ]);
+      // Read back through the API, and counted in the records of processing under the non-personal social category.
+      const listed = await vow.server.inject({ method: 'GET', url: '/v1/social/aggregates?platform=linkedin', headers: { authorization: `Bearer ${secret}` } });
+      expect(listed.json<{ aggregates: { metric: string; value: number }[] }>().aggregates.map((row) => [row.metric, row.value])).toEqual([
+        ['followers', 812],
+        ['impressions', 15230],
+      ]);
+      const ropa = (await vow.server.inject({ method: 'GET', url: '/v1/ropa', headers: { authorization: `Bearer ${secret}` } })).json<{
+        activities: { dataCategories: { id: string; records: number }[] }[];
+      }>();
+      expect(ropa.activities.flatMap((activity) => activity.dataCategories).find((category) => category.id === 'social-analytics')?.records).toBe(2);
       const records = await vow.store.db.selectFrom('vault_records').select(['subject_id', 'category', 'source', 'collected_at', 'data']).execute();
       expect(records).toHaveLength(3);
       expect(new Set(records.map((r) => r.subject_id)).size).toBe(2);

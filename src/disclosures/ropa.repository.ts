@@ -15,3 +15,9 @@ export async function countRecordsByCategory(db: Kysely<Database>): Promise<Map<
   for (const row of [...records, ...events]) counts.set(row.category, (counts.get(row.category) ?? 0) + Number(row.n));
   return counts;
 }
+
+/** How many aggregate figures the social platforms gave (they name no one, and belong to no subject). */
+export async function countSocialAggregates(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('social_aggregates').select(sql<number | string>`count(*)`.as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importSocial } from '../vault/import-social.js';
+import { listSocialAggregates } from '../vault/social-aggregates.repository.js';
 import { interactionKinds, parseSocialExport, platforms } from '../vault/social/parse-social-export.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
@@ -34,5 +35,21 @@ export const socialRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Au
       const result = await importSocial(vault, { data, actor: auditActorOfRequest(request) });
       return reply.code(201).send(result);
     },
+  );
+
+  app.get(
+    '/v1/social/aggregates',
+    {
+      onRequest: auth.requirePermission('social:import'),
+      schema: {
+        summary: 'The aggregate analytics the social platforms gave, per platform, metric and period (they name no one)',
+        tags: ['vault'],
+        querystring: z.strictObject({ platform: z.enum(platforms).optional() }),
+        response: {
+          200: z.object({ aggregates: z.array(z.object({ platform: z.string(), metric: z.string(), period: z.string(), value: z.number(), importedAt: z.string() })) }),
+        },
+      },
+    },
+    async (request) => ({ aggregates: await listSocialAggregates(vault.db, { platform: request.query.platform }) }),
   );
 };
