@@ -124,7 +124,8 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
     const { withoutConsent } = ingestor;
     for (const event of declared) {
       // Collected on legitimate interests unless a cookie category the visitor allowed (and a signal refused) collects it too.
-      const reason = withoutConsent.has(event.category) && !collectedByOptedOut(visitor.allowances, event.category, optedOut) ? undefined : refusal(visitor.allowances, event.category, optedOut);
+      const onInterests = withoutConsent.has(event.category) && !collectedByOptedOut(visitor.allowances, event.category, optedOut);
+      const reason = onInterests ? undefined : refusal(visitor.allowances, event.category, optedOut);
       if (reason === undefined) accepted.push(event);
       else {
         dropped[reason] += 1;
