@@ -129,6 +129,9 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
       expect(holds).toEqual([expect.objectContaining({ source: 'legal-request', categories: ['account'], reason: 'Court order CV-2026-0042 against Lee', disclosureId: expect.stringMatching(/^dis_/) as unknown })]);
       const erased = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/erase`, headers: auth, payload: {} });
       expect(erased.json()).toMatchObject({ erased: true, heldCategories: ['account'] });
+      // The record of who received the held data stays with it.
+      const accounting = await server.inject({ method: 'GET', url: `/v1/subjects/${id}/disclosures`, headers: auth });
+      expect(accounting.json<{ disclosures: { kind: string }[] }>().disclosures.map((disclosure) => disclosure.kind)).toEqual(['legal-request']);
       // Kept for the law only: readable for legal compliance, refused for anything else.
       const forServices = await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=communicate`, headers: auth });
       expect(forServices.statusCode).toBe(403);

@@ -1,7 +1,8 @@
 /**
  * Deletes a subject's rows from every table the registry marks `delete`, keeping what a
  * legal hold keeps: held categories' records and events, and then the subject and its
- * data key too, which the held data still needs. Each delete goes through an index on
+ * data key too, which the held data still needs, and the records that go with it (its
+ * sale opt-out, disclosure accounting, transfers). Each delete goes through an index on
  * the subject column, so erasing one subject among millions stays quick.
  */
 import type { Kysely } from 'kysely';
@@ -36,7 +37,7 @@ export async function applyErasure(
   const defer = (options.deferLargeTables ?? true) && !holdsAnything(scope);
   let waiting = 0;
   for (const entry of ordered) {
-    if (entry.last && holdsAnything(scope)) continue;
+    if ((entry.last || entry.keptWhileHeld) && holdsAnything(scope)) continue;
     if (entry.deferred && defer) {
       const left = await countRows(loose, entry, subjectId);
       counts[entry.table] = (counts[entry.table] ?? 0) + left;

@@ -31,6 +31,12 @@ export interface SubjectTableEntry {
    * subject row stays as a tombstone (kind `erased`, no region) until the purge is done.
    */
   deferred?: boolean;
+  /**
+   * Kept while a legal hold keeps any of the subject's data, and deleted with the rest when
+   * the last hold is released: the records that go with the held data (its opt-out, who
+   * received it, where it crossed borders) are part of what the law needs kept.
+   */
+  keptWhileHeld?: boolean;
   /** Columns of a kept table that could still single the subject out: set to null at erasure. */
   cleared?: string[];
 }
@@ -48,11 +54,12 @@ export const subjectTables: readonly SubjectTableEntry[] = [
     table: 'disclosure_subjects',
     column: 'subject_id',
     treatment: 'delete',
+    keptWhileHeld: true,
     why: 'the per-subject accounting; the ids of the disclosures that included the subject are kept in its erasure proof (proof of lawful disclosure, and what recipients were told to erase), the disclosure rows themselves hold counts and hashes only',
   },
-  { table: 'subject_transfers', column: 'subject_id', treatment: 'delete', why: 'which international transfers carried the subject data' },
+  { table: 'subject_transfers', column: 'subject_id', treatment: 'delete', keptWhileHeld: true, why: 'which international transfers carried the subject data' },
   { table: 'subject_visibility', column: 'subject_id', treatment: 'delete', why: 'the subject choices of visible fields' },
-  { table: 'sale_opt_outs', column: 'subject_id', treatment: 'delete', why: 'the sale opt-out: nothing is left to sell' },
+  { table: 'sale_opt_outs', column: 'subject_id', treatment: 'delete', keptWhileHeld: true, why: 'the sale opt-out: nothing is left to sell' },
   { table: 'policy_notices', column: 'subject_id', treatment: 'delete', why: 'which policy notices the subject was sent' },
   { table: 'policy_acceptances', column: 'subject_id', treatment: 'delete', why: 'which policy versions the subject accepted' },
   { table: 'request_exports', column: 'subject_id', treatment: 'delete', why: 'access exports: a sealed copy of the subject data' },
