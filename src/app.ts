@@ -59,6 +59,8 @@ export async function createVow(config: Config, options: {
   } = {}): Promise<Vow> {
   const { declaration, warnings } = await loadDeclaration(config.policyFile);
   const store = await openStore(config);
+  // Stopped if the start fails after it began watching, so no timer outlives the store.
+  let watching: LivePolicy | undefined;
   try {
     const publication = await publishPolicy(store.db, { declaration, material: false, actor: 'system' });
     if (publication.older) warnings.push(olderFileWarning(publication.older.number, publication.version.number));
@@ -68,6 +70,7 @@ export async function createVow(config: Config, options: {
         log(error);
       },
     });
+    watching = policy;
     const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, policy });
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
@@ -132,6 +135,7 @@ export async function createVow(config: Config, options: {
       },
     };
   } catch (error) {
+    watching?.stop();
     await store.close();
     throw error;
   }
