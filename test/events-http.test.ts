@@ -242,6 +242,11 @@ describeEachDatabase('events over HTTP', (database) => {
       const [custom] = rows;
       if (!subject || !custom) throw new Error('missing');
       expect(openEvents(subject.dataKey, custom.id, custom.data, custom.occurred_at)).toMatchObject([{ name: marker.slice(0, 64) }]);
+
+      // Hostile bytes in a name reach no column in the clear: a NUL or a lone surrogate is sealed like any text.
+      const hostile = await send(server, { visitorId, events: [{ category: 'usage-data', name: 'a\u0000b' }, { category: 'usage-data', name: '\ud800' }] });
+      expect(hostile.statusCode, hostile.body).toBe(202);
+      expect(hostile.json<EventsJson>().accepted).toBe(2);
     }));
 
   it('limits each address generously unless turned off, and documents the routes', async () => {
