@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError, type Problem } from '../errors.js';
 import type { Declaration } from '../policy/declaration.js';
-import { listVersions } from '../policy/policy-version.repository.js';
+import { isPublishedVersion } from '../policy/policy-version.repository.js';
 import { recordContinuedUse } from '../policy-notices/accept-policy.js';
 import { isUniqueViolation } from '../store/open-store.js';
 import { recordCollectionTransfers } from '../transfers/record-collection-transfers.js';
@@ -65,8 +65,7 @@ export async function recordConsent(ctx: VaultContext, options: RecordConsentOpt
       { path: 'bannerHash', message: 'does not match any banner of the policy in force' },
     ]);
   }
-  const published = await listVersions(ctx.db);
-  if (!published.some((version) => version.number === options.policyVersion)) {
+  if (!(await isPublishedVersion(ctx.db, options.policyVersion))) {
     throw new VowError('bad_request', `policy version ${options.policyVersion} was never published`, [
       { path: 'policyVersion', message: 'is not a published version' },
     ]);

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/append-audit.js';
 import { VowError, type Problem } from '../errors.js';
+import { isPublishedVersion } from '../policy/policy-version.repository.js';
 import { isUniqueViolation } from '../store/open-store.js';
 import { recordCollectionTransfers } from '../transfers/record-collection-transfers.js';
 import { createSubject, findOrCreateSubject } from '../vault/subject-store.js';
@@ -59,8 +60,7 @@ export async function recordPurposeConsent(ctx: VaultContext, options: RecordPur
   if (options.source === 'staff' && options.channel === undefined) {
     throw new VowError('bad_request', 'a decision recorded by staff says how the person gave it', [{ path: 'channel', message: 'is required for staff' }]);
   }
-  const version = await ctx.db.selectFrom('policy_versions').select('number').where('number', '=', options.policyVersion).executeTakeFirst();
-  if (!version) throw new VowError('bad_request', `policy version ${options.policyVersion} was never published`, [{ path: 'policyVersion', message: 'is not a published version' }]);
+  if (!(await isPublishedVersion(ctx.db, options.policyVersion))) throw new VowError('bad_request', `policy version ${options.policyVersion} was never published`, [{ path: 'policyVersion', message: 'is not a published version' }]);
 
   const now = options.now ?? new Date();
   const recordedAt = now.toISOString();

@@ -8,6 +8,7 @@ import { visitorIdPattern } from '../consent/visitor-id.js';
 import { canReadForPurpose } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import { closeAccount } from '../vault/close-account.js';
+import { correctAccount } from '../vault/correct-account.js';
 import { createAccount } from '../vault/create-account.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { linkContact } from '../vault/link-contact.js';
@@ -15,11 +16,8 @@ import { linkVisitor } from '../vault/link-visitor.js';
 import { listChoices } from '../vault/list-choices.js';
 import { readSubjectData } from '../vault/read-subject-data.js';
 import { recordCommunication } from '../vault/record-communication.js';
-import { updateAccount } from '../vault/update-account.js';
 import { categoryOfKind } from '../vault/validate-fields.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
-import { queueNotices, type QueuedNotices } from '../webhooks/notify-recipients.js';
 import { actorOf, type Auth } from './auth.js';
 
 const SubjectParams = z.strictObject({ id: z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)') });
@@ -112,19 +110,9 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => {
-      // A staff correction tells the recipients like a requested one (GDPR art. 19), in the same transaction.
-      let notices: QueuedNotices = { recipients: [], toldByStaff: [], deliveryIds: [] };
-      const subjectId = request.params.id;
-      const result = await updateAccount(vault, {
-        subjectId,
-        fields: request.body,
-        actor: auditActorOf(actorOf(request)),
-        alsoInTransaction: async (trx, fields) => {
-          notices = await queueNotices(vault, trx, { subjectId, event: 'correction', fields: [...fields] });
-        },
-      });
-      kickDeliveries(vault, notices.deliveryIds);
-      return { id: result.subjectId, updated: result.updated, recipientsNotified: notices.recipients, recipientsToldByStaff: notices.toldByStaff };
+      // A staff correction tells the recipients like a requested one.
+      const { subjectId, updated, notices } = await correctAccount(vault, { subjectId: request.params.id, fields: request.body, actor: auditActorOf(actorOf(request)) });
+      return { id: subjectId, updated, recipientsNotified: notices.recipients, recipientsToldByStaff: notices.toldByStaff };
     },
   );
 

@@ -19,6 +19,11 @@ export async function listVersions(db: Kysely<Database>): Promise<PolicyVersion[
   return rows.map(toVersion);
 }
 
+/** Whether version `number` was published: one indexed row, not the history. */
+export async function isPublishedVersion(db: Kysely<Database>, number: number): Promise<boolean> {
+  return (await db.selectFrom('policy_versions').select('number').where('number', '=', number).executeTakeFirst()) !== undefined;
+}
+
 export async function findVersion(db: Kysely<Database>, number: number): Promise<PolicyVersionWithContent | undefined> {
   const row = await db.selectFrom('policy_versions').selectAll().where('number', '=', number).executeTakeFirst();
   return row && { ...toVersion(row), declaration: declarationFromContent(row.content) };

@@ -6,19 +6,17 @@
  * staff's answer. The requester is sent a completion notice. For an address Vow does not
  * know, the notice says that no data is held.
  */
-import { listWords } from '../policy/policy-document-words.js';
 import type { Kysely } from 'kysely';
 import { eraseSubject } from '../erasure/erase-subject.js';
 import { VowError } from '../errors.js';
 import { exportSubject } from '../export/export-subject.js';
 import { enqueueMessage } from '../outbox/outbox.js';
+import { listWords } from '../policy/policy-document-words.js';
 import type { Database } from '../store/schema.js';
 import { seal } from '../vault/aes-gcm.js';
 import { openSubject } from '../vault/subject-store.js';
-import { updateAccount } from '../vault/update-account.js';
+import { correctAccount } from '../vault/correct-account.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
-import { queueNotices, type QueuedNotices } from '../webhooks/notify-recipients.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
 import { hashSecret, newToken } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
@@ -148,18 +146,8 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
       if (subjectId === null) return noData;
       const corrections = options.corrections ?? (data.corrections === undefined ? undefined : (JSON.parse(data.corrections) as Record<string, string>));
       if (!corrections || Object.keys(corrections).length === 0) throw new VowError('bad_request', 'no corrections to apply', [{ path: 'corrections', message: 'is required' }]);
-      let notices: QueuedNotices = { recipients: [], toldByStaff: [], deliveryIds: [] };
       // The recipients' notices commit with the correction itself, never one without the other.
-      const { updated } = await updateAccount(ctx, {
-        subjectId,
-        fields: corrections,
-        actor: options.actor,
-        now,
-        alsoInTransaction: async (trx, fields) => {
-          notices = await queueNotices(ctx, trx, { subjectId, event: 'correction', fields: [...fields], now });
-        },
-      });
-      kickDeliveries(ctx, notices.deliveryIds);
+      const { updated, notices } = await correctAccount(ctx, { subjectId, fields: corrections, actor: options.actor, now });
       const recipientsNotified = notices.recipients;
       return {
         outcome: 'corrected',
