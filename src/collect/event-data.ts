@@ -119,3 +119,8 @@ export function openEvents(dataKey: Buffer, rowId: string, sealed: string, rowOc
   const opened = JSON.parse(open(dataKey, sealed, rowId).toString('utf8')) as StoredEvent[] | EventData;
   return Array.isArray(opened) ? opened : [{ occurredAt: rowOccurredAt, ...opened }];
 }
+
+/** The id of the `index`th of a row's `count` events, as the access export and disclosures list them: the row's id, then `.1`, `.2`… when it holds several. */
+export function eventIdIn(rowId: string, index: number, count: number): string {
+  return count === 1 ? rowId : `${rowId}.${index + 1}`;
+}

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { VowError } from '../errors.js';
-import { openEvents, type EventData } from '../collect/event-data.js';
+import { eventIdIn, openEvents, type EventData } from '../collect/event-data.js';
 import { decryptFields, type Fields } from '../vault/field-cipher.js';
 import { newId } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -138,7 +138,7 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         for (const row of subject.events) {
           const events = openEvents(dataKey, row.id, row.data, row.occurredAt);
           for (const [index, { occurredAt, ...fields }] of events.entries()) {
-            (byCategory[row.category] ??= []).push({ id: events.length === 1 ? row.id : `${row.id}.${index + 1}`, collectedAt: occurredAt, fields: { name: row.name, ...fields } });
+            (byCategory[row.category] ??= []).push({ id: eventIdIn(row.id, index, events.length), collectedAt: occurredAt, fields: { name: row.name, ...fields } });
           }
         }
         lines.push(JSON.stringify({ subjectId, categories: byCategory }));

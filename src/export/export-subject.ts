@@ -6,7 +6,7 @@
  */
 import { isLegalGround, legalGroundWords } from '../disclosures/legal-grounds.js';
 import { appendAudit } from '../audit/append-audit.js';
-import { openEvents } from '../collect/event-data.js';
+import { eventIdIn, openEvents } from '../collect/event-data.js';
 import { VowError } from '../errors.js';
 import { decryptFields } from '../vault/field-cipher.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -137,7 +137,7 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     held.set(row.category, (held.get(row.category) ?? 0) + row.event_count);
     const events = openEvents(keyOf(row.subject_id), row.id, row.data, row.occurred_at);
     for (const [index, event] of events.entries()) {
-      const id = events.length === 1 ? row.id : `${row.id}.${index + 1}`;
+      const id = eventIdIn(row.id, index, events.length);
       const exported: ExportRow = { id, ...own(row.subject_id), category: row.category, name: event.name ?? row.name, occurredAt: event.occurredAt, receivedAt: row.received_at, country: row.country };
       // The event's own fields after: its occurredAt sets the same value again, in the same place.
       Object.assign(exported, event);
