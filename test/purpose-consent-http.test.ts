@@ -6,12 +6,22 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { describeEachDatabase } from './support/databases.js';
 
 const consentFirst = fileURLToPath(new URL('../examples/consent-first/vow.policy.yaml', import.meta.url));
+
+/** The consent-first declaration with a privacy budget of a million: a release can then be near exact. */
+function largeBudget(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'vow-budget-')), 'vow.policy.yaml');
+  writeFileSync(file, readFileSync(consentFirst, 'utf8').replace("privacyBudget: '1'", "privacyBudget: '1000000'"));
+  return file;
+}
 
 interface Form {
   policyVersion: number;
@@ -20,8 +30,8 @@ interface Form {
 }
 
 describeEachDatabase('consent to consent-based purposes', (database) => {
-  const withVow = async (test: (server: FastifyInstance, vow: Vow, admin: string) => Promise<void>) => {
-    const vow = await createVow(database().config({ VOW_POLICY: consentFirst }));
+  const withVow = async (test: (server: FastifyInstance, vow: Vow, admin: string) => Promise<void>, policyFile = consentFirst) => {
+    const vow = await createVow(database().config({ VOW_POLICY: policyFile }));
     try {
       const admin = (await issueApiKey(vow.store.db, { role: 'admin', purposes: [], actor: 'test' })).secret;
       await test(vow.server, vow, admin);
@@ -72,7 +82,8 @@ describeEachDatabase('consent to consent-based purposes', (database) => {
     withVow(async (server, _vow, admin) => {
       const headers = { authorization: `Bearer ${admin}` };
       const form = (await server.inject({ method: 'GET', url: '/v1/consent/purposes' })).json<Form>();
-      expect(form.purposes).toEqual([{ id: 'newsletter', description: 'To send you our newsletter and news of our products' }]);
+      expect(form.purposes.map((purpose) => purpose.id)).toEqual(['research', 'newsletter']);
+      expect(form.purposes[1]).toEqual({ id: 'newsletter', description: 'To send you our newsletter and news of our products' });
       expect(form.textHash).toMatch(/^[0-9a-f]{64}$/);
 
       const given = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload: { granted: ['newsletter'], policyVersion: form.policyVersion, textHash: form.textHash } });
@@ -106,6 +117,71 @@ describeEachDatabase('consent to consent-based purposes', (database) => {
       expect(named.statusCode).toBe(403);
       expect(named.json()).toMatchObject({ error: { message: expect.stringContaining('rule: purpose-consent') as unknown } });
     }));
+
+  /** A visitor who accepted every cookie category under the banner in force. */
+  const cookieVisitor = async (server: FastifyInstance): Promise<string> => {
+    const banner = (await server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<{ policyVersion: number; bannerHash: string }>();
+    const consent = await server.inject({
+      method: 'POST',
+      url: '/v1/consent',
+      payload: { granted: ['analytics', 'advertising'], refused: [], source: 'banner', policyVersion: banner.policyVersion, bannerHash: banner.bannerHash },
+    });
+    expect(consent.statusCode, consent.body).toBe(201);
+    return consent.json<{ visitorId: string }>().visitorId;
+  };
+  const decideForm = async (server: FastifyInstance, visitorId: string, decision: { granted?: string[]; withdrawn?: string[] }) => {
+    const form = (await server.inject({ method: 'GET', url: '/v1/consent/purposes' })).json<Form>();
+    const response = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload: { visitorId, ...decision, policyVersion: form.policyVersion, textHash: form.textHash } });
+    expect(response.statusCode, response.body).toBe(201);
+  };
+  const send = async (server: FastifyInstance, visitorId: string, category: string) => {
+    const response = await server.inject({ method: 'POST', url: '/v1/events', payload: { visitorId, events: [{ category, name: 'page_view', path: '/robots' }] } });
+    expect(response.statusCode, response.body).toBe(202);
+    return response.json<{ accepted: number; dropped: Record<string, number> }>();
+  };
+
+  it('collects data kept for consent-based purposes alone only from people who consented, cookies allowed or not, and stops at once on withdrawal', () =>
+    withVow(async (server) => {
+      // Analytics serves research alone, which rests on consent; usage data serves other purposes too.
+      const visitorId = await cookieVisitor(server);
+      expect(await send(server, visitorId, 'analytics')).toMatchObject({ accepted: 0, dropped: { 'no-purpose-consent': 1 } });
+      expect(await send(server, visitorId, 'usage-data')).toMatchObject({ accepted: 1 });
+
+      await decideForm(server, visitorId, { granted: ['research'] });
+      expect(await send(server, visitorId, 'analytics')).toMatchObject({ accepted: 1 });
+
+      await decideForm(server, visitorId, { withdrawn: ['research'] });
+      expect(await send(server, visitorId, 'analytics')).toMatchObject({ accepted: 0, dropped: { 'no-purpose-consent': 1 } });
+
+      const metrics = (await server.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toContain('vow_events_dropped_total{category="analytics",reason="no-purpose-consent"} 2');
+    }));
+
+  it('counts in statistics for a consent-based purpose only the people who consented to it, a linked account deciding for its visitors', () =>
+    // A budget large enough for a release whose noise cannot hide a miscount.
+    withVow(async (server, _vow, admin) => {
+      const headers = { authorization: `Bearer ${admin}` };
+      const visitors = await Promise.all(Array.from({ length: 5 }, () => cookieVisitor(server)));
+      for (const visitorId of visitors) expect(await send(server, visitorId, 'usage-data')).toMatchObject({ accepted: 1 });
+      const [first, second, third] = visitors as [string, string, string];
+      await decideForm(server, first, { granted: ['research'] });
+      await decideForm(server, second, { granted: ['research'] });
+      // The third's account holder said yes to staff: the account's decision covers its linked visitor.
+      const account = await signUp(server, 'third.research@example.com');
+      expect((await server.inject({ method: 'POST', url: `/v1/accounts/${account}/visitors`, headers, payload: { visitorId: third } })).statusCode).toBe(200);
+      await server.inject({ method: 'POST', url: `/v1/subjects/${account}/purpose-consents`, headers, payload: { granted: ['research'], channel: 'email' } });
+      // Consent withdrawn is consent no more.
+      await decideForm(server, second, { withdrawn: ['research'] });
+
+      const release = await server.inject({
+        method: 'POST',
+        url: '/v1/stats',
+        headers,
+        payload: { dimensions: ['category'], measure: 'subjects', epsilon: '1000000', minSubjects: 1 },
+      });
+      expect(release.statusCode, release.body).toBe(201);
+      expect(release.json<{ cells: { key: { category: string }; value: number }[] }>().cells).toEqual([{ key: { category: 'usage-data' }, value: 2 }]);
+    }, largeBudget()));
 
   it('refuses decisions on purposes that do not rest on consent, or under texts not shown, by name', () =>
     withVow(async (server, _vow, admin) => {

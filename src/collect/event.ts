@@ -1,6 +1,9 @@
 /** An event of technical information, as the SDK or a server hook sends it, and what became of it. */
-/** Why an event was not stored. */
-export const dropReasons = ['no-consent', 'signal-opt-out', 'unknown-visitor', 'undeclared-category', 'undeclared-field'] as const;
+/**
+ * Why an event was not stored. `no-purpose-consent`: its category serves only purposes that
+ * rest on consent, and the person has consented to none of them.
+ */
+export const dropReasons = ['no-consent', 'signal-opt-out', 'unknown-visitor', 'undeclared-category', 'undeclared-field', 'no-purpose-consent'] as const;
 export type DropReason = (typeof dropReasons)[number];
 
 export interface EventInput {
@@ -28,7 +31,14 @@ export interface IngestResult {
   undeclaredFields: string[];
 }
 
-export const noDrops = (): Record<DropReason, number> => ({ 'no-consent': 0, 'signal-opt-out': 0, 'unknown-visitor': 0, 'undeclared-category': 0, 'undeclared-field': 0 });
+export const noDrops = (): Record<DropReason, number> => ({
+  'no-consent': 0,
+  'signal-opt-out': 0,
+  'unknown-visitor': 0,
+  'undeclared-category': 0,
+  'undeclared-field': 0,
+  'no-purpose-consent': 0,
+});
 
 /** The first part of the ids of events received at this time: `evt_` and the milliseconds as 12 hex digits. */
 export function eventIdPrefix(nowMs: number): string {

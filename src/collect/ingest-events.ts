@@ -4,7 +4,8 @@
  * collects, and either the category is collected on legitimate interests (log data,
  * device information, as the declaration says) or the visitor's latest consent (or a
  * strictly necessary cookie category) covers a cookie category that collects it; an
- * honored opt-out signal on the request removes a cookie category either way. Stored events keep their
+ * honored opt-out signal on the request removes a cookie category either way. A category
+ * collected for consent-based purposes alone needs the person's consent to one of them. Stored events keep their
  * dimensions in the clear and everything else sealed under the subject's data key, those
  * of the same dimensions in one row (group-events.ts).
  */
@@ -71,6 +72,11 @@ function refusal(allowances: readonly Allowance[], category: string, optedOut: R
   return collected ? 'signal-opt-out' : 'no-consent';
 }
 
+/** A category that serves only consent-based purposes needs the person's consent to one of them, cookies allowed or not. */
+function purposeRefusal(purposes: readonly string[] | undefined, consented: ReadonlySet<string>): DropReason | undefined {
+  return purposes === undefined || purposes.some((purpose) => consented.has(purpose)) ? undefined : 'no-purpose-consent';
+}
+
 /** Whether an opted-out cookie category collects this category: an honored signal then refuses it, whatever its basis. */
 function collectedByOptedOut(allowances: readonly Allowance[], category: string, optedOut: ReadonlySet<string>): boolean {
   return allowances.some((allowance) => optedOut.has(allowance.cookieCategory) && allowance.collects.has(category));
@@ -121,11 +127,11 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
     }
   } else {
     const optedOut = ingestor.optedOut(options.signals);
-    const { withoutConsent } = ingestor;
+    const { withoutConsent, consentOnly } = ingestor;
     for (const event of declared) {
       // Collected on legitimate interests unless a cookie category the visitor allowed (and a signal refused) collects it too.
       const onInterests = withoutConsent.has(event.category) && !collectedByOptedOut(visitor.allowances, event.category, optedOut);
-      const reason = onInterests ? undefined : refusal(visitor.allowances, event.category, optedOut);
+      const reason = (onInterests ? undefined : refusal(visitor.allowances, event.category, optedOut)) ?? purposeRefusal(consentOnly.get(event.category), visitor.purposeConsents);
       if (reason === undefined) accepted.push(event);
       else {
         dropped[reason] += 1;

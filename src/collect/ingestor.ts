@@ -15,8 +15,10 @@
  */
 import type { Kysely } from 'kysely';
 import { latestConsent } from '../consent/consent-state.js';
+import { consentedPurposesOf } from '../consent/purpose-consent.repository.js';
 import { optOutCategories, type Signals } from '../consent/signals.js';
 import type { Declaration } from '../policy/declaration.js';
+import { consentOnlyCategories } from '../policy/legal-basis.js';
 import { findVersion } from '../policy/policy-version.repository.js';
 import type { Database } from '../store/schema.js';
 import { findSubjectByIdentifier } from '../vault/subject-store.js';
@@ -40,6 +42,8 @@ export interface Visitor {
   subjectId: string;
   dataKey: Buffer;
   allowances: readonly Allowance[];
+  /** The consent-based purposes the person has consented to, read only when some category is collected for nothing else. */
+  purposeConsents: ReadonlySet<string>;
   /** Epoch milliseconds of the subject's last recorded activity. */
   lastActivityMs: number;
   /** When this entry was read from the database (epoch milliseconds). */
@@ -69,12 +73,16 @@ export interface Ingestor {
   readonly eventNames: ReadonlyMap<string, ReadonlySet<string>>;
   /** Technical categories collected on legitimate interests: from every known visitor, whatever its cookie choices. */
   readonly withoutConsent: ReadonlySet<string>;
+  /** Technical categories that serve only consent-based purposes: id → those purposes, one of which the person must have consented to. */
+  readonly consentOnly: ReadonlyMap<string, readonly string[]>;
   /** A newer policy version is in force: visitors' allowances are read again under it. */
   policyChanged(): void;
   /** The visitor, read through the cache; undefined when no subject has this visitor id. */
   visitor(visitorId: string, nowMs: number): Promise<Visitor | undefined>;
   /** Drops a visitor from the cache (after its subject turned out to be gone). */
   forget(visitorId: string): void;
+  /** Drops these subjects' visitors from the cache: a decision of theirs counts on this server's next event. */
+  forgetSubjects(subjectIds: ReadonlySet<string>): void;
   /** The cookie categories these signals opt out of (`optOutCategories`), computed once per combination. */
   optedOut(signals: Signals): ReadonlySet<string>;
   device(userAgent: string | undefined, hints: ClientHints): Device;
@@ -84,6 +92,7 @@ interface Derived {
   technical: ReadonlyMap<string, TechnicalKind>;
   eventNames: ReadonlyMap<string, ReadonlySet<string>>;
   withoutConsent: ReadonlySet<string>;
+  consentOnly: ReadonlyMap<string, readonly string[]>;
   optOuts: Map<string, ReadonlySet<string>>;
 }
 
@@ -97,7 +106,8 @@ function derive(declaration: Declaration): Derived {
     eventNames.set(category.id, eventVocabulary(category, category.technical));
     if (category.collection === 'legitimate-interests') withoutConsent.add(category.id);
   }
-  return { technical, eventNames, withoutConsent, optOuts: new Map() };
+  const consentOnly = new Map([...consentOnlyCategories(declaration)].filter(([id]) => technical.has(id)));
+  return { technical, eventNames, withoutConsent, consentOnly, optOuts: new Map() };
 }
 
 export function createIngestor(vault: VaultContext, options: IngestorOptions = {}): Ingestor {
@@ -156,10 +166,15 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     const subjectId = await findSubjectByIdentifier(vault, db, { kind: 'visitor', value: visitorId });
     const subject = subjectId === undefined ? undefined : await findSubject(db, subjectId);
     if (!subject) return undefined;
+    const { consentOnly } = inForce();
+    const purposes = [...new Set([...consentOnly.values()].flat())];
+    // Most declarations collect nothing for consent-based purposes alone: no query then.
+    const purposeConsents = purposes.length === 0 ? new Set<string>() : ((await consentedPurposesOf(db, [subject.id], purposes)).get(subject.id) ?? new Set<string>());
     return {
       subjectId: subject.id,
       dataKey: vault.keyring.unwrap(subject.key, subject.id),
       allowances: await allowancesOf(db, subject.id),
+      purposeConsents,
       lastActivityMs: Date.parse(subject.lastActivityAt),
       loadedMs: nowMs,
     };
@@ -178,6 +193,9 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     },
     get withoutConsent() {
       return inForce().withoutConsent;
+    },
+    get consentOnly() {
+      return inForce().consentOnly;
     },
     policyChanged() {
       visitors.clear();
@@ -198,6 +216,9 @@ export function createIngestor(vault: VaultContext, options: IngestorOptions = {
     },
     forget(visitorId) {
       visitors.delete(visitorId);
+    },
+    forgetSubjects(subjectIds) {
+      visitors.deleteWhere((visitor) => subjectIds.has(visitor.subjectId));
     },
     optedOut(signals) {
       const key = `${signals.gpc ? 1 : 0}${signals.dnt ? 1 : 0}`;

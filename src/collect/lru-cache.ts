@@ -32,6 +32,11 @@ export class LruCache<K, V> {
     this.#entries.delete(key);
   }
 
+  /** Deletes every entry whose value matches: a linear walk, for rare invalidations only. */
+  deleteWhere(matches: (value: V) => boolean): void {
+    for (const [key, value] of this.#entries) if (matches(value)) this.#entries.delete(key);
+  }
+
   clear(): void {
     this.#entries.clear();
   }

@@ -67,6 +67,39 @@ export async function consentedPurposesOf(db: Kysely<Database>, subjectIds: read
   return result;
 }
 
+/** The `in` lists of one query stay well under every dialect's parameter limit. */
+const CHUNK = 1000;
+
+/**
+ * Every subject whose person consents now to each of `purposes`: those that recorded a
+ * grant, and the subjects linked to them (an account's visitors carry its decision).
+ */
+export async function subjectsConsentingToAll(db: Kysely<Database>, purposes: readonly string[]): Promise<string[]> {
+  if (purposes.length === 0) return [];
+  const granting = await db.selectFrom('purpose_consents').select('subject_id').distinct().where('purpose', 'in', purposes).where('granted', '=', 1).execute();
+  const candidates = new Set(granting.map((row) => row.subject_id));
+  const seeds = [...candidates];
+  for (let at = 0; at < seeds.length; at += CHUNK) {
+    const chunk = seeds.slice(at, at + CHUNK);
+    const links = await db
+      .selectFrom('subject_links')
+      .select(['subject_id', 'linked_subject_id'])
+      .where((eb) => eb.or([eb('subject_id', 'in', chunk), eb('linked_subject_id', 'in', chunk)]))
+      .execute();
+    for (const link of links) {
+      candidates.add(link.subject_id);
+      candidates.add(link.linked_subject_id);
+    }
+  }
+  const all = [...candidates];
+  const consenting: string[] = [];
+  for (let at = 0; at < all.length; at += CHUNK) {
+    const consented = await consentedPurposesOf(db, all.slice(at, at + CHUNK), purposes);
+    for (const [subjectId, granted] of consented) if (purposes.every((purpose) => granted.has(purpose))) consenting.push(subjectId);
+  }
+  return consenting.sort();
+}
+
 function toRecord(row: Selectable<PurposeConsentTable>): PurposeConsentRecord {
   return {
     id: row.id,

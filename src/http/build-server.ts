@@ -116,7 +116,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
   await app.register(consentRoutes, { vault: options.vault, policy: options.policy, auth: options.auth, db: options.store.db, countryHeader: options.countryHeader });
-  await app.register(purposeConsentRoutes, { vault: options.vault, policy: options.policy, auth: options.auth, countryHeader: options.countryHeader });
+  const ingestor = options.events?.ingestor;
+  await app.register(purposeConsentRoutes, {
+    vault: options.vault,
+    policy: options.policy,
+    auth: options.auth,
+    countryHeader: options.countryHeader,
+    onDecision:
+      ingestor &&
+      ((subjectIds) => {
+        ingestor.forgetSubjects(subjectIds);
+      }),
+  });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
   await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });

@@ -13,6 +13,7 @@ import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
 import type { PolicySource } from '../policy/policy-in-force.js';
 import { subjectIdPattern } from '../vault/ids.js';
+import { personOf } from '../vault/link-visitor.js';
 import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { actorOf, auditActorOfRequest, type Auth } from './auth.js';
@@ -65,10 +66,20 @@ const HistoryResponse = z.object({
   ),
 });
 
-export const purposeConsentRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; policy: PolicySource; auth: Auth; countryHeader?: string | undefined }> = async (
-  app,
-  { vault, policy, auth, countryHeader },
-) => {
+export interface PurposeConsentRouteOptions {
+  vault: VaultContext;
+  policy: PolicySource;
+  auth: Auth;
+  countryHeader?: string | undefined;
+  /** Told the subjects of each decision (the subject and those linked to it), so that this server's event ingestion applies it at once. */
+  onDecision?: ((subjectIds: ReadonlySet<string>) => void) | undefined;
+}
+
+export const purposeConsentRoutes: FastifyPluginAsyncZod<PurposeConsentRouteOptions> = async (app, { vault, policy, auth, countryHeader, onDecision }) => {
+  // Other servers read the decision within their visitor cache's lifetime (ingestor.ts).
+  const decided = async (subjectId: string) => {
+    if (onDecision) onDecision(await personOf(vault.db, subjectId));
+  };
   app.get(
     '/v1/consent/purposes',
     { schema: { summary: 'The purposes that rest on consent, as the preference form shows them', tags: ['consent'], response: { 200: FormResponse } } },
@@ -99,6 +110,7 @@ export const purposeConsentRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; 
         actor: 'public',
         region: countryOf(request.headers, countryHeader),
       });
+      await decided(result.subjectId);
       return reply.code(201).send({ visitorId: result.visitorId ?? '', consented: result.consented, recordedAt: result.recordedAt, records: result.records });
     },
   );
@@ -127,6 +139,7 @@ export const purposeConsentRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; 
         policyVersion: inForce.version.number,
         textHash: purposeConsentForm(inForce.declaration).textHash,
       });
+      await decided(result.subjectId);
       return reply.code(201).send({ consented: result.consented, recordedAt: result.recordedAt, records: result.records });
     },
   );

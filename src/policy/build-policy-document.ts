@@ -20,7 +20,7 @@ import {
   strong,
   text,
 } from './policy-document.js';
-import { asSentence, countryInProse, listWords, safeguardWords } from './policy-document-words.js';
+import { asSentence, countryInProse, listWords, purposeInProse, safeguardWords } from './policy-document-words.js';
 
 export interface PolicyMeta {
   version: number | null;
@@ -225,7 +225,7 @@ function changesBlocks(declaration: Declaration): Block[] {
       ? [
           paragraph(
             text(
-              `Where we rely on your consent (${listWords(consentPurposes.map((purpose) => purpose.description.replace(/\.$/, '').replace(/^To /, 'to ')))}), accepting a revised Privacy Policy, or continuing to use our Service, never counts as that consent: we use your Personal Information for those purposes only once you have said yes to each of them, and you may withdraw that consent at any time, as easily as you gave it.`,
+              `Where we rely on your consent (${listWords(consentPurposes.map((purpose) => purposeInProse(purpose.description)))}), accepting a revised Privacy Policy, or continuing to use our Service, never counts as that consent: we use your Personal Information for those purposes only once you have said yes to each of them, and you may withdraw that consent at any time, as easily as you gave it.`,
             ),
           ),
         ]

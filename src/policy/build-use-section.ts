@@ -3,8 +3,9 @@
  * basis, which purposes each category may serve and for how long, and aggregation.
  */
 import type { Declaration } from './declaration.js';
+import { consentOnlyCategories, needsConsent, purposeNeedsConsent } from './legal-basis.js';
 import { type Block, emphasis, list, paragraph, strong, text } from './policy-document.js';
-import { asSentence, legalBasisWords, retentionWords } from './policy-document-words.js';
+import { asSentence, legalBasisWords, listWords, purposeInProse, retentionWords } from './policy-document-words.js';
 
 export function useBlocks(declaration: Declaration): Block[] {
   const purposes = new Map(declaration.purposes.map((purpose) => [purpose.id, purpose.description]));
@@ -18,6 +19,7 @@ export function useBlocks(declaration: Declaration): Block[] {
         emphasis(`Legal basis: ${legalBasisWords[purpose.legalBasis]}.`),
       ]),
     ),
+    ...consentBlocks(declaration),
     paragraph(text('We use each kind of information only for the purposes listed for it, and keep it no longer than stated:')),
     {
       kind: 'table',
@@ -45,6 +47,25 @@ export function useBlocks(declaration: Declaration): Block[] {
         text(' We may collect aggregated information through the Services, through cookies, and through other means described in this Privacy Policy.'),
       ),
     );
+    const consentBased = aggregation.purposes.filter((id) => purposeNeedsConsent(declaration, id));
+    if (consentBased.length > 0) {
+      blocks.push(paragraph(text(`When we aggregate Personal Information ${listWords(describe(consentBased).map(purposeInProse))}, we count only the people who have consented to it.`)));
+    }
   }
   return blocks;
+}
+
+/** What consent-based purposes mean for use and for collection, stated only when some purpose rests on consent. */
+function consentBlocks(declaration: Declaration): Block[] {
+  const consentBased = declaration.purposes.filter(needsConsent);
+  if (consentBased.length === 0) return [];
+  const only = [...consentOnlyCategories(declaration).keys()].map((id) => declaration.categories.find((category) => category.id === id)?.name ?? id);
+  return [
+    paragraph(
+      text(
+        `Where the legal basis is your consent (${listWords(consentBased.map((purpose) => purposeInProse(purpose.description)))}), we use your Personal Information for that purpose only once you have said yes to it, and you may withdraw your consent at any time, as easily as you gave it.` +
+          (only.length > 0 ? ` We collect ${listWords(only)} only from people who have consented to a purpose it serves.` : ''),
+      ),
+    ),
+  ];
 }

@@ -13,3 +13,17 @@ export function consentBasedPurposes(declaration: Pick<Declaration, 'purposes'>)
 export function purposeNeedsConsent(declaration: Pick<Declaration, 'purposes'>, purposeId: string): boolean {
   return declaration.purposes.some((purpose) => purpose.id === purposeId && needsConsent(purpose));
 }
+
+/**
+ * Categories collected only for purposes that rest on consent, with those purposes: with
+ * no other purpose to serve, such data may be collected from a person only once that
+ * person has consented to one of them.
+ */
+export function consentOnlyCategories(declaration: Pick<Declaration, 'purposes' | 'categories'>): Map<string, readonly string[]> {
+  const consentBased = new Set(consentBasedPurposes(declaration));
+  const result = new Map<string, readonly string[]>();
+  for (const category of declaration.categories) {
+    if (category.purposes.length > 0 && category.purposes.every((purpose) => consentBased.has(purpose))) result.set(category.id, category.purposes);
+  }
+  return result;
+}

@@ -118,3 +118,8 @@ export function dateWords(iso: string): string {
 export function asSentence(value: string): string {
   return /[.!?…:;]["”’)]?$/.test(value) ? value : `${value}.`;
 }
+
+/** "To send you our newsletter." → "to send you our newsletter", to sit inside a sentence. */
+export function purposeInProse(description: string): string {
+  return description.replace(/\.$/, '').replace(/^To /, 'to ');
+}

@@ -16,11 +16,17 @@ export type CellKey = Partial<Record<Dimension, string | null>>;
 /**
  * Sums each cell over the subjects, each subject's contribution bounded by `bounds`: at
  * most `maxValue` per cell (for `subjects`, every subject adds 1 to each of its cells),
- * in at most `maxCellsPerSubject` cells, chosen at random when it has more. Cells come out
+ * in at most `maxCellsPerSubject` cells, chosen at random when it has more; only the events
+ * of `subjects` when given. Cells come out
  * sorted by key (a JSON array of the dimensions' values), with their exact subject counts
  * for suppression.
  */
-export async function aggregateEvents(db: Kysely<Database>, query: ReleaseQuery, bounds: ContributionBounds): Promise<BoundedCell[]> {
+export async function aggregateEvents(
+  db: Kysely<Database>,
+  query: ReleaseQuery,
+  bounds: ContributionBounds,
+  subjects?: readonly string[],
+): Promise<BoundedCell[]> {
   const rows = await boundedCells(db, {
     dimensions: query.dimensions,
     filter: {
@@ -28,6 +34,7 @@ export async function aggregateEvents(db: Kysely<Database>, query: ReleaseQuery,
       name: query.filter?.name,
       from: query.from,
       before: query.to === undefined ? undefined : dayAfter(query.to),
+      subjects,
     },
     maxCellsPerSubject: bounds.maxCellsPerSubject,
     maxValue: query.measure === 'subjects' ? 1n : bounds.maxValue,

@@ -13,7 +13,9 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { canonicalJson } from '../canonical-json.js';
 import { VowError } from '../errors.js';
+import { subjectsConsentingToAll } from '../consent/purpose-consent.repository.js';
 import type { Declaration } from '../policy/declaration.js';
+import { purposeNeedsConsent } from '../policy/legal-basis.js';
 import type { Database } from '../store/schema.js';
 import { aggregateEvents, decodeCellKey, type CellKey } from './aggregate-events.js';
 import { contributionSensitivity, suppressSmallCells, type ContributionBounds } from './bound-and-suppress.js';
@@ -100,9 +102,13 @@ export async function releaseStatistics(
     maxCellsPerSubject: query.maxCellsPerSubject,
     maxValue: query.measure === 'subjects' ? 1n : BigInt(query.maxValuePerCell),
   };
+  // Statistics serve the declared aggregation purposes: where one rests on consent, only
+  // the events of people who consented to it are counted.
+  const consentPurposes = declaration.aggregation.purposes.filter((id) => purposeNeedsConsent(declaration, id));
+  const subjects = consentPurposes.length === 0 ? undefined : await subjectsConsentingToAll(db, consentPurposes);
   // Computed outside the transaction: one statement, so one consistent snapshot on either
   // dialect, and on SQLite the one connection is held for that statement only.
-  const exact = await aggregateEvents(db, query, bounds);
+  const exact = await aggregateEvents(db, query, bounds, subjects);
   const { cells: kept, suppressedCount } = suppressSmallCells(exact, { minSubjects: query.minSubjects });
   const mechanism = laplaceNoiseForCount(epsilon, contributionSensitivity(bounds).l1);
   const cells: ReleasedCell[] = kept.map((cell) => {

@@ -55,3 +55,13 @@ export async function linkedSubjects(db: Kysely<Database>, subjectId: string): P
   const rows = await db.selectFrom('subject_links').select('linked_subject_id').where('subject_id', '=', subjectId).execute();
   return rows.map((row) => row.linked_subject_id);
 }
+
+/** A subject and those linked to it either way: the ones who decide as one person with it. */
+export async function personOf(db: Kysely<Database>, subjectId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('subject_links')
+    .select(['subject_id', 'linked_subject_id'])
+    .where((eb) => eb.or([eb('subject_id', '=', subjectId), eb('linked_subject_id', '=', subjectId)]))
+    .execute();
+  return new Set([subjectId, ...rows.flatMap((row) => [row.subject_id, row.linked_subject_id])]);
+}
