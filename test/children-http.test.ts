@@ -1,9 +1,22 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { readOutbox } from '../src/outbox/outbox.js';
 import { isSaleOptedOut } from '../src/requests/sale-opt-out.js';
 import { describeEachDatabase } from './support/databases.js';
+import { examplePolicy } from './support/fixtures.js';
+
+/** The example without its age-gate cookie. */
+function withoutFlagCookie(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'vow-no-flag-')), 'vow.policy.yaml');
+  const source = readFileSync(examplePolicy, 'utf8');
+  const start = source.indexOf('      - name: vow_age_gate');
+  writeFileSync(file, source.slice(0, start) + source.slice(source.indexOf('duration: P1D\n', start) + 'duration: P1D\n'.length));
+  return file;
+}
 
 interface ErrorJson {
   error: { code: string; message: string };
@@ -130,6 +143,52 @@ describeEachDatabase("children's data", (database) => {
       const tooYoung = await server.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'tiny@example.com', name: 'Tiny', birthDate: yearsAgo(10) } });
       expect(tooYoung.statusCode).toBe(403);
       expect(tooYoung.json<ErrorJson>().error.code).toBe('under_minimum_age');
+    } finally {
+      await vow.close();
+    }
+  });
+});
+
+describeEachDatabase('the age gate remembers a refusal', (database) => {
+  it('refuses a second try from the same browser with another birth date, with a flag that says nothing of the child', async () => {
+    const vow = await createVow(database().config());
+    try {
+      const signUpAs = (birthDate: string, cookie?: string) =>
+        vow.server.inject({
+          method: 'POST',
+          url: '/v1/accounts',
+          payload: { email: 'young.sam@example.com', name: 'Sam Young', birthDate },
+          headers: cookie === undefined ? {} : { cookie },
+        });
+
+      const refused = await signUpAs(yearsAgo(11));
+      expect(refused.statusCode).toBe(403);
+      const flag = String(refused.headers['set-cookie']);
+      // One constant value: no date, no id, no address; HttpOnly and scoped to the site, for the day the declaration gives it.
+      expect(flag).toBe('vow_age_gate=refused; Max-Age=86400; Path=/; HttpOnly; SameSite=Lax');
+
+      const retried = await signUpAs(yearsAgo(30), 'vow_consent=x; vow_age_gate=refused');
+      expect(retried.statusCode).toBe(403);
+      expect(retried.json<ErrorJson>().error).toEqual(refused.json<ErrorJson>().error);
+      for (const table of ['subjects', 'subject_identifiers', 'vault_records'] as const) {
+        expect(await vow.store.db.selectFrom(table).selectAll().execute(), table).toEqual([]);
+      }
+
+      // Another browser, without the flag, is asked afresh.
+      const adult = await signUpAs(yearsAgo(30));
+      expect(adult.statusCode, adult.body).toBe(201);
+      expect(adult.headers['set-cookie']).toBeUndefined();
+    } finally {
+      await vow.close();
+    }
+  });
+
+  it('sets no flag the declaration does not list among its cookies', async () => {
+    const vow = await createVow(database().config({ VOW_POLICY: withoutFlagCookie() }));
+    try {
+      const refused = await vow.server.inject({ method: 'POST', url: '/v1/accounts', payload: { email: 'kid@example.com', name: 'Kid', birthDate: yearsAgo(10) } });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.headers['set-cookie']).toBeUndefined();
     } finally {
       await vow.close();
     }

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditActorOf } from '../auth/actor.js';
+import { ageGateFlagCookie, ageGateFlagLifetime, refusedBefore, underMinimumAge } from '../children/age-gate-flag.js';
 import { countryOf } from '../collect/country.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { canReadForPurpose } from '../auth/role.js';
@@ -74,9 +75,20 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
       schema: { summary: 'Open an account (fields as declared for the account category; age-gated)', tags: ['vault'], body: FieldsBody, response: { 201: Created } },
     },
     async (request, reply) => {
-      const { fields, region } = splitRegion(request.body, categoryOfKind(vault.declaration.categories, 'account').fields);
-      const { subjectId } = await createAccount(vault, { fields, actor: 'public', region: region ?? countryOf(request.headers, countryHeader) });
-      return reply.code(201).send({ id: subjectId });
+      const declaration = vault.declaration;
+      const flagLifetime = ageGateFlagLifetime(declaration);
+      // A browser the gate refused is refused again, whatever date it now gives: nothing is read, nothing stored.
+      if (flagLifetime !== undefined && refusedBefore(request.headers.cookie)) throw underMinimumAge(declaration);
+      const { fields, region } = splitRegion(request.body, categoryOfKind(declaration.categories, 'account').fields);
+      try {
+        const { subjectId } = await createAccount(vault, { fields, actor: 'public', region: region ?? countryOf(request.headers, countryHeader) });
+        return await reply.code(201).send({ id: subjectId });
+      } catch (error) {
+        if (flagLifetime !== undefined && error instanceof VowError && error.code === 'under_minimum_age') {
+          void reply.header('set-cookie', ageGateFlagCookie(flagLifetime, request.protocol === 'https'));
+        }
+        throw error;
+      }
     },
   );
 

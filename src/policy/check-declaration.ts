@@ -3,6 +3,7 @@
  * something declared, ids are unique, and no recipient receives a category for a
  * purpose that category does not allow.
  */
+import { AGE_GATE_COOKIE, ageGateFlagLifetime } from '../children/age-gate-flag.js';
 import { consentBasedPurposes } from './legal-basis.js';
 import type { Declaration } from './declaration.js';
 
@@ -100,6 +101,13 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
 
   if (!declaration.cookies.some((group) => group.necessary) && declaration.cookies.length > 0) {
     warnings.push({ path: ['cookies'], message: 'no cookie category is marked necessary: the banner will have nothing to set before a choice' });
+  }
+  const gated = declaration.categories.some((category) => category.kind === 'account' && category.fields.some((field) => field.name === 'birthDate'));
+  if (gated && declaration.minimumAge > 0 && ageGateFlagLifetime(declaration) === undefined) {
+    warnings.push({
+      path: ['cookies'],
+      message: `no strictly necessary cookie "${AGE_GATE_COOKIE}" is declared: the age gate cannot remember a refusal, and invites a second try with another birth date`,
+    });
   }
   if (declaration.signals.globalPrivacyControl === 'ignore') {
     declaration.cookies.forEach((group, index) => {

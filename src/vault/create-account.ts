@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
+import { underMinimumAge } from '../children/age-gate-flag.js';
 import { applyUnder16Default } from '../children/under-16.js';
 import { claimAddressOptOut } from '../requests/sale-opt-out.js';
 import { VowError } from '../errors.js';
@@ -38,12 +39,7 @@ export async function createAccount(ctx: VaultContext, options: CreateAccountOpt
   if (fields.birthDate !== undefined) {
     const age = ageOn(fields.birthDate, now);
     if (age < 0 || age > 150) throw new VowError('bad_request', 'birthDate is not a plausible birth date', [{ path: 'birthDate', message: 'is not plausible' }]);
-    if (age < ctx.declaration.minimumAge) {
-      throw new VowError(
-        'under_minimum_age',
-        `${ctx.declaration.organization.shortName} does not collect personal information from children under ${ctx.declaration.minimumAge}; nothing was stored`,
-      );
-    }
+    if (age < ctx.declaration.minimumAge) throw underMinimumAge(ctx.declaration);
   }
   const email = fields.email;
   const identifiers = email === undefined ? [] : [{ kind: 'email' as const, value: email }];
