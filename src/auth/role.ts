@@ -5,7 +5,8 @@
  */
 import type { Actor } from './actor.js';
 
-export const roles = ['admin', 'privacy-officer', 'support', 'auditor'] as const;
+/** `site`: the company's own web servers, which send their request logs (`POST /v1/logs`) and nothing else. */
+export const roles = ['admin', 'privacy-officer', 'support', 'auditor', 'site'] as const;
 export type Role = (typeof roles)[number];
 
 export const permissions = [
@@ -32,6 +33,7 @@ export const permissions = [
   'webhooks:manage',
   'reports:manage',
   'transfers:read',
+  'logs:write',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -58,6 +60,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'requests:read',
     'transfers:read',
   ],
+  site: ['logs:write'],
 };
 
 /** Roles whose keys, when issued with no purposes, may read for any declared purpose. */
@@ -66,6 +69,7 @@ const unscopedRoles: Record<Role, boolean> = {
   'privacy-officer': true,
   support: false,
   auditor: false,
+  site: false,
 };
 
 export function isRole(value: string): value is Role {

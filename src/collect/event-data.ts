@@ -22,6 +22,8 @@ export interface EventData {
   status?: number;
   /** The truncated address (`203.0.113.0`, `2001:db8:1::`), never the full one. */
   ip?: string;
+  /** The browser's preferred language (`fr-FR`): the "browser settings" of log data. */
+  language?: string;
   device?: Partial<Device>;
 }
 
@@ -35,6 +37,7 @@ export interface StoredEvent extends EventData {
 export interface RequestFacts {
   device(): Device;
   truncatedIp(): string;
+  language: string | undefined;
 }
 
 /** The path without its query string and fragment, which carry identifiers (`?email=`, `#token=`). */
@@ -54,8 +57,9 @@ function pageFields(event: EventInput, data: EventData): EventData {
 /**
  * The fields kept for an event of this kind.
  *
- * - log data: method, path, status, truncated address, browser (the declaration's
- *   "IP address, browser type, date and time of the request, interaction");
+ * - log data: method, path, status, truncated address, browser and its preferred
+ *   language (the declaration's "IP address, browser type and settings, date and time
+ *   of the request, interaction");
  * - usage data: page, features, action, time zone, and browser, OS and device type;
  * - device information: browser, OS, device type and model;
  * - analytics and cookies: page, features, action, time zone.
@@ -69,6 +73,7 @@ export function eventDataFor(kind: TechnicalKind, event: EventInput, facts: Requ
       if (event.path !== undefined) data.path = pathOnly(event.path);
       if (event.status !== undefined) data.status = event.status;
       data.ip = facts.truncatedIp();
+      if (facts.language !== undefined) data.language = facts.language;
       data.device = { browser, browserVersion };
       return data;
     }

@@ -35,6 +35,21 @@ export const namesOfKind: Readonly<Record<TechnicalKind, readonly string[]>> = {
   cookies: ['consent', 'cookie_set'],
 };
 
+/**
+ * The field names a declaration may list for each kind of technical information, each
+ * naming something Vow stores for it (`eventDataFor`, the row's time and country), so
+ * that the page lists as collected only what is stored. Anything else needs `heldIn`.
+ */
+export const storedFieldNames: Readonly<Record<TechnicalKind, readonly string[]>> = {
+  // method, path and status are the "interaction"; the language is the browser setting kept.
+  'log-data': ['ipAddress', 'browserType', 'browserSettings', 'language', 'requestedAt', 'interaction', 'method', 'path', 'status'],
+  'usage-data': ['content', 'pages', 'features', 'actions', 'timeZone', 'country', 'accessedAt', 'userAgent', 'browser', 'operatingSystem', 'deviceType'],
+  'device-information': ['deviceName', 'deviceModel', 'operatingSystem', 'browser', 'deviceType'],
+  analytics: ['clientId', 'pageViews', 'pages', 'events', 'features', 'actions', 'timeZone', 'accessedAt', 'country'],
+  // The visitor id in the consent cookie, and the decisions recorded under it.
+  cookies: ['cookieId', 'consent'],
+};
+
 /** The clear name of an event whose name is outside the vocabulary; the real one is sealed. */
 export const CUSTOM_NAME = 'custom';
 

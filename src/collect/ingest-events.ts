@@ -30,6 +30,8 @@ export interface IngestEventsOptions {
     ip: string;
     userAgent: string | undefined;
     hints: ClientHints;
+    /** The browser's preferred language (`preferredLanguage`), kept only in log data. */
+    language?: string | undefined;
     /** From the operator's proxy (`countryOf`), or null. */
     country: string | null;
   };
@@ -146,6 +148,7 @@ export async function ingestEvents(ingestor: Ingestor, options: IngestEventsOpti
     const facts: RequestFacts = {
       device: () => (device ??= ingestor.device(options.request.userAgent, options.request.hints)),
       truncatedIp: () => (ip ??= truncateIp(options.request.ip)),
+      language: options.request.language,
     };
     const prefix = eventIdPrefix(nowMs);
     // Free text from the public stays out of the clear: a name outside the vocabulary is sealed, its row says `custom`.

@@ -39,9 +39,22 @@ type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 const single = (value: string | readonly string[] | undefined, max: number): string | undefined =>
   typeof value === 'string' && value.length <= max ? value : undefined;
 
-/** The user agent and hint headers of a request (Node's lower-case names). */
-export function deviceHeadersOf(headers: Headers): { userAgent: string | undefined; hints: ClientHints } {
+/** A BCP 47 language tag as browsers send them (`en`, `fr-FR`, `zh-Hant-TW`). */
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8}){0,3}$/;
+
+/**
+ * The browser's first preferred language (`Accept-Language: fr-FR,fr;q=0.9` → `fr-FR`):
+ * the browser setting log data keeps. Undefined when absent, a wildcard or malformed.
+ */
+export function preferredLanguage(header: string | readonly string[] | undefined): string | undefined {
+  const first = typeof header === 'string' ? header.slice(0, MAX_HINT).split(',')[0]?.split(';')[0]?.trim() : undefined;
+  return first !== undefined && LANGUAGE_TAG.test(first) ? first : undefined;
+}
+
+/** The user agent, hint and language headers of a request (Node's lower-case names). */
+export function deviceHeadersOf(headers: Headers): { userAgent: string | undefined; hints: ClientHints; language: string | undefined } {
   return {
+    language: preferredLanguage(headers['accept-language']),
     userAgent: typeof headers['user-agent'] === 'string' ? headers['user-agent'].slice(0, MAX_USER_AGENT) : undefined,
     hints: {
       ua: single(headers['sec-ch-ua'], MAX_HINT),

@@ -24,6 +24,7 @@ import { disclosuresRoutes } from './disclosures.routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
+import { logsRoutes } from './logs.routes.js';
 import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
@@ -142,7 +143,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(policyNoticesRoutes, { vault: options.vault, auth: options.auth });
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
-  if (options.events) await app.register(eventsRoutes, options.events);
+  if (options.events) {
+    await app.register(eventsRoutes, options.events);
+    await app.register(logsRoutes, { ingestor: options.events.ingestor, auth: options.auth });
+  }
   await app.register(requestsRoutes, {
     vault: options.vault,
     auth: options.auth,

@@ -97,12 +97,12 @@ export const eventsRoutes: FastifyPluginAsyncZod<EventsRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      const { userAgent, hints } = deviceHeadersOf(request.headers);
+      const { userAgent, hints, language } = deviceHeadersOf(request.headers);
       const result = await ingestEvents(ingestor, {
         visitorId: request.body.visitorId,
         events: request.body.events,
         signals: readSignals(request.headers),
-        request: { ip: request.ip, userAgent, hints, country: countryOf(request.headers, countryHeader) },
+        request: { ip: request.ip, userAgent, hints, language, country: countryOf(request.headers, countryHeader) },
         now: new Date(),
       });
       return reply.code(202).header('x-content-type-options', 'nosniff').send(result);

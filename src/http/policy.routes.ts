@@ -10,6 +10,7 @@ import { renderPolicy } from '../policy/render-policy.js';
 import { renderVersionsHtml } from '../policy/render-versions-html.js';
 import { withRightsForms } from '../requests/rights-forms-html.js';
 import type { Database } from '../store/schema.js';
+import { askForDeviceModel } from './accept-client-hints.js';
 
 const VersionNumber = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const VersionQuery = z.strictObject({ version: VersionNumber.optional() });
@@ -29,6 +30,7 @@ export interface PolicyRoutesOptions {
 }
 
 export const policyRoutes: FastifyPluginAsyncZod<PolicyRoutesOptions> = async (app, { db }) => {
+  askForDeviceModel(app);
   // Versions never change once published: each is read, parsed and rendered once per process.
   // Only "which is the latest" is asked every time, since another process may publish.
   const versions = new Map<number, PolicyVersionWithContent>();

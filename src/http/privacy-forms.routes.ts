@@ -14,6 +14,7 @@ import { formAnswerPage } from '../requests/rights-forms-html.js';
 import { verifyRequest } from '../requests/verify-request.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { installFormParser } from './form-body.js';
+import { askForDeviceModel } from './accept-client-hints.js';
 
 export interface PrivacyFormsRouteOptions {
   vault: VaultContext;
@@ -54,6 +55,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 export const privacyFormsRoutes: FastifyPluginAsync<PrivacyFormsRouteOptions> = async (app, { vault, kickOutbox }) => {
+  askForDeviceModel(app);
   installFormParser(app);
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const vow = error instanceof VowError ? error : error.statusCode === 429 ? new VowError('rate_limited', 'too many requests; try again later') : undefined;

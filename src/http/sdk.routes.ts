@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { VowError } from '../errors.js';
+import { askForDeviceModel } from './accept-client-hints.js';
 
 export interface SdkRouteOptions {
   /** The built SDK: `vow.js` and `demo/`. Default `dist/sdk` of this installation. */
@@ -79,6 +80,7 @@ const notBuilt = () => new VowError('unavailable', 'the browser SDK is not built
 const DemoParams = z.strictObject({ file: z.string().max(100) });
 
 export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, options) => {
+  askForDeviceModel(app);
   const dir = options.dir ?? defaultDir;
   const sdk = await load(join(dir, 'vow.js'));
   const demo = await loadDemo(join(dir, 'demo'));

@@ -25,7 +25,7 @@ export function collectionBlocks(declaration: Declaration): Block[] {
 function categoryParagraph(category: Category): Block {
   const content: Inline[] = [strong(`${category.name}:`), text(` ${asSentence(category.description)}`)];
   if (category.fields.length > 0) {
-    content.push(text(` What we record: ${category.fields.map((field) => field.description).join('; ')}.`));
+    content.push(text(` What we record: ${category.fields.map((field) => (field.heldIn === undefined ? field.description : `${field.description} (held in ${field.heldIn})`)).join('; ')}.`));
   }
   if (!category.personal) content.push(text(' This information is aggregated and does not identify you.'));
   content.push(text(` We keep it for ${retentionWords(category.retention)}.`));

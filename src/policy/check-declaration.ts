@@ -5,7 +5,8 @@
  */
 import { AGE_GATE_COOKIE, ageGateFlagLifetime } from '../children/age-gate-flag.js';
 import { consentBasedPurposes } from './legal-basis.js';
-import type { Declaration } from './declaration.js';
+import { storedFieldNames } from '../collect/event-fields.js';
+import type { Category, Declaration } from './declaration.js';
 
 export type PathSegment = string | number;
 
@@ -17,6 +18,25 @@ export interface Finding {
 export interface CheckResult {
   errors: Finding[];
   warnings: Finding[];
+}
+
+/**
+ * The page lists a technical category's fields as collected: each must be one Vow stores
+ * for that kind, or say where else it is held (`heldIn`).
+ */
+function unstoredFields(category: Category, index: number): Finding[] {
+  if (!category.technical) return [];
+  const stored = storedFieldNames[category.technical];
+  return category.fields.flatMap((field, fieldIndex) =>
+    stored.includes(field.name) || field.heldIn !== undefined
+      ? []
+      : [
+          {
+            path: ['categories', index, 'fields', fieldIndex, 'name'],
+            message: `Vow stores no "${field.name}" for ${category.technical} (it stores ${stored.join(', ')}): list only what is stored, or say where it is held (heldIn)`,
+          },
+        ],
+  );
 }
 
 export function checkDeclaration(declaration: Declaration): CheckResult {
@@ -43,6 +63,7 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
   declaration.categories.forEach((category, index) => {
     errors.push(...duplicates(category.fields.map((f) => f.name), ['categories', index, 'fields'], 'name', 'field'));
     requireDeclared('purpose', category.purposes, ['categories', index, 'purposes']);
+    errors.push(...unstoredFields(category, index));
   });
 
   const cookieNames = declaration.cookies.flatMap((group, groupIndex) =>

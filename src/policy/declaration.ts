@@ -45,6 +45,12 @@ export const Retention = z.strictObject({
 export const Field = z.strictObject({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be a camelCase field name'),
   description: Text,
+  /**
+   * Technical information Vow does not store itself, held by the named system or
+   * provider instead (`our web server's access logs`). The page says where; without it, a
+   * technical category may list only fields Vow stores (collect/event-fields.ts).
+   */
+  heldIn: Text.optional(),
 });
 
 export const Category = z

@@ -15,6 +15,23 @@ describe('a declaration is refused, with every problem and its place in the file
     expect(parseDeclaration(readFileSync(fixture('minimal.policy.yaml'), 'utf8'))).toMatchObject({ ok: true, warnings: [] });
   });
 
+  it('refuses a technical field Vow does not store unless the declaration says where it is held, and the page says so', () => {
+    const source = readFileSync(examplePolicy, 'utf8');
+    const withConnection = source.replace(
+      '      - { name: deviceType, description: type of computer or mobile device }\n',
+      '      - { name: deviceType, description: type of computer or mobile device }\n      - { name: connection, description: computer connection }\n',
+    );
+    const refused = parseDeclaration(withConnection);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? [] : refused.problems.map((problem) => problem.message)).toEqual([expect.stringContaining('Vow stores no "connection" for usage-data')]);
+
+    const held = parseDeclaration(withConnection.replace('description: computer connection }', "description: computer connection, heldIn: our CDN's logs }"));
+    expect(held).toMatchObject({ ok: true });
+    if (!held.ok) return;
+    const usage = held.declaration.categories.find((category) => category.id === 'usage-data');
+    expect(usage?.fields.at(-1)).toEqual({ name: 'connection', description: 'computer connection', heldIn: "our CDN's logs" });
+  });
+
   it('refuses undeclared purposes and categories, duplicate ids, and a recipient getting a category for a purpose it does not allow', () => {
     expect(problemsOf('broken-references.policy.yaml')).toEqual(
       expect.arrayContaining([
