@@ -5,7 +5,7 @@
  */
 import { cookieBlocks } from './build-cookie-blocks.js';
 import { type Category, type Declaration, technicalKinds } from './declaration.js';
-import { type Block, type Inline, joinInlines, link, paragraph, strong, text } from './policy-document.js';
+import { type Block, type Inline, joinInlines, link, paragraph, promising, strong, text } from './policy-document.js';
 import { asSentence, retentionWords } from './policy-document-words.js';
 
 export function collectionBlocks(declaration: Declaration): Block[] {
@@ -29,7 +29,8 @@ function categoryParagraph(category: Category): Block {
   }
   if (!category.personal) content.push(text(' This information is aggregated and does not identify you.'));
   content.push(text(` We keep it for ${retentionWords(category.retention)}.`));
-  return paragraph(...content);
+  const collectedByApi = category.kind === 'account' || category.kind === 'communication';
+  return promising(paragraph(...content), 'retention-period', ...(collectedByApi && category.fields.length > 0 ? (['declared-fields-only'] as const) : []));
 }
 
 function providedBlocks(categories: readonly Category[]): Block[] {
@@ -68,11 +69,14 @@ function technicalBlocks(declaration: Declaration): Block[] {
   const blocks: Block[] = [];
   if (technical.length > 0) {
     blocks.push(
-      paragraph(
-        strong('Personal Information We Receive Automatically From Your Use of the Services:'),
-        text(
-          ' When you visit, use, and interact with the Services, we may receive certain information about your visit, use, or interactions (“Technical Information”), including the following:',
+      promising(
+        paragraph(
+          strong('Personal Information We Receive Automatically From Your Use of the Services:'),
+          text(
+            ' When you visit, use, and interact with the Services, we may receive certain information about your visit, use, or interactions (“Technical Information”), including the following:',
+          ),
         ),
+        'technical-on-declared-basis',
       ),
     );
   }
@@ -114,5 +118,8 @@ function signalBlocks(declaration: Declaration): Block[] {
     declaration.signals.globalPrivacyControl === 'honor'
       ? 'We honor the Global Privacy Control (“GPC”) signal: when your browser sends it, we treat it as your request to opt out of the sale and sharing of your Personal Information and of targeted advertising.'
       : 'Our Site currently does not respond to Global Privacy Control (“GPC”) signals.';
-  return [paragraph(...lead), paragraph(text(gpc))];
+  return [
+    promising(paragraph(...lead), declaration.signals.doNotTrack === 'ignore' ? 'dnt-ignored' : 'dnt-honored'),
+    promising(paragraph(text(gpc)), declaration.signals.globalPrivacyControl === 'honor' ? 'gpc-honored' : 'gpc-ignored'),
+  ];
 }

@@ -3,7 +3,7 @@
  * declared cookie, and what the cookie banner and opt-out signals change.
  */
 import type { CookieCategory, Declaration } from './declaration.js';
-import { type Block, type Inline, emphasis, joinInlines, list, paragraph, strong, text } from './policy-document.js';
+import { type Block, type Inline, emphasis, joinInlines, list, paragraph, promising, strong, text } from './policy-document.js';
 import { durationWords, listWords } from './policy-document-words.js';
 
 export function cookieBlocks(declaration: Declaration): Block[] {
@@ -58,12 +58,15 @@ function bannerBlocks(declaration: Declaration): Block[] {
   }
   if (optional.length > 0) {
     blocks.push(
-      paragraph(
-        text('We set cookies in the '),
-        ...names(optional),
-        text(
-          ` ${optional.length === 1 ? 'category' : 'categories'} only with your consent, which you can give or refuse for all of them at once or for each category, and change at any time.`,
+      promising(
+        paragraph(
+          text('We set cookies in the '),
+          ...names(optional),
+          text(
+            ` ${optional.length === 1 ? 'category' : 'categories'} only with your consent, which you can give or refuse for all of them at once or for each category, and change at any time.`,
+          ),
         ),
+        'cookies-with-consent',
       ),
     );
   }
@@ -81,12 +84,15 @@ function bannerBlocks(declaration: Declaration): Block[] {
         ? ' A Global Privacy Control signal from your browser refuses them for you.'
         : '';
     blocks.push(
-      paragraph(
-        text('Cookies in the '),
-        ...names(optOut),
-        text(
-          ` ${optOut.length === 1 ? 'category amount' : 'categories amount'} to a ${transfer} of Personal Information${advertising}, as some privacy laws define these terms; you can opt out of them by refusing them.${gpc}`,
+      promising(
+        paragraph(
+          text('Cookies in the '),
+          ...names(optOut),
+          text(
+            ` ${optOut.length === 1 ? 'category amount' : 'categories amount'} to a ${transfer} of Personal Information${advertising}, as some privacy laws define these terms; you can opt out of them by refusing them.${gpc}`,
+          ),
         ),
+        'opt-out-cookies',
       ),
     );
   }

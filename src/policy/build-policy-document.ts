@@ -16,6 +16,7 @@ import {
   link,
   list,
   paragraph,
+  promising,
   slugify,
   strong,
   text,
@@ -75,10 +76,13 @@ function contactBlocks(declaration: Declaration): Block[] {
         ' if you need to change or correct your Personal Information, or if you have any questions or concerns not already addressed in this Privacy Policy.',
       ),
     ),
-    paragraph(
-      text(
-        'You may also ask us for a copy of your Personal Information, or ask us to delete it. We will ask you to confirm your identity first, so that we never hand your information to someone else.',
+    promising(
+      paragraph(
+        text(
+          'You may also ask us for a copy of your Personal Information, or ask us to delete it. We will ask you to confirm your identity first, so that we never hand your information to someone else.',
+        ),
       ),
+      'rights-requests',
     ),
   ];
 }
@@ -88,21 +92,28 @@ function childrenBlocks(declaration: Declaration): Block[] {
   const name = declaration.organization.shortName;
   if (age === 0) {
     return [
-      paragraph(
-        text('Our Service is open to people of all ages. If you have a question about Personal Information a child has provided to us, please email us at '),
-        mailto(declaration),
-        text('.'),
+      promising(
+        paragraph(
+          text('Our Service is open to people of all ages. If you have a question about Personal Information a child has provided to us, please email us at '),
+          mailto(declaration),
+          text('.'),
+        ),
+        'all-ages',
       ),
     ];
   }
   return [
-    paragraph(
-      text(
-        `Our Service is not directed to children who are under the age of ${age}. ${name} does not knowingly collect Personal Information from children under the age of ${age}. ` +
-          `If you have reason to believe that a child under the age of ${age} has provided Personal Information to ${name} through the Service, please email us at `,
+    promising(
+      paragraph(
+        text(
+          `Our Service is not directed to children who are under the age of ${age}. ${name} does not knowingly collect Personal Information from children under the age of ${age}. ` +
+            `If you have reason to believe that a child under the age of ${age} has provided Personal Information to ${name} through the Service, please email us at `,
+        ),
+        mailto(declaration),
+        text(' and we will delete that information from our databases.'),
       ),
-      mailto(declaration),
-      text(' and we will delete that information from our databases.'),
+      'minimum-age',
+      'child-report-deletion',
     ),
   ];
 }
@@ -120,7 +131,9 @@ function linksBlocks(declaration: Declaration): Block[] {
     ),
   ];
   if (links.notice) {
-    blocks.push(paragraph(text('Before you follow a link to a Third Party Site, we tell you that you are leaving our Site and that its own privacy policy applies.')));
+    blocks.push(
+      promising(paragraph(text('Before you follow a link to a Third Party Site, we tell you that you are leaving our Site and that its own privacy policy applies.')), 'link-notice'),
+    );
   }
   if (socialPages.length > 0) {
     blocks.push(paragraph(strong('Our Social Media Pages:')), list(socialPages.map((page) => [link(page.name, page.url)])));
@@ -148,18 +161,21 @@ function internationalBlocks(declaration: Declaration): Block[] {
   const { transfers, recipients } = declaration;
   const blocks: Block[] =
     transfers.length === 0
-      ? [paragraph(text('We do not transfer your Personal Information out of the country in which you provide it.'))]
+      ? [promising(paragraph(text('We do not transfer your Personal Information out of the country in which you provide it.')), 'no-transfers')]
       : [
           paragraph(text('By using our Service, you understand and acknowledge that your Personal Information will be transferred as follows:')),
-          list(
-            transfers.map((transfer) => {
-              const origin = transfer.from === '*' ? 'your location' : countryInProse(transfer.from);
-              const description = transfer.description ? ` ${asSentence(transfer.description)}` : '';
-              return [
-                text(`From ${origin} to ${countryInProse(transfer.to)}.${description} `),
-                text(`The transfer is protected by ${safeguardWords[transfer.safeguard]}.`),
-              ];
-            }),
+          promising(
+            list(
+              transfers.map((transfer) => {
+                const origin = transfer.from === '*' ? 'your location' : countryInProse(transfer.from);
+                const description = transfer.description ? ` ${asSentence(transfer.description)}` : '';
+                return [
+                  text(`From ${origin} to ${countryInProse(transfer.to)}.${description} `),
+                  text(`The transfer is protected by ${safeguardWords[transfer.safeguard]}.`),
+                ];
+              }),
+            ),
+            'transfers-recorded',
           ),
         ];
   const countries = [...new Set(recipients.flatMap((recipient) => recipient.countries))];
@@ -181,13 +197,16 @@ function choicesBlocks(declaration: Declaration): Block[] {
   if (declaration.choices.length > 0) {
     blocks.push(
       paragraph(text('These features need the following information:')),
-      list(
-        declaration.choices.map((choice) => [
-          strong(`${choice.name}:`),
-          text(' needs your '),
-          ...joinInlines(choice.requires.map((id) => [text(names.get(id) ?? id)])),
-          text('.'),
-        ]),
+      promising(
+        list(
+          declaration.choices.map((choice) => [
+            strong(`${choice.name}:`),
+            text(' needs your '),
+            ...joinInlines(choice.requires.map((id) => [text(names.get(id) ?? id)])),
+            text('.'),
+          ]),
+        ),
+        'feature-choices',
       ),
     );
   }
@@ -209,24 +228,34 @@ function changesBlocks(declaration: Declaration): Block[] {
     notify.includes('email') ? 'notify account holders by e-mail' : undefined,
   ].filter((channel) => channel !== undefined);
   return [
-    paragraph(
-      text(
-        `We may change this Privacy Policy at any time. When we do, we will ${listWords(channels)}, unless another type of notice is required by applicable law. Earlier versions remain available for you to compare.`,
+    promising(
+      paragraph(
+        text(
+          `We may change this Privacy Policy at any time. When we do, we will ${listWords(channels)}, unless another type of notice is required by applicable law. Earlier versions remain available for you to compare.`,
+        ),
       ),
+      'versions-kept',
+      ...(notify.includes('email') ? (['change-notice-email'] as const) : []),
     ),
-    paragraph(
-      text(
-        acceptance === 'continued-use'
-          ? `By continuing to use our Service or providing us with Personal Information after we have posted an updated Privacy Policy, or notified you by other means, you consent to the revised Privacy Policy${consentPurposes.length > 0 ? ', except where we rely on your consent' : ''}.`
-          : 'We will ask you to accept a revised Privacy Policy before it applies to you; until you do, we keep handling your Personal Information under the version you last accepted.',
+    promising(
+      paragraph(
+        text(
+          acceptance === 'continued-use'
+            ? `By continuing to use our Service or providing us with Personal Information after we have posted an updated Privacy Policy, or notified you by other means, you consent to the revised Privacy Policy${consentPurposes.length > 0 ? ', except where we rely on your consent' : ''}.`
+            : 'We will ask you to accept a revised Privacy Policy before it applies to you; until you do, we keep handling your Personal Information under the version you last accepted.',
+        ),
       ),
+      acceptance === 'continued-use' ? 'acceptance-continued-use' : 'acceptance-explicit',
     ),
     ...(consentPurposes.length > 0
       ? [
-          paragraph(
-            text(
-              `Where we rely on your consent (${listWords(consentPurposes.map((purpose) => purposeInProse(purpose.description)))}), accepting a revised Privacy Policy, or continuing to use our Service, never counts as that consent: we use your Personal Information for those purposes only once you have said yes to each of them, and you may withdraw that consent at any time, as easily as you gave it.`,
+          promising(
+            paragraph(
+              text(
+                `Where we rely on your consent (${listWords(consentPurposes.map((purpose) => purposeInProse(purpose.description)))}), accepting a revised Privacy Policy, or continuing to use our Service, never counts as that consent: we use your Personal Information for those purposes only once you have said yes to each of them, and you may withdraw that consent at any time, as easily as you gave it.`,
+              ),
             ),
+            'consent-not-by-acceptance',
           ),
         ]
       : []),

@@ -4,7 +4,7 @@
  * receives which information, for what, and where.
  */
 import { type Declaration, type Recipient, recipientKinds, serviceKinds } from './declaration.js';
-import { type Block, type Inline, list, paragraph, strong, text } from './policy-document.js';
+import { type Block, type Inline, list, paragraph, promising, strong, text } from './policy-document.js';
 import { countryName, listWords, recipientKindLabels, recipientKindWords, serviceKindWords } from './policy-document-words.js';
 
 type RecipientKind = Recipient['kind'];
@@ -22,16 +22,20 @@ const kindOrder: readonly RecipientKind[] = [...recipientKinds].sort((a, b) => k
 export function sharingBlocks(declaration: Declaration): Block[] {
   const { recipients } = declaration;
   if (recipients.length === 0) {
-    return [paragraph(text('We do not share your Personal Information with third parties.'))];
+    return [promising(paragraph(text('We do not share your Personal Information with third parties.')), 'no-sharing')];
   }
   const present = kindOrder.filter((kind) => recipients.some((recipient) => recipient.kind === kind));
+  const situations = list(present.map((kind) => [strong(`${recipientKindLabels[kind]}:`), text(` ${situation(kind, declaration)}`)]));
   return [
-    paragraph(
-      text(
-        'We share Personal Information with third parties only in the situations below, and each of them receives only the information, and only for the purposes, listed for it in the table that follows:',
+    promising(
+      paragraph(
+        text(
+          'We share Personal Information with third parties only in the situations below, and each of them receives only the information, and only for the purposes, listed for it in the table that follows:',
+        ),
       ),
+      'declared-recipients-only',
     ),
-    list(present.map((kind) => [strong(`${recipientKindLabels[kind]}:`), text(` ${situation(kind, declaration)}`)])),
+    present.includes('legal-authority') ? promising(situations, 'legal-grounds') : situations,
     recipientTable(declaration),
   ];
 }

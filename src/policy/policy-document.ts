@@ -2,6 +2,7 @@
  * The rendered policy as a small document model, so that one builder decides what the
  * policy says and each output format (Markdown, HTML) only decides how it looks.
  */
+import type { PromiseKind } from './promises.js';
 
 export type Inline =
   | { kind: 'text'; text: string }
@@ -9,11 +10,15 @@ export type Inline =
   | { kind: 'emphasis'; text: string }
   | { kind: 'link'; text: string; href: string };
 
-export type Block =
+export type Block = (
   | { kind: 'paragraph'; content: Inline[] }
   | { kind: 'list'; ordered: boolean; items: Inline[][] }
   /** The first cell of each row names the row (rendered as a row header). */
-  | { kind: 'table'; caption: string; head: string[]; rows: Inline[][][] };
+  | { kind: 'table'; caption: string; head: string[]; rows: Inline[][][] }
+) & {
+  /** The promises this block states (policy/promises.ts): what the conformance suite checks. */
+  promises?: readonly PromiseKind[];
+};
 
 export interface Section {
   /** A slug of the title, stable across versions so that links to a section keep working. */
@@ -40,6 +45,8 @@ export const emphasis = (value: string): Inline => ({ kind: 'emphasis', text: va
 export const link = (label: string, href: string): Inline => ({ kind: 'link', text: label, href });
 
 export const paragraph = (...content: Inline[]): Block => ({ kind: 'paragraph', content });
+/** The block, tagged as stating these promises. */
+export const promising = (block: Block, ...promises: PromiseKind[]): Block => ({ ...block, promises: [...(block.promises ?? []), ...promises] });
 export const list = (items: Inline[][], ordered = false): Block => ({ kind: 'list', ordered, items });
 
 /** `How to contact us; updating your information` → `how-to-contact-us-updating-your-information`. */

@@ -5,6 +5,7 @@
 import { escapeHtml } from './escape-html.js';
 import { type Block, type Inline, type PolicyDocument, type Section, isSafeHref } from './policy-document.js';
 import { dateWords } from './policy-document-words.js';
+import { promiseAttribute } from './promises.js';
 import { renderHtmlPage } from './render-html-page.js';
 
 export interface RenderHtmlOptions {
@@ -52,10 +53,10 @@ function section(entry: Section): string {
 function renderBlock(block: Block, id: string): string {
   switch (block.kind) {
     case 'paragraph':
-      return `<p>${inlines(block.content)}</p>`;
+      return `<p${promiseAttribute(block.promises)}>${inlines(block.content)}</p>`;
     case 'list': {
       const tag = block.ordered ? 'ol' : 'ul';
-      return `<${tag}>\n${block.items.map((item) => `<li>${inlines(item)}</li>`).join('\n')}\n</${tag}>`;
+      return `<${tag}${promiseAttribute(block.promises)}>\n${block.items.map((item) => `<li>${inlines(item)}</li>`).join('\n')}\n</${tag}>`;
     }
     case 'table': {
       const captionId = `${id}-caption`;
@@ -65,7 +66,7 @@ function renderBlock(block: Block, id: string): string {
       );
       // A scrollable region must be reachable by keyboard and named for screen readers.
       return [
-        `<div class="table-wrap" role="region" aria-labelledby="${escapeHtml(captionId)}" tabindex="0">`,
+        `<div class="table-wrap" role="region" aria-labelledby="${escapeHtml(captionId)}" tabindex="0"${promiseAttribute(block.promises)}>`,
         '<table>',
         `<caption id="${escapeHtml(captionId)}">${escapeHtml(block.caption)}</caption>`,
         `<thead><tr>${head}</tr></thead>`,
