@@ -146,7 +146,7 @@ describeEachDatabase('consent over HTTP', (database) => {
       expect(unknown.json<ErrorJson>().error.message).toBe('unknown cookie category "tracking"');
     }));
 
-  it('treats DNT like GPC when the declaration honors it', async () => {
+  it('treats DNT, when the declaration honors it, as a refusal of every cookie category that is not strictly necessary', async () => {
     const policy = join(database().dataDir, 'dnt.policy.yaml');
     writeFileSync(policy, readFileSync(examplePolicy, 'utf8').replace('doNotTrack: ignore', 'doNotTrack: honor'));
     await withVow(
@@ -154,7 +154,7 @@ describeEachDatabase('consent over HTTP', (database) => {
         const banner = await bannerOf(server);
         expect(banner.signals).toEqual({ doNotTrack: 'honor', globalPrivacyControl: 'honor' });
         const response = await decide(server, acceptAll(banner), { dnt: '1' });
-        expect(response.json()).toMatchObject({ granted: ['necessary', 'analytics'], refused: ['advertising'], signalsHonored: ['dnt'] });
+        expect(response.json()).toMatchObject({ granted: ['necessary'], refused: ['analytics', 'advertising'], signalsHonored: ['dnt'] });
       },
       { VOW_POLICY: policy },
     );

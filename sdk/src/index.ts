@@ -58,10 +58,16 @@ function choicesOf(s: State): Choices {
   return choices;
 }
 
-/** Opt-out preference signals the declaration honors, present in this browser. */
-function signalsOn(data: BannerData): boolean {
+/**
+ * The categories this browser's honored signals opt out of, as the page says: Global
+ * Privacy Control those amounting to sale, sharing or advertising; Do Not Track every
+ * category that is not strictly necessary.
+ */
+function optedOutBySignals(data: BannerData): Set<string> {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
-  return (data.signals.globalPrivacyControl === 'honor' && nav.globalPrivacyControl === true) || (data.signals.doNotTrack === 'honor' && nav.doNotTrack === '1');
+  const gpc = data.signals.globalPrivacyControl === 'honor' && nav.globalPrivacyControl === true;
+  const dnt = data.signals.doNotTrack === 'honor' && nav.doNotTrack === '1';
+  return new Set(data.categories.filter((item) => !item.necessary && (dnt || (gpc && item.treatedAs.length > 0))).map((item) => item.id));
 }
 
 /** Makes the page match the choices: cookies of what is not allowed deleted, the rest loaded, asks shown, collecting on or off. */
@@ -160,7 +166,7 @@ async function start(options: InitOptions): Promise<void> {
     stored = undefined;
   }
   injectStyles();
-  const optedOut = new Set(signalsOn(data) ? data.categories.filter((item) => !item.necessary && item.treatedAs.length > 0).map((item) => item.id) : []);
+  const optedOut = optedOutBySignals(data);
   const privacyUrl = new URL(data.links.privacyUrl, `${endpoint}/`).href;
   const s: State = {
     endpoint,

@@ -20,7 +20,7 @@ describe('the consent banner', () => {
       links: { notice: true, privacyUrl: '/privacy' },
     });
     expect(banner.categories).toEqual([
-      { id: 'necessary', name: 'Strictly necessary', description: expect.any(String) as unknown, necessary: true, treatedAs: [], cookies: [{ name: 'vow_consent', pattern: false }] },
+      { id: 'necessary', name: 'Strictly necessary', description: expect.any(String) as unknown, necessary: true, treatedAs: [], cookies: [{ name: 'vow_consent', pattern: false }, { name: 'vow_age_gate', pattern: false }] },
       {
         id: 'analytics',
         name: 'Analytics',

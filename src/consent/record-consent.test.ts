@@ -103,11 +103,11 @@ describeEachDatabase('consent records', (database) => {
       expect(await latestConsent(store.db, dnt.subjectId)).toMatchObject({ gpc: false, dnt: true });
     }));
 
-  it('treats DNT like GPC when the declaration honors it', () =>
+  it('treats DNT, when the declaration honors it, as a refusal of every category that is not strictly necessary', () =>
     withConsent(
       async (vault, _store, decision) => {
         const dnt = await recordConsent(vault, { ...decision, granted: ['analytics', 'advertising'], refused: [], signals: { gpc: false, dnt: true } });
-        expect(dnt).toMatchObject({ granted: ['necessary', 'analytics'], refused: ['advertising'], signalsHonored: ['dnt'] });
+        expect(dnt).toMatchObject({ granted: ['necessary'], refused: ['analytics', 'advertising'], signalsHonored: ['dnt'] });
       },
       { ...example, signals: { ...example.signals, doNotTrack: 'honor' } },
     ));

@@ -25,10 +25,10 @@ describe('opt-out preference signals', () => {
     expect(optOutCategories(ignoringGpc, { gpc: true, dnt: false })).toEqual([]);
   });
 
-  it('treats DNT as the declaration says: ignored by the example, like GPC when set to honor', () => {
+  it('treats DNT as the declaration says: ignored by the example, a refusal of every optional category when set to honor', () => {
     expect(optOutCategories(declaration, { gpc: false, dnt: true })).toEqual([]);
     expect(honoredSignals(declaration, { gpc: false, dnt: true })).toEqual([]);
-    expect(optOutCategories(honoringDnt, { gpc: false, dnt: true })).toEqual(['advertising']);
+    expect(optOutCategories(honoringDnt, { gpc: false, dnt: true })).toEqual(['analytics', 'advertising']);
     expect(honoredSignals(honoringDnt, { gpc: true, dnt: true })).toEqual(['gpc', 'dnt']);
   });
 

@@ -45,15 +45,18 @@ export function honoredSignals(declaration: Pick<Declaration, 'signals'>, signal
 }
 
 /**
- * The cookie categories a visitor opts out of by these signals: those the declaration
- * treats as sale, sharing or advertising, when an honored signal is present; none
- * otherwise. Strictly necessary categories are never opted out of. In declaration order.
+ * The cookie categories a visitor opts out of by these signals, as the page says: an
+ * honored Global Privacy Control opts out of those the declaration treats as sale,
+ * sharing or advertising; an honored Do Not Track, of every category that is not strictly
+ * necessary. Strictly necessary categories are never opted out of. In declaration order.
  *
  *   optOutCategories(airobotics, { gpc: true, dnt: false })  // ['advertising']
+ *   optOutCategories(consentFirst, { gpc: false, dnt: true })  // ['analytics', 'advertising']
  */
 export function optOutCategories(declaration: Pick<Declaration, 'signals' | 'cookies'>, signals: Signals): string[] {
-  if (honoredSignals(declaration, signals).length === 0) return [];
+  const honored = honoredSignals(declaration, signals);
+  if (honored.length === 0) return [];
   return declaration.cookies
-    .filter((group) => !group.necessary && group.treatedAs.some((treatment) => optOutTreatments.has(treatment)))
+    .filter((group) => !group.necessary && (honored.includes('dnt') || group.treatedAs.some((treatment) => optOutTreatments.has(treatment))))
     .map((group) => group.id);
 }
