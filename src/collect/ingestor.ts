@@ -4,8 +4,9 @@
  * data key, consent), a bounded cache of parsed devices, and the group-commit writer.
  *
  * The trade-off of the visitor cache: a visitor's consent is read at most once per TTL
- * (5 s by default), so a withdrawal, or a subject's erasure, takes effect on ingestion
- * up to that long after it was recorded, and a data key stays unwrapped in memory that
+ * (5 s by default), so a withdrawal recorded by another server, or a subject's erasure,
+ * takes effect on ingestion up to that long after it was recorded (a decision recorded
+ * by this server drops its visitors from the cache at once, `forgetSubjects`), and a data key stays unwrapped in memory that
  * long after its last use. In exchange a busy visitor costs no query but the insert.
  * Unknown visitors are not cached, so a visitor's first decision counts at once. An
  * event for a subject erased within the TTL is refused by the database's foreign key

@@ -116,18 +116,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(policyRoutes, { db: options.store.db });
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
-  await app.register(consentRoutes, { vault: options.vault, policy: options.policy, auth: options.auth, db: options.store.db, countryHeader: options.countryHeader });
   const ingestor = options.events?.ingestor;
+  const forgetInIngestion =
+    ingestor &&
+    ((subjectIds: ReadonlySet<string>) => {
+      ingestor.forgetSubjects(subjectIds);
+    });
+  await app.register(consentRoutes, {
+    vault: options.vault,
+    policy: options.policy,
+    auth: options.auth,
+    db: options.store.db,
+    countryHeader: options.countryHeader,
+    onDecision: forgetInIngestion,
+  });
   await app.register(purposeConsentRoutes, {
     vault: options.vault,
     policy: options.policy,
     auth: options.auth,
     countryHeader: options.countryHeader,
-    onDecision:
-      ingestor &&
-      ((subjectIds) => {
-        ingestor.forgetSubjects(subjectIds);
-      }),
+    onDecision: forgetInIngestion,
   });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });

@@ -106,7 +106,9 @@ export const consentRoutes: FastifyPluginAsyncZod<{
   db: Kysely<Database>;
   /** The header the operator's proxy sets to the visitor's country: a new visitor's region. */
   countryHeader?: string | undefined;
-}> = async (app, { vault, policy, auth, db, countryHeader }) => {
+  /** Told the visitor's subject after each decision, so that this server's event ingestion applies it at once (others within their cache's lifetime). */
+  onDecision?: ((subjectIds: ReadonlySet<string>) => void) | undefined;
+}> = async (app, { vault, policy, auth, db, countryHeader, onDecision }) => {
   // A version's banner never changes: built once per version and language.
   const banners = new WeakMap<PolicyInForce, Map<string, Banner>>();
   const bannerOf = (inForce: PolicyInForce, lang: string | undefined): Banner => {
@@ -156,6 +158,7 @@ export const consentRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const result = await recordConsent(vault, { ...request.body, signals: readSignals(request.headers), region: countryOf(request.headers, countryHeader) });
+      onDecision?.(new Set([result.subjectId]));
       return reply.code(201).send(result);
     },
   );
