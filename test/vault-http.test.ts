@@ -62,7 +62,8 @@ describeEachDatabase('collection and purpose-limited use over HTTP', (database) 
       const id = await signUp(server);
       const admin = await keyFor(vow, 'admin');
       const patched = await server.inject({ method: 'PATCH', url: `/v1/accounts/${id}`, headers: { authorization: `Bearer ${admin}` }, payload: { name: 'Jane Corrected' } });
-      expect(patched.json()).toEqual({ id, updated: ['name'], recipientsNotified: [], recipientsToldByStaff: [] });
+      // The service providers and affiliates declared to receive account data hold it without a recorded disclosure: staff tell each.
+      expect(patched.json()).toEqual({ id, updated: ['name'], recipientsNotified: [], recipientsToldByStaff: ['affiliates', 'cloud', 'email', 'events', 'hosting', 'it-services'] });
       const read = await server.inject({ method: 'GET', url: `/v1/accounts/${id}?purpose=provide-services`, headers: { authorization: `Bearer ${admin}` } });
       expect(read.json()).toMatchObject({ categories: [{ records: [{ fields: { ...jane, name: 'Jane Corrected' } }] }] });
     }));

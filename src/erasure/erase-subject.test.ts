@@ -83,8 +83,16 @@ describeEachDatabase('erasure', (database) => {
       const linked = (await vault.db.selectFrom('subject_links').select('linked_subject_id').where('subject_id', '=', subjectId).execute()).map((row) => row.linked_subject_id);
       expect(linked).toHaveLength(2);
       const outcome = await eraseSubject(vault, { subjectId, actor: 'key:admin', reason: 'request', requestId: 'req_1', now });
-      // The recipient of the seeded disclosure has no webhook: staff are given the task of telling it.
-      expect(outcome).toEqual({ subjectId, erasedAt: now.toISOString(), erased: true, heldCategories: [], recipientsNotified: [], recipientsToldByStaff: ['email'] });
+      // No recipient has a webhook: staff are given the task of telling the one of the seeded disclosure, and every
+      // service provider and affiliate declared to receive what the subject has.
+      expect(outcome).toEqual({
+        subjectId,
+        erasedAt: now.toISOString(),
+        erased: true,
+        heldCategories: [],
+        recipientsNotified: [],
+        recipientsToldByStaff: ['affiliates', 'cloud', 'email', 'events', 'hosting', 'it-services', 'web-analytics'],
+      });
       // The key and every other table go in the erasure's transaction; the events, unreadable from then on, just after.
       await settlePurge(vault.db);
 
@@ -119,11 +127,14 @@ describeEachDatabase('erasure', (database) => {
       const endpoint = await registerWebhook(vault, { recipient: 'email', url: 'http://127.0.0.1:9/hook', actor: 'key:admin', now });
       await registerWebhook(vault, { recipient: 'hosting', url: 'http://127.0.0.1:9/other', actor: 'key:admin', now });
       const outcome = await eraseSubject(vault, { subjectId, actor: 'key:admin', reason: 'admin', now });
-      expect(outcome.recipientsNotified).toEqual(['email']);
-      const deliveries = await vault.db.selectFrom('webhook_deliveries').selectAll().execute();
-      expect(deliveries).toHaveLength(1);
+      // Hosting received no recorded disclosure, but holds the account data it is declared to receive.
+      expect(outcome.recipientsNotified).toEqual(['email', 'hosting']);
+      // The subject's own notices (its linked visitors, erased with it, have theirs).
+      const deliveries = await vault.db.selectFrom('webhook_deliveries').selectAll().where('subject_id', '=', subjectId).orderBy('recipient').execute();
+      expect(deliveries).toHaveLength(2);
       expect(deliveries[0]?.endpoint_id).toBe(endpoint.id);
       expect(JSON.parse(deliveries[0]?.body ?? '')).toEqual({ event: 'erasure', subjectId, recipient: 'email', at: now.toISOString(), disclosures: [`dis-${subjectId}`] });
+      expect(JSON.parse(deliveries[1]?.body ?? '')).toMatchObject({ recipient: 'hosting', disclosures: [] });
     }));
 
   it('refuses an unknown subject', () =>

@@ -7,6 +7,7 @@ import type { Actor } from '../audit/audit-record.js';
 import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
 import { queueNotices, type QueuedNotices } from '../webhooks/notify-recipients.js';
 import { updateAccount } from './update-account.js';
+import { categoryOfKind } from './validate-fields.js';
 import type { VaultContext } from './vault-context.js';
 
 export async function correctAccount(
@@ -17,7 +18,13 @@ export async function correctAccount(
   const { subjectId, updated } = await updateAccount(ctx, {
     ...options,
     alsoInTransaction: async (trx, fields) => {
-      notices = await queueNotices(ctx, trx, { subjectId: options.subjectId, event: 'correction', fields: [...fields], ...(options.now ? { now: options.now } : {}) });
+      notices = await queueNotices(ctx, trx, {
+        subjectId: options.subjectId,
+        event: 'correction',
+        fields: [...fields],
+        categories: [categoryOfKind(ctx.declaration.categories, 'account').id],
+        ...(options.now ? { now: options.now } : {}),
+      });
     },
   });
   kickDeliveries(ctx, notices.deliveryIds);

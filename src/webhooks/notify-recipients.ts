@@ -1,18 +1,27 @@
 /**
  * Telling recipients that a subject's data changed (GDPR art. 19): one signed delivery
- * per registered endpoint of every recipient the accounting of disclosures says received
- * the subject's data, and a task for staff for each such recipient with no endpoint. The
+ * per registered endpoint of every recipient that received the subject's data, and a task
+ * for staff for each such recipient with no endpoint. Who received it: every recipient
+ * the accounting of disclosures names, and every service provider and affiliate the
+ * declaration has receiving a category the subject has data in, since those hold it as
+ * part of running the Services without a disclosure being recorded each time. Acquirers,
+ * authorities, other users and recipients treated as sale or sharing receive only what a
+ * recorded disclosure says. The
  * body holds the pseudonymous id, the disclosures and, for a correction, the names of the
  * corrected fields: never their values, never personal data.
  */
 import type { Kysely } from 'kysely';
+import type { Recipient } from '../policy/declaration.js';
 import type { Database } from '../store/schema.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { queueRecipientTask } from './recipient-tasks.js';
-import { activeEndpointsOf, insertDelivery, recipientsOfSubject } from './webhook.repository.js';
+import { activeEndpointsOf, categoriesOfSubject, insertDelivery, recipientsOfSubject } from './webhook.repository.js';
 import { newWebhookId } from './webhook-ids.js';
 
 export type WebhookEvent = 'erasure' | 'correction';
+
+/** Recipients that hold what the declaration has them receive, disclosure recorded or not. */
+const standingKinds: ReadonlySet<Recipient['kind']> = new Set(['service-provider', 'affiliate']);
 
 export interface WebhookBody {
   event: WebhookEvent;
@@ -46,12 +55,25 @@ export interface QueuedNotices {
 
 /** As `notifyRecipients`, also returning the staff tasks and the deliveries queued, for `kickDeliveries` once the transaction commits. */
 export async function queueNotices(
-  _ctx: VaultContext,
+  ctx: VaultContext,
   db: Kysely<Database>,
-  options: { subjectId: string; event: WebhookEvent; fields?: string[]; now?: Date },
+  options: {
+    subjectId: string;
+    event: WebhookEvent;
+    fields?: string[];
+    /** The categories changed (a correction's); every category the subject has data in when absent (an erasure). */
+    categories?: readonly string[];
+    now?: Date;
+  },
 ): Promise<QueuedNotices> {
   const at = (options.now ?? new Date()).toISOString();
   const recipients = await recipientsOfSubject(db, options.subjectId);
+  const held = new Set(options.categories ?? (await categoriesOfSubject(db, options.subjectId)));
+  for (const recipient of ctx.declaration.recipients) {
+    // Those treated as sale or sharing get data only through cookies the person allowed, or a recorded disclosure.
+    if (!standingKinds.has(recipient.kind) || recipient.treatedAs.length > 0 || recipients.has(recipient.id)) continue;
+    if (recipient.receives.some((receipt) => receipt.categories.some((category) => held.has(category)))) recipients.set(recipient.id, []);
+  }
   const endpoints = await activeEndpointsOf(db, [...recipients.keys()]);
   const queued = new Set<string>();
   const deliveryIds: string[] = [];

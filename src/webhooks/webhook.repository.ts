@@ -132,6 +132,13 @@ export async function recipientsOfSubject(db: Kysely<Database>, subjectId: strin
   return recipients;
 }
 
+/** The categories the subject has data in: its records' and its events'. */
+export async function categoriesOfSubject(db: Kysely<Database>, subjectId: string): Promise<string[]> {
+  const records = await db.selectFrom('vault_records').select('category').distinct().where('subject_id', '=', subjectId).execute();
+  const events = await db.selectFrom('events').select('category').distinct().where('subject_id', '=', subjectId).execute();
+  return [...new Set([...records, ...events].map((row) => row.category))];
+}
+
 export async function insertDelivery(trx: Kysely<Database>, delivery: DeliveryRow): Promise<void> {
   await trx
     .insertInto('webhook_deliveries')
