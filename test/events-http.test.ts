@@ -242,10 +242,12 @@ describeEachDatabase('events over HTTP', (database) => {
       if (!subject || !custom) throw new Error('missing');
       expect(openEvents(subject.dataKey, custom.id, custom.data, custom.occurred_at)).toMatchObject([{ name: marker.slice(0, 64) }]);
 
-      // Hostile bytes in a name reach no column in the clear: a NUL or a lone surrogate is sealed like any text.
-      const hostile = await send(server, { visitorId, events: [{ category: 'usage-data', name: 'a\u0000b' }, { category: 'usage-data', name: '\ud800' }] });
-      expect(hostile.statusCode, hostile.body).toBe(202);
-      expect(hostile.json<EventsJson>().accepted).toBe(2);
+      // Hostile bytes are refused by name before anything is stored: a NUL or a lone surrogate, anywhere in the batch.
+      for (const name of ['a\u0000b', '\ud800']) {
+        const hostile = await send(server, { visitorId, events: [{ category: 'usage-data', name: 'page_view' }, { category: 'usage-data', name }] });
+        expect(hostile.statusCode, hostile.body).toBe(400);
+        expect(hostile.json<{ error: { problems: { path: string }[] } }>().error.problems.map((problem) => problem.path)).toEqual(['body.events.1.name']);
+      }
     }));
 
   it('limits each address generously unless turned off, and documents the routes', async () => {

@@ -194,8 +194,8 @@ describeEachDatabase('consent to consent-based purposes', (database) => {
         [{ granted: ['newsletter'], policyVersion: 99, textHash: form.textHash }, 'policyVersion'],
         [{ granted: ['newsletter'], policyVersion: form.policyVersion, textHash: form.textHash, email: 'x@example.com' }, 'body'],
         // Hostile bytes are refused by name like any other unknown purpose, never written.
-        [{ granted: ['news\u0000letter'], policyVersion: form.policyVersion, textHash: form.textHash }, 'granted[0]'],
-        [{ withdrawn: ['\ud800'], policyVersion: form.policyVersion, textHash: form.textHash }, 'withdrawn[0]'],
+        [{ granted: ['news\u0000letter'], policyVersion: form.policyVersion, textHash: form.textHash }, 'body.granted.0'],
+        [{ withdrawn: ['\ud800'], policyVersion: form.policyVersion, textHash: form.textHash }, 'body.withdrawn.0'],
       ];
       for (const [payload, path] of cases) {
         const response = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload });

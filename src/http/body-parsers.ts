@@ -1,9 +1,11 @@
 /**
- * Body parsers that refuse invalid UTF-8 (instead of silently replacing bytes) and
- * never quote the body in their errors, since a body may hold personal data.
+ * Body parsers that refuse invalid UTF-8 (instead of silently replacing bytes) and JSON
+ * nested deeper than any route takes (before parsing it), and never quote the body in
+ * their errors, since a body may hold personal data.
  */
 import type { FastifyInstance } from 'fastify';
 import { VowError } from '../errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './safe-input.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -21,6 +23,7 @@ export function installBodyParsers(app: FastifyInstance): void {
     try {
       const text = decode(body);
       if (text.trim() === '') throw new VowError('bad_request', 'request body is empty');
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new VowError('bad_request', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
       try {
         done(null, JSON.parse(text) as unknown);
       } catch {

@@ -2,11 +2,10 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -25,6 +24,7 @@ import { installErrorHandler } from './error-handler.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
 import { logsRoutes } from './logs.routes.js';
+import { safeValidatorCompiler } from './safe-input.js';
 import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
@@ -79,9 +79,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     trustProxy: false,
+    // The router's own refusals (an undecodable URL) answer like every other error, never
+    // quoting the URL: its query may carry a token or an address.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      void reply.code(400).send({ error: { code: 'bad_request', message: error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid' : 'malformed request' } });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(safeValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installBodyParsers(app);

@@ -29,9 +29,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       const problems = error.problems.length > 0 ? { problems: [...error.problems] } : {};
       return reply.code(httpStatus[error.code]).send({ error: { code: error.code, message: error.message, ...problems } });
     }
-    if (hasZodFastifySchemaValidationErrors(error)) {
+    // Zod's issues, and the hostile-bytes rule's (safe-input.ts), which come in the same shape.
+    const validation = hasZodFastifySchemaValidationErrors(error) || error.code === 'FST_ERR_VALIDATION' ? error.validation : undefined;
+    if (validation && validation.length > 0) {
       const part = error.validationContext ?? 'request';
-      const problems = error.validation.map((issue) => ({
+      const problems = validation.map((issue) => ({
         path: [part, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
         message: issue.message ?? 'is invalid',
       }));

@@ -14,6 +14,7 @@ import { deviceHeadersOf } from '../collect/parse-device.js';
 import { readSignals } from '../consent/signals.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './safe-input.js';
 
 export const MAX_EVENTS_PER_REQUEST = 50;
 
@@ -62,6 +63,7 @@ const BODY_LIMIT = 256 * 1024;
 async function jsonFromText(request: FastifyRequest): Promise<void> {
   if (typeof request.body !== 'string') return;
   if (request.body.trim() === '') throw new VowError('bad_request', 'request body is empty');
+  if (nestsDeeperThan(request.body, MAX_JSON_DEPTH)) throw new VowError('bad_request', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     request.body = JSON.parse(request.body) as unknown;
   } catch {
