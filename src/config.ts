@@ -19,6 +19,8 @@ const Environment = z.object({
   VOW_POLICY: z.string().min(1).default(examplePolicyFile),
   /** Base64 of 32 random bytes. Without it, a key file is created in the data folder (mode 0600). */
   VOW_MASTER_KEY: z.base64({ error: 'must be base64 of 32 random bytes' }).optional(),
+  /** The master-key file, outside the data folder (a mounted secret, say); default `master.keys` in the data folder. */
+  VOW_MASTER_KEY_FILE: z.string().min(1).optional(),
   /** Comma-separated base64 keys still accepted for unwrapping while `vow keys rotate` moves data off them. */
   VOW_PREVIOUS_MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -53,6 +55,8 @@ export interface Config {
   readonly countryHeader: string | undefined;
   /** Master keys from the environment (current first), or undefined to use the key file. */
   readonly masterKeys: readonly string[] | undefined;
+  /** The key file when VOW_MASTER_KEY is unset, or undefined for `master.keys` in the data folder. */
+  readonly masterKeyFile: string | undefined;
   /** The SMTP server's URL, or undefined to keep mail in the outbox (listed by `vow outbox`). */
   readonly smtpUrl: string | undefined;
   /** The From address of Vow's mail, or undefined for the declaration's contact e-mail. */
@@ -80,6 +84,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     masterKeys: e.VOW_MASTER_KEY
       ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
       : undefined,
+    masterKeyFile: e.VOW_MASTER_KEY_FILE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.VOW_MAIL_FROM,
     publicUrl: e.VOW_PUBLIC_URL,

@@ -31,7 +31,7 @@ export async function importSocialCommand(config: Config, io: Io, file: string, 
   const store = await openStore(config);
   try {
     const declaration = await declarationInForce(store.db, config, io);
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration });
     const result = await importSocial(vault, { data, actor: 'cli' });
     io.out(
       `imported ${result.importId}: ${result.interactions} interactions from ${result.subjects} people (${result.newSubjects} new), ${result.aggregates} aggregates`,

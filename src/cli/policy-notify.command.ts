@@ -10,7 +10,7 @@ export async function policyNotifyCommand(config: Config, io: Io, options: { bat
   const store = await openStore(config);
   try {
     const declaration = await declarationInForce(store.db, config, io);
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration });
     let notified = 0;
     let withoutAddress = 0;
     for (;;) {

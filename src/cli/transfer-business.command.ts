@@ -25,7 +25,7 @@ export async function transferBusinessCommand(config: Config, io: Io, options: {
       const declared = declaration.recipients.filter((recipient) => recipient.kind === 'business-transfer').map((recipient) => recipient.id);
       throw new VowError('bad_request', `"${options.to}" is not a declared business-transfer recipient (declared: ${declared.join(', ') || 'none'})`);
     }
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration });
     const signing = await loadSigningKey(store.db, vault.keyring);
     mkdirSync(options.out, { recursive: true, mode: 0o700 });
     // An existing folder keeps its mode on mkdir: the export holds every subject's data in the clear.

@@ -10,7 +10,7 @@ export async function withVault(config: Config, io: Io, work: (vault: VaultConte
   const store = await openStore(config);
   try {
     const declaration = await declarationInForce(store.db, config, io);
-    return await work(await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, declaration }));
+    return await work(await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration }));
   } finally {
     await store.close();
   }

@@ -1,13 +1,13 @@
 /**
  * The master keys, which never sit in the database: from VOW_MASTER_KEY (and
- * VOW_PREVIOUS_MASTER_KEYS during a rotation), or from a key file in the data folder,
- * created on first start with mode 0600. The file holds one base64 key per line, the
+ * VOW_PREVIOUS_MASTER_KEYS during a rotation), or from a key file (VOW_MASTER_KEY_FILE,
+ * by default in the data folder), created on first start with mode 0600. The file holds one base64 key per line, the
  * current key last; `vow keys rotate` appends a new one, and a running server picks it
  * up the next time it meets a key it does not know, or within a second when wrapping.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VowError } from '../errors.js';
 import { open, seal } from './aes-gcm.js';
 
@@ -45,8 +45,20 @@ function decodeKey(text: string, where: string): Buffer {
   return key;
 }
 
-export function openKeyring(options: { dataDir: string; masterKeys: readonly string[] | undefined }): Keyring {
-  const file = join(options.dataDir, KEY_FILE);
+export interface KeySource {
+  dataDir: string;
+  masterKeys: readonly string[] | undefined;
+  /** The key file; `master.keys` in the data folder when absent. */
+  masterKeyFile?: string | undefined;
+}
+
+/** Where the key file is when the keys do not come from the environment. */
+export function keyFileOf(source: KeySource): string {
+  return source.masterKeyFile ?? join(source.dataDir, KEY_FILE);
+}
+
+export function openKeyring(options: KeySource): Keyring {
+  const file = keyFileOf(options);
   const fromEnvironment = options.masterKeys;
   // Ids are computed once per load: unwrapping is on every read's path.
   let keys: { id: string; key: Buffer }[] = [];
@@ -59,7 +71,7 @@ export function openKeyring(options: { dataDir: string; masterKeys: readonly str
       return;
     }
     if (!existsSync(file)) {
-      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     }
     loadedText = readFileSync(file, 'utf8');

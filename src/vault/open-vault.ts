@@ -3,7 +3,7 @@ import type { Declaration } from '../policy/declaration.js';
 import type { PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { loadBlindIndexKey } from './blind-index.js';
-import { openKeyring } from './keyring.js';
+import { openKeyring, type KeySource } from './keyring.js';
 import type { VaultContext } from './vault-context.js';
 
 /**
@@ -11,12 +11,10 @@ import type { VaultContext } from './vault-context.js';
  * version), `declaration` is read from it at each use, so a newer publication is
  * enforced from the next request on; a bare `declaration` is fixed (tests).
  */
-export async function openVault(options: {
-  db: Kysely<Database>;
-  dataDir: string;
-  masterKeys: readonly string[] | undefined;
-} & ({ policy: PolicySource } | { declaration: Declaration })): Promise<VaultContext> {
-  const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys });
+export async function openVault(
+  options: { db: Kysely<Database> } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
+): Promise<VaultContext> {
+  const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
   const blindKey = await loadBlindIndexKey(options.db, keyring);
   if ('declaration' in options) return { db: options.db, keyring, blindKey, declaration: options.declaration };
   const { policy } = options;

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, withStore, type TestDatabase } from '../../test/support/databases.js';
 import { examplePolicy } from '../../test/support/fixtures.js';
 import { verifyAudit } from '../audit/verify-audit.js';
+import { keyBesideDatabase } from '../cli/serve.command.js';
 import { loadDeclaration } from '../policy/load-declaration.js';
 import type { Store } from '../store/open-store.js';
 import { createAccount } from './create-account.js';
@@ -208,4 +210,32 @@ describeEachDatabase('master-key rotation', (database) => {
       expect((await read(onlyNew, subjectId, 'communicate')).categories[0]?.records[0]?.fields).toEqual(jane);
       await expect(openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [oldKey], declaration })).rejects.toMatchObject({ code: 'unavailable' });
     }));
+});
+
+describeEachDatabase('the master key kept apart from the data', (database) => {
+  it('reads and creates the key file where VOW_MASTER_KEY_FILE says, and serve warns only when it sits beside the SQLite database', async () => {
+    const secrets = mkdtempSync(join(tmpdir(), 'vow-secrets-'));
+    try {
+      const keyFile = join(secrets, 'vow-master-key');
+      const apart = database().config({ VOW_MASTER_KEY_FILE: keyFile });
+      const declaration = (await loadDeclaration(examplePolicy)).declaration;
+      await withStore(database(), async (store: Store) => {
+        const vault = await openVault({ db: store.db, dataDir: apart.dataDir, masterKeys: undefined, masterKeyFile: apart.masterKeyFile, declaration });
+        const { subjectId } = await createAccount(vault, { fields: { email: 'apart@example.com', name: 'Kept Apart', birthDate: '1990-01-01' }, actor: 'test' });
+        expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+        expect(existsSync(join(database().dataDir, KEY_FILE))).toBe(false);
+        // The same file opens the same data again.
+        const again = await openVault({ db: store.db, dataDir: apart.dataDir, masterKeys: undefined, masterKeyFile: keyFile, declaration });
+        expect((await readSubjectData(again, { subjectId, purpose: 'provide-services', actor: 'test', readerMayUsePurpose: true })).categories).toHaveLength(1);
+        const running = { keySource: vault.keyring.source, dialect: store.dialect };
+        expect(keyBesideDatabase(apart, running)).toBeUndefined();
+        const warning = keyBesideDatabase(database().config(), running);
+        if (store.dialect === 'sqlite') expect(warning).toContain('sits beside the database it protects');
+        else expect(warning).toBeUndefined();
+        expect(keyBesideDatabase(database().config(), { ...running, keySource: 'environment' })).toBeUndefined();
+      });
+    } finally {
+      rmSync(secrets, { recursive: true, force: true });
+    }
+  });
 });
