@@ -96,6 +96,7 @@ export async function createVow(config: Config, options: {
       logLevel: config.logLevel,
       logStream: options.logStream,
       countryHeader: config.countryHeader,
+      trustProxy: config.trustProxy,
       events: { ingestor, metrics, countryHeader: config.countryHeader, rateLimit: options.eventsRateLimit ?? true },
       ...(options.statsRandom ? { statsRandom: options.statsRandom } : {}),
       ...(kickOutbox ? { kickOutbox } : {}),

@@ -2,6 +2,7 @@
  * The environment, parsed once through a schema and frozen. Nothing else in Vow
  * reads `process.env`; tests build their own config with `loadConfig({...})`.
  */
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -23,6 +24,16 @@ const Environment = z.object({
   VOW_MASTER_KEY_FILE: z.string().min(1).optional(),
   /** Comma-separated base64 keys still accepted for unwrapping while `vow keys rotate` moves data off them. */
   VOW_PREVIOUS_MASTER_KEYS: z.string().optional(),
+  /**
+   * The reverse proxies in front of Vow, as addresses or CIDR ranges (`127.0.0.1,10.0.0.0/8`):
+   * the client address is then taken from their X-Forwarded-For, for rate limits and log data.
+   * Unset, no proxy is trusted and X-Forwarded-For is ignored.
+   */
+  VOW_TRUST_PROXY: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => entries.every(isAddressOrRange), 'must be comma-separated IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
   VOW_COUNTRY_HEADER: z
@@ -44,6 +55,16 @@ const Environment = z.object({
   VOW_MAIL_FROM: z.email({ error: 'must be an e-mail address' }).optional(),
 });
 
+/** `203.0.113.7`, `2001:db8::1`, `10.0.0.0/8`, `2001:db8::/32`. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (version === 4 ? 32 : 128);
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -51,6 +72,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  /** Proxies whose X-Forwarded-For is believed, or undefined (none: the socket's address is the client's). */
+  readonly trustProxy: readonly string[] | undefined;
   /** Lower-case name of the header carrying the visitor's country, or undefined (no country recorded). */
   readonly countryHeader: string | undefined;
   /** Master keys from the environment (current first), or undefined to use the key file. */
@@ -81,6 +104,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     policyFile: e.VOW_POLICY,
     logLevel: e.LOG_LEVEL,
     countryHeader: e.VOW_COUNTRY_HEADER,
+    trustProxy: e.VOW_TRUST_PROXY,
     masterKeys: e.VOW_MASTER_KEY
       ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
       : undefined,

@@ -7,6 +7,7 @@ import { issueApiKey, revokeApiKey } from '../auth/api-key.js';
 import type { Store } from '../store/open-store.js';
 import { bearerSecret, createAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
+import { createFailedAuthLimit } from './failed-auth-limit.js';
 
 async function serverFor(store: Store) {
   const app = Fastify().withTypeProvider<ZodTypeProvider>();
@@ -64,6 +65,31 @@ describeEachDatabase('requirePermission', (database) => {
       expect(forbidden.json()).toEqual({ error: { code: 'forbidden', message: 'role auditor may not keys:manage' } });
       await revokeApiKey(store.db, { id: auditor.id, actor: 'test' });
       expect((await app.inject({ url: '/audit', headers: { authorization: `Bearer ${auditor.secret}` } })).statusCode).toBe(401);
+      await app.close();
+    }));
+});
+
+describeEachDatabase('guessing keys', (database) => {
+  it('refuses an address that failed too often, valid key or not, until its window ends; other addresses are unaffected', () =>
+    withStore(database(), async (store) => {
+      const app = Fastify().withTypeProvider<ZodTypeProvider>();
+      installErrorHandler(app);
+      let now = Date.parse('2026-12-02T10:00:00Z');
+      const limit = createFailedAuthLimit({ max: 5, windowMs: 60_000 });
+      const clock = { blocked: (address: string) => limit.blocked(address, now), failed: (address: string) => { limit.failed(address, now); } };
+      const auth = createAuth(store.db, undefined, clock);
+      app.get('/audit', { onRequest: auth.requirePermission('audit:read') }, () => ({ ok: true }));
+      await app.ready();
+      const { secret } = await issueApiKey(store.db, { role: 'auditor', purposes: [], actor: 'test' });
+      const call = (key: string, remoteAddress = '198.51.100.7') => app.inject({ method: 'GET', url: '/audit', headers: { authorization: `Bearer ${key}` }, remoteAddress });
+
+      for (let attempt = 0; attempt < 5; attempt += 1) expect((await call(`vow_guess${attempt}`)).statusCode).toBe(401);
+      const blocked = await call(secret);
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      expect((await call(secret, '203.0.113.9')).statusCode).toBe(200);
+      now += 61_000;
+      expect((await call(secret)).statusCode).toBe(200);
       await app.close();
     }));
 });

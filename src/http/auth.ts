@@ -15,6 +15,7 @@ import { authenticate } from '../auth/api-key.js';
 import { can, type Permission } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import type { Database } from '../store/schema.js';
+import { createFailedAuthLimit, type FailedAuthLimit } from './failed-auth-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,14 +48,21 @@ export function bearerSecret(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Auth over the store's API keys; tests may pass their own `authenticator`. */
-export function createAuth(db: Kysely<Database>, authenticator: Authenticator = (secret) => authenticate(db, secret)): Auth {
+/** Auth over the store's API keys; tests may pass their own `authenticator` and limit. */
+export function createAuth(
+  db: Kysely<Database>,
+  authenticator: Authenticator = (secret) => authenticate(db, secret),
+  failures: FailedAuthLimit = createFailedAuthLimit(),
+): Auth {
   return {
     requirePermission(permission) {
       return async (request, reply) => {
+        const now = Date.now();
+        if (failures.blocked(request.ip, now)) throw new VowError('rate_limited', 'too many failed authentications from this address; try again later');
         const secret = bearerSecret(request.headers.authorization);
         const actor = secret === undefined ? undefined : await authenticator(secret);
         if (!actor) {
+          failures.failed(request.ip, now);
           void reply.header('www-authenticate', 'Bearer');
           throw new VowError('unauthorized', 'missing or invalid API key');
         }

@@ -59,6 +59,8 @@ export interface ServerOptions {
   publicUrl?: string;
   /** The header the operator's proxy sets to the client's country (config.countryHeader): new subjects' region. */
   countryHeader?: string | undefined;
+  /** `Config.trustProxy`: the proxies whose X-Forwarded-For gives the client's address. */
+  trustProxy?: readonly string[] | undefined;
   /** Event ingestion (`POST /v1/events`, `GET /metrics`); without it those routes are not served. */
   events?: EventsRouteOptions;
 }
@@ -78,7 +80,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
-    trustProxy: false,
+    // Only the operator's own proxies may say who the client is; anyone else's X-Forwarded-For is ignored.
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     // The router's own refusals (an undecodable URL) answer like every other error, never
     // quoting the URL: its query may carry a token or an address.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
