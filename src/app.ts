@@ -97,6 +97,7 @@ export async function createVow(config: Config, options: {
       logStream: options.logStream,
       countryHeader: config.countryHeader,
       trustProxy: config.trustProxy,
+      connections: config.connections,
       events: { ingestor, metrics, countryHeader: config.countryHeader, rateLimit: options.eventsRateLimit ?? true },
       ...(options.statsRandom ? { statsRandom: options.statsRandom } : {}),
       ...(kickOutbox ? { kickOutbox } : {}),

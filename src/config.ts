@@ -34,6 +34,12 @@ const Environment = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be comma-separated IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8')
     .optional(),
+  /** Open connections one client address may hold at once (trusted proxies excepted), and the process in all. */
+  VOW_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(256),
+  VOW_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  /** How long a client may take to send its headers, and its whole request, before the connection is closed. */
+  VOW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  VOW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
   VOW_COUNTRY_HEADER: z
@@ -72,6 +78,7 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  readonly connections: { perAddress: number; total: number; headersTimeoutMs: number; requestTimeoutMs: number };
   /** Proxies whose X-Forwarded-For is believed, or undefined (none: the socket's address is the client's). */
   readonly trustProxy: readonly string[] | undefined;
   /** Lower-case name of the header carrying the visitor's country, or undefined (no country recorded). */
@@ -105,6 +112,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     countryHeader: e.VOW_COUNTRY_HEADER,
     trustProxy: e.VOW_TRUST_PROXY,
+    connections: {
+      perAddress: e.VOW_MAX_CONNECTIONS_PER_ADDRESS,
+      total: e.VOW_MAX_CONNECTIONS,
+      headersTimeoutMs: e.VOW_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.VOW_REQUEST_TIMEOUT_MS,
+    },
     masterKeys: e.VOW_MASTER_KEY
       ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
       : undefined,

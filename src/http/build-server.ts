@@ -25,6 +25,8 @@ import { erasureRoutes } from './erasure.routes.js';
 import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
 import { logsRoutes } from './logs.routes.js';
 import { safeValidatorCompiler } from './safe-input.js';
+import { addressesIn, limitConnections } from './connection-limits.js';
+import { loadConfig } from '../config.js';
 import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
@@ -61,6 +63,8 @@ export interface ServerOptions {
   countryHeader?: string | undefined;
   /** `Config.trustProxy`: the proxies whose X-Forwarded-For gives the client's address. */
   trustProxy?: readonly string[] | undefined;
+  /** `Config.connections`: caps and deadlines of client connections; Vow's defaults when absent. */
+  connections?: Config['connections'] | undefined;
   /** Event ingestion (`POST /v1/events`, `GET /metrics`); without it those routes are not served. */
   events?: EventsRouteOptions;
 }
@@ -71,6 +75,7 @@ function requestForLog(request: FastifyRequest) {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const connections = options.connections ?? loadConfig({}).connections;
   const app = Fastify({
     logger: {
       level: options.logLevel,
@@ -79,6 +84,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       redact: { paths: ['req.headers', 'req.body', 'res.headers'], remove: true },
     },
     bodyLimit: 1024 * 1024,
+    // Deadlines for what never finishes: headers, the whole request, an idle keep-alive
+    // socket, checked every second (Node checks every 30 s by default).
+    requestTimeout: connections.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    connectionTimeout: 60_000,
+    http: { headersTimeout: connections.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     return503OnClosing: true,
     // Only the operator's own proxies may say who the client is; anyone else's X-Forwarded-For is ignored.
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
@@ -89,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   }).withTypeProvider<ZodTypeProvider>();
 
+  limitConnections(app.server, { perAddress: connections.perAddress, total: connections.total, exempt: addressesIn(options.trustProxy ?? []) });
   app.setValidatorCompiler(safeValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
