@@ -57,9 +57,12 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
         const listed = await server.inject({ method: 'GET', url: '/v1/webhooks', headers: auth });
         expect(listed.json()).toEqual({ webhooks: [expect.objectContaining({ id: webhookId, recipient: 'hosting', url })] });
         expect(listed.body).not.toContain(secret);
-        const malformed = await server.inject({ method: 'DELETE', url: '/v1/webhooks/%00', headers: auth });
+        const malformed = await server.inject({ method: 'DELETE', url: '/v1/webhooks/whk_short', headers: auth });
         expect(malformed.statusCode).toBe(400);
         expect(malformed.body).toContain('must be a webhook id');
+        // A NUL is refused for its bytes, before any rule of the route.
+        const nul = await server.inject({ method: 'DELETE', url: '/v1/webhooks/%00', headers: auth });
+        expect(nul.json()).toMatchObject({ error: { problems: [{ path: 'params.id', message: 'must not contain a NUL character' }] } });
 
         const disclosed = await server.inject({
           method: 'POST',
@@ -173,7 +176,7 @@ describeEachDatabase('erasure, legal holds and webhooks over HTTP', (database) =
       expect(released.statusCode, released.body).toBe(200);
       expect(released.json()).toMatchObject({ holdId: hold.id, erasure: { erased: true, heldCategories: [] } });
       expect((await server.inject({ method: 'DELETE', url: `/v1/holds/${hold.id}`, headers: auth })).statusCode).toBe(409);
-      for (const bad of ['%00', 'hold_short', 'whk_AAAAAAAAAAAAAAAAAAAAAA']) {
+      for (const bad of ['hold_short', 'whk_AAAAAAAAAAAAAAAAAAAAAA']) {
         const malformed = await server.inject({ method: 'DELETE', url: `/v1/holds/${bad}`, headers: auth });
         expect(malformed.statusCode, bad).toBe(400);
         expect(JSON.stringify(malformed.json())).toContain('must be a hold id');
