@@ -261,3 +261,55 @@ describeEachDatabase('data-subject requests over HTTP', (database) => {
     }
   });
 });
+
+describeEachDatabase('what staff may read of requests and mail', (database) => {
+  it('shows request contents and mail only to keys issued for legal compliance, audits each read, and never shows a code once sent', async () => {
+    const smtp = await startSmtp();
+    const vow = await createVow(database().config({ SMTP_URL: smtp.url }));
+    try {
+      const { server } = vow;
+      const key = async (role: 'admin' | 'privacy-officer' | 'support' | 'auditor', purposes: string[] = []) =>
+        ({ authorization: `Bearer ${(await issueApiKey(vow.store.db, { role, purposes, actor: 'test' })).secret}` });
+      await signUp(vow, 'grace@example.com');
+      const filed = await server.inject({ method: 'POST', url: '/v1/requests', payload: { kind: 'question', email: 'grace@example.com', details: 'What do you keep about my robot arm?' } });
+      expect(filed.statusCode, filed.body).toBe(202);
+      const { id } = filed.json<{ id: string }>();
+
+      const read = async (headers: Record<string, string>) => {
+        const response = await server.inject({ method: 'GET', url: `/v1/requests/${id}`, headers });
+        expect(response.statusCode, response.body).toBe(200);
+        return response.json<{ email?: string; details?: string; status: string }>();
+      };
+      // Support without purposes, and an auditor issued for another purpose, see the request's state, not what was written.
+      for (const headers of [await key('support'), await key('auditor', ['communicate'])]) {
+        const shown = await read(headers);
+        expect(shown.status).toBe('unverified');
+        expect(shown).not.toHaveProperty('email');
+        expect(shown).not.toHaveProperty('details');
+      }
+      const auditors = await key('auditor', ['legal-compliance']);
+      expect(await read(auditors)).toMatchObject({ email: 'grace@example.com', details: 'What do you keep about my robot arm?' });
+      const reads = await vow.store.db.selectFrom('audit_log').select(['action', 'target', 'actor']).where('action', '=', 'staff.read').execute();
+      expect(reads).toEqual([expect.objectContaining({ target: `request:${id}` })]);
+
+      // Mail: only for keys covering legal compliance, audited, and a code that has gone out is masked.
+      const scopedOfficer = await key('privacy-officer', ['communicate']);
+      const refused = await server.inject({ method: 'GET', url: '/v1/outbox', headers: scopedOfficer });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toContain('rule: key-purpose');
+      const codeMail = await smtp.waitFor((mail) => mail.raw.includes('verification code'));
+      const code = codeIn(codeMail.raw);
+      expect(code).toMatch(/^\d{6}$/);
+      const admin = (await issueApiKey(vow.store.db, { role: 'admin', purposes: [], actor: 'test' })).secret;
+      await expect.poll(async () => (await outbox(vow, admin)).find((message) => message.kind === 'verification-code')?.status).toBe('sent');
+      const sent = (await outbox(vow, admin)).find((message) => message.kind === 'verification-code');
+      expect(sent?.text).toContain('enter this code: [sent; not shown]');
+      expect(sent?.text).not.toContain(code);
+      const outboxReads = await vow.store.db.selectFrom('audit_log').select('target').where('action', '=', 'staff.read').where('target', '=', 'outbox').execute();
+      expect(outboxReads.length).toBeGreaterThan(0);
+    } finally {
+      await vow.close();
+      await smtp.close();
+    }
+  });
+});

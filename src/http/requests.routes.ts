@@ -6,8 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditActorOf } from '../auth/actor.js';
+import { canReadForPurpose } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import { messageKinds, readOutbox } from '../outbox/outbox.js';
+import { auditStaffRead, coversRequestHandling, maskSentSecrets, notForThisKey, withoutContents } from '../requests/staff-views.js';
 import { approveRequest } from '../requests/approve-request.js';
 import { completeRequest } from '../requests/complete-request.js';
 import { denyRequest } from '../requests/deny-request.js';
@@ -161,7 +163,13 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
   app.get(
     '/v1/requests/:id',
     { onRequest: auth.requirePermission('requests:read'), schema: { summary: 'One request, its contents decrypted, and its log', tags: ['requests'], params: RequestId } },
-    async (request) => showDataSubjectRequest(vault, request.params.id),
+    async (request) => {
+      const actor = actorOf(request);
+      const shown = await showDataSubjectRequest(vault, request.params.id);
+      if (!coversRequestHandling(vault.declaration, (purpose) => canReadForPurpose(actor, purpose))) return withoutContents(shown);
+      await auditStaffRead(vault, { actor: auditActorOf(actor), target: `request:${shown.id}`, what: 'request contents' });
+      return shown;
+    },
   );
 
   const staffAction = { onRequest: auth.requirePermission('requests:manage'), bodyLimit: BODY_LIMIT };
@@ -272,8 +280,12 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
         },
       },
     },
-    async (request) => ({
-      messages: await readOutbox(vault, { limit: request.query.limit, ...(request.query.status ? { status: request.query.status } : {}) }),
-    }),
+    async (request) => {
+      const actor = actorOf(request);
+      if (!coversRequestHandling(vault.declaration, (purpose) => canReadForPurpose(actor, purpose))) throw notForThisKey(vault.declaration, 'the outbox');
+      const messages = await readOutbox(vault, { limit: request.query.limit, ...(request.query.status ? { status: request.query.status } : {}) });
+      await auditStaffRead(vault, { actor: auditActorOf(actor), target: 'outbox', what: `${messages.length} messages` });
+      return { messages: messages.map(maskSentSecrets) };
+    },
   );
 };
