@@ -71,7 +71,7 @@ export async function createVow(config: Config, options: {
       },
     });
     watching = policy;
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, policy });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, webhookPrivateAddresses: config.webhookPrivateAddresses, policy });
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
     const signing = await loadSigningKey(store.db, vault.keyring);

@@ -40,6 +40,8 @@ const Environment = z.object({
   /** How long a client may take to send its headers, and its whole request, before the connection is closed. */
   VOW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   VOW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** `1` lets webhooks reach loopback and private addresses (a recipient inside the operator's network; tests). */
+  VOW_WEBHOOK_PRIVATE_ADDRESSES: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
   VOW_COUNTRY_HEADER: z
@@ -78,6 +80,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  /** Whether webhooks may reach loopback and private addresses. */
+  readonly webhookPrivateAddresses: boolean;
   readonly connections: { perAddress: number; total: number; headersTimeoutMs: number; requestTimeoutMs: number };
   /** Proxies whose X-Forwarded-For is believed, or undefined (none: the socket's address is the client's). */
   readonly trustProxy: readonly string[] | undefined;
@@ -112,6 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     countryHeader: e.VOW_COUNTRY_HEADER,
     trustProxy: e.VOW_TRUST_PROXY,
+    webhookPrivateAddresses: e.VOW_WEBHOOK_PRIVATE_ADDRESSES === '1',
     connections: {
       perAddress: e.VOW_MAX_CONNECTIONS_PER_ADDRESS,
       total: e.VOW_MAX_CONNECTIONS,

@@ -83,7 +83,7 @@ describeEachDatabase('erasure that reaches everything', (database) => {
     const needles = [person.email, person.name, person.message, person.comment, `Quillfeather${unique}`, `Zorblax ${unique}`];
     const logFile = join(db.dataDir, 'server.log');
     const backupFile = join(db.dataDir, 'before-erasure.vowbackup');
-    const config = db.config({ LOG_LEVEL: 'debug' });
+    const config = db.config({ LOG_LEVEL: 'debug', VOW_WEBHOOK_PRIVATE_ADDRESSES: '1' });
     const cli = async (...argv: string[]) => {
       const out: string[] = [];
       const code = await runCli(argv, config, { out: (text) => out.push(text), err: (text) => out.push(text) });

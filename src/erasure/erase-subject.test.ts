@@ -23,7 +23,7 @@ const now = new Date('2026-03-01T10:00:00.000Z');
 
 async function vaultOf(database: TestDatabase, store: Store): Promise<VaultContext> {
   const { declaration } = await loadDeclaration(examplePolicy);
-  return openVault({ db: store.db, dataDir: database.dataDir, masterKeys: undefined, declaration });
+  return openVault({ db: store.db, dataDir: database.dataDir, masterKeys: undefined, webhookPrivateAddresses: true, declaration });
 }
 
 /** A subject with data in every kind of table: account, message, events, consents, a linked visitor, a disclosure. */

@@ -12,16 +12,18 @@ import type { VaultContext } from './vault-context.js';
  * enforced from the next request on; a bare `declaration` is fixed (tests).
  */
 export async function openVault(
-  options: { db: Kysely<Database> } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
+  options: { db: Kysely<Database>; webhookPrivateAddresses?: boolean | undefined } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
 ): Promise<VaultContext> {
   const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
   const blindKey = await loadBlindIndexKey(options.db, keyring);
-  if ('declaration' in options) return { db: options.db, keyring, blindKey, declaration: options.declaration };
+  const webhookPrivateAddresses = options.webhookPrivateAddresses === true;
+  if ('declaration' in options) return { db: options.db, keyring, blindKey, webhookPrivateAddresses, declaration: options.declaration };
   const { policy } = options;
   return {
     db: options.db,
     keyring,
     blindKey,
+    webhookPrivateAddresses,
     get declaration() {
       return policy.current().declaration;
     },

@@ -8,6 +8,8 @@ export interface VaultContext {
   db: Kysely<Database>;
   keyring: Keyring;
   blindKey: Buffer;
+  /** The operator's leave for webhooks to reach loopback and private addresses (VOW_WEBHOOK_PRIVATE_ADDRESSES); off when absent. */
+  webhookPrivateAddresses?: boolean;
   /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */
   readonly declaration: Declaration;
 }

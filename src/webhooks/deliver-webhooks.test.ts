@@ -6,6 +6,7 @@ import { examplePolicy } from '../../test/support/fixtures.js';
 import { verifyAudit } from '../audit/verify-audit.js';
 import { loadDeclaration } from '../policy/load-declaration.js';
 import { openVault } from '../vault/open-vault.js';
+import { isPublicAddress } from './egress-guard.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { deliverWebhooks, FIRST_RETRY_MS } from './deliver-webhooks.js';
 import { listWebhookDeliveries } from './list-deliveries.js';
@@ -56,7 +57,8 @@ describeEachDatabase('webhooks to recipients', (database) => {
   const withVault = (test: (vault: VaultContext) => Promise<void>) =>
     withStore(database(), async (store) => {
       const { declaration } = await loadDeclaration(examplePolicy);
-      await test(await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: undefined, declaration }));
+      // The recipient listens on loopback: the operator's leave for that is given.
+      await test(await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: undefined, webhookPrivateAddresses: true, declaration }));
     });
 
   it('signs each notice so that the recipient can verify it, and records the acknowledged attempt', () =>
@@ -141,5 +143,33 @@ describeEachDatabase('webhooks to recipients', (database) => {
       await expect(registerWebhook(vault, { recipient: 'data-broker', url: 'https://example.com/', actor: 'key:admin' })).rejects.toMatchObject({ code: 'bad_request' });
       await expect(registerWebhook(vault, { recipient: 'email', url: 'ftp://example.com/', actor: 'key:admin' })).rejects.toMatchObject({ code: 'bad_request' });
       await expect(registerWebhook(vault, { recipient: 'email', url: 'not a url', actor: 'key:admin' })).rejects.toMatchObject({ code: 'bad_request' });
+    }));
+});
+
+describeEachDatabase('webhooks never reach the operator’s own network without leave', (database) => {
+  it('refuses loopback, private and metadata addresses at registration, and at connection when a name turns private', () =>
+    withStore(database(), async (store) => {
+      const { declaration } = await loadDeclaration(examplePolicy);
+      const guarded = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: undefined, declaration });
+      for (const url of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://[::ffff:127.0.0.1]/x', 'http://192.168.0.10/x']) {
+        await expect(registerWebhook(guarded, { recipient: 'email', url, actor: 'key:admin', now }), url).rejects.toMatchObject({ code: 'bad_request', problems: [{ path: 'url' }] });
+      }
+      expect(isPublicAddress('93.184.215.14')).toBe(true);
+      expect(isPublicAddress('2606:2800:21f:cb07:6820:80da:af6b:8b2c')).toBe(true);
+
+      // Registered with leave, then the leave withdrawn: the connection itself is refused, and nothing reaches the listener.
+      const endpoint = await receiver([204]);
+      try {
+        const allowed = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: undefined, webhookPrivateAddresses: true, declaration });
+        await registerWebhook(allowed, { recipient: 'email', url: endpoint.url.replace('127.0.0.1', 'localhost'), actor: 'key:admin', now });
+        await seedDisclosed(allowed, 'sub-ssrf', 'email');
+        await allowed.db.transaction().execute((trx) => notifyRecipients(allowed, trx, { subjectId: 'sub-ssrf', event: 'erasure', now }));
+        expect(await deliverWebhooks(guarded, { now })).toEqual({ attempted: 1, delivered: 0, failed: 1 });
+        expect(endpoint.received).toEqual([]);
+        const attempt = await store.db.selectFrom('webhook_attempts').select('error').executeTakeFirstOrThrow();
+        expect(attempt.error).toBe('refused: non-public address');
+      } finally {
+        await endpoint.close();
+      }
     }));
 });

@@ -3,9 +3,13 @@
  * attempt recorded (time, status code or error, next attempt). Anything but a 2xx is
  * retried with exponential backoff, capped, until a 2xx acknowledges it.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Keyring } from '../vault/keyring.js';
+import { guardedLookup, isPublicAddress } from './egress-guard.js';
 import { signatureHeader } from './sign-webhook.js';
 import { claimDelivery, dueDeliveries, findEndpoint, recordAttempt, type DeliveryRow } from './webhook.repository.js';
 import { loadWebhooksKey, openSecret } from './webhook-secret.js';
@@ -21,6 +25,8 @@ const BATCH = 50;
 export interface DeliveryDeps {
   db: Kysely<Database>;
   keyring: Keyring;
+  /** The operator's leave for webhooks to reach loopback and private addresses (egress-guard.ts); off when absent. */
+  webhookPrivateAddresses?: boolean | undefined;
 }
 
 export interface DeliveryReport {
@@ -44,14 +50,15 @@ export async function deliverWebhooks(deps: DeliveryDeps, options: { now?: Date;
   for (const delivery of due) {
     if (!(await claimDelivery(deps.db, delivery, new Date(now.getTime() + LEASE_MS).toISOString()))) continue;
     report.attempted += 1;
-    const ok = await attempt(deps.db, key, delivery, now, options.now === undefined);
+    const ok = await attempt(deps, key, delivery, now, options.now === undefined);
     if (ok) report.delivered += 1;
     else report.failed += 1;
   }
   return report;
 }
 
-async function attempt(db: Kysely<Database>, key: Buffer, delivery: DeliveryRow, now: Date, realTime: boolean): Promise<boolean> {
+async function attempt(deps: DeliveryDeps, key: Buffer, delivery: DeliveryRow, now: Date, realTime: boolean): Promise<boolean> {
+  const { db } = deps;
   const endpoint = await findEndpoint(db, delivery.endpointId);
   let statusCode: number | null = null;
   let error: string | null = null;
@@ -61,16 +68,12 @@ async function attempt(db: Kysely<Database>, key: Buffer, delivery: DeliveryRow,
     try {
       const secret = openSecret(key, endpoint.id, endpoint.secret);
       const timestamp = Math.floor(now.getTime() / 1000);
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'vow-signature': signatureHeader(secret, delivery.body, timestamp), 'vow-delivery': delivery.id },
-        body: delivery.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      statusCode = response.status;
-      // The body is the recipient's; read it only to free the connection.
-      await response.arrayBuffer().catch(() => undefined);
+      statusCode = await post(
+        new URL(endpoint.url),
+        { 'content-type': 'application/json', 'vow-signature': signatureHeader(secret, delivery.body, timestamp), 'vow-delivery': delivery.id },
+        delivery.body,
+        deps.webhookPrivateAddresses === true,
+      );
     } catch (caught) {
       error = describeError(caught);
     }
@@ -86,10 +89,35 @@ async function attempt(db: Kysely<Database>, key: Buffer, delivery: DeliveryRow,
   return delivered;
 }
 
-/** A short, fixed-vocabulary description: the error text of a failed fetch could echo the URL. */
+/**
+ * POSTs the body and answers the status; redirects are not followed (a 3xx is a failed
+ * attempt). The socket resolves names through the egress guard, and an address literal is
+ * checked before connecting, so the address refused is the one that would be reached.
+ */
+function post(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<number> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(Object.assign(new Error('non-public address'), { code: 'EADDRNOTPUBLIC' }));
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(allowPrivate), timeout: TIMEOUT_MS }, (response) => {
+      // The body is the recipient's; drained only to free the connection.
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => {
+      request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** A short, fixed-vocabulary description: the error text of a failed request could echo the URL. */
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+    if ('code' in error && error.code === 'EADDRNOTPUBLIC') return 'refused: non-public address';
+    if ('code' in error && typeof error.code === 'string') return `network error (${error.code})`;
     const cause = error.cause;
     if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return `network error (${cause.code})`;
     return 'network error';

@@ -2,6 +2,7 @@
 import { appendAudit } from '../audit/append-audit.js';
 import { VowError } from '../errors.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { checkDestination } from './egress-guard.js';
 import { insertEndpoint, listEndpoints, revokeEndpoint, type EndpointRow } from './webhook.repository.js';
 import { loadWebhooksKey, newWebhookSecret, sealSecret } from './webhook-secret.js';
 import { newWebhookId } from './webhook-ids.js';
@@ -40,6 +41,7 @@ export async function registerWebhook(
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new VowError('bad_request', 'url must be http or https', [{ path: 'url', message: 'must be http(s)' }]);
   if (url.username !== '' || url.password !== '') throw new VowError('bad_request', 'url must not hold credentials', [{ path: 'url', message: 'holds credentials' }]);
+  await checkDestination(url, ctx.webhookPrivateAddresses === true);
   const now = options.now ?? new Date();
   const id = newWebhookId('whk');
   const secret = newWebhookSecret();
