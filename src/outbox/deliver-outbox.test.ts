@@ -6,7 +6,7 @@ import { loadDeclaration } from '../policy/load-declaration.js';
 import type { Store } from '../store/open-store.js';
 import { openVault } from '../vault/open-vault.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { backoffMs, createOutboxDeliverer } from './deliver-outbox.js';
+import { backoffMs, createOutboxDeliverer, smtpTransportOptions } from './deliver-outbox.js';
 import { enqueueMessage, readOutbox } from './outbox.js';
 
 async function withVault(database: TestDatabase, test: (vault: VaultContext, store: Store) => Promise<void>): Promise<void> {
@@ -20,6 +20,25 @@ const now = new Date('2026-05-01T08:00:00.000Z');
 const message = { to: 'reader@example.com', subject: 'Your code', text: 'enter this code: 424242', kind: 'verification-code' as const };
 
 describeEachDatabase('the outbox', (database) => {
+  it('sends nothing in plaintext unless the URL says so: a server without STARTTLS is refused', async () => {
+    await withVault(database(), async (vault, store) => {
+      await store.db.transaction().execute((trx) => enqueueMessage(vault, trx, message, now));
+      const plaintextOnly = await startSmtp();
+      const strict = createOutboxDeliverer(vault, { smtpUrl: plaintextOnly.url.replace('?tls=none', ''), mailFrom: undefined });
+      try {
+        expect(await strict.deliver(now)).toEqual({ sent: 0, failed: 1 });
+        expect(plaintextOnly.received).toEqual([]);
+        expect((await readOutbox(vault))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+      } finally {
+        await strict.close();
+        await plaintextOnly.close();
+      }
+    });
+    expect(smtpTransportOptions('smtp://relay:25')).toEqual({ url: 'smtp://relay:25', requireTLS: true });
+    expect(smtpTransportOptions('smtps://relay:465')).toEqual({ url: 'smtps://relay:465', requireTLS: false });
+    expect(smtpTransportOptions('smtp://relay:25?tls=none')).toEqual({ url: 'smtp://relay:25', requireTLS: false });
+  });
+
   it('keeps messages sealed; a failed delivery is recorded without the address and retried with backoff until the server takes it', async () => {
     await withVault(database(), async (vault, store) => {
       const id = await store.db.transaction().execute((trx) => enqueueMessage(vault, trx, message, now));
@@ -30,7 +49,7 @@ describeEachDatabase('the outbox', (database) => {
       // A server that went away: the port is closed.
       const gone = await startSmtp();
       await gone.close();
-      const failing = createOutboxDeliverer(vault, { smtpUrl: `${gone.url}?connectionTimeout=2000`, mailFrom: undefined });
+      const failing = createOutboxDeliverer(vault, { smtpUrl: `${gone.url}&connectionTimeout=2000`, mailFrom: undefined });
       expect(await failing.deliver(now)).toEqual({ sent: 0, failed: 1 });
       await failing.close();
       const [afterFailure] = await readOutbox(vault);

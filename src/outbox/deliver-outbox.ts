@@ -41,8 +41,21 @@ export function backoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** (attempt - 1), 6 * 60 * 60 * 1000);
 }
 
+/**
+ * The transport for an SMTP URL. Mail carries codes and links to people's data, so it
+ * goes encrypted: `smtps://` over TLS from the first byte, `smtp://` only after STARTTLS
+ * (a server that offers none is refused). Plaintext takes an explicit `?tls=none` on the
+ * URL (a relay on the same host, tests).
+ */
+export function smtpTransportOptions(smtpUrl: string): { url: string; requireTLS: boolean } {
+  const url = new URL(smtpUrl);
+  const plaintext = url.searchParams.get('tls') === 'none';
+  url.searchParams.delete('tls');
+  return { url: url.toString(), requireTLS: url.protocol === 'smtp:' && !plaintext };
+}
+
 export function createOutboxDeliverer(ctx: VaultContext, options: OutboxDeliveryOptions): OutboxDeliverer {
-  const transport: Transporter = nodemailer.createTransport(options.smtpUrl);
+  const transport: Transporter = nodemailer.createTransport(smtpTransportOptions(options.smtpUrl));
   const from = options.mailFrom ?? ctx.declaration.organization.contactEmail;
   let running: Promise<{ sent: number; failed: number }> | undefined;
   /** Bumped by each call: a run that sees it moved looks again, so a message queued meanwhile is not left for the next tick. */
