@@ -27,6 +27,7 @@ import { openStore, type Store } from './store/open-store.js';
 import { openVault } from './vault/open-vault.js';
 import type { VaultContext } from './vault/vault-context.js';
 import { webhookJob } from './webhooks/webhook-job.js';
+import { auditCheckpointJob } from './audit/audit-checkpoint-job.js';
 
 export interface Vow {
   server: FastifyInstance;
@@ -112,7 +113,15 @@ export async function createVow(config: Config, options: {
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,
-      jobs: [retentionJob({ db: store.db, policy: vault }), erasurePurgeJob(store.db), policyNoticeJob(vault), webhookJob(vault), requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}), ...(outbox ? [outbox.job()] : [])],
+      jobs: [
+        retentionJob({ db: store.db, policy: vault }),
+        erasurePurgeJob(store.db),
+        policyNoticeJob(vault),
+        webhookJob(vault),
+        requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}),
+        ...(outbox ? [outbox.job()] : []),
+        ...(config.auditCheckpointDir ? [auditCheckpointJob({ db: store.db, signing, dir: config.auditCheckpointDir })] : []),
+      ],
       tickMs: 60_000,
       log: (level, message, details) => {
         server.log[level](details, message);

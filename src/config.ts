@@ -42,6 +42,8 @@ const Environment = z.object({
   VOW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** `1` lets webhooks reach loopback and private addresses (a recipient inside the operator's network; tests). */
   VOW_WEBHOOK_PRIVATE_ADDRESSES: z.enum(['0', '1']).default('0'),
+  /** A folder outside the database where the server writes a signed audit checkpoint every hour. */
+  VOW_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
   VOW_COUNTRY_HEADER: z
@@ -80,6 +82,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  /** Where hourly signed audit checkpoints are written, or undefined (served at the well-known URL only). */
+  readonly auditCheckpointDir: string | undefined;
   /** Whether webhooks may reach loopback and private addresses. */
   readonly webhookPrivateAddresses: boolean;
   readonly connections: { perAddress: number; total: number; headersTimeoutMs: number; requestTimeoutMs: number };
@@ -117,6 +121,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     countryHeader: e.VOW_COUNTRY_HEADER,
     trustProxy: e.VOW_TRUST_PROXY,
     webhookPrivateAddresses: e.VOW_WEBHOOK_PRIVATE_ADDRESSES === '1',
+    auditCheckpointDir: e.VOW_AUDIT_CHECKPOINT_DIR,
     connections: {
       perAddress: e.VOW_MAX_CONNECTIONS_PER_ADDRESS,
       total: e.VOW_MAX_CONNECTIONS,

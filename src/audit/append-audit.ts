@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../canonical-json.js';
 import type { Database } from '../store/schema.js';
-import { hashAuditRecord, type AuditEntry, type AuditRecord } from './audit-record.js';
+import { auditText, hashAuditRecord, type AuditEntry, type AuditRecord } from './audit-record.js';
 import { claimNextSeq, insertRecord } from './audit.repository.js';
 
 /**
@@ -13,9 +13,9 @@ export async function appendAudit(trx: Kysely<Database>, entry: AuditEntry, now:
   const unhashed = {
     seq,
     at: now.toISOString(),
-    actor: entry.actor,
-    action: entry.action,
-    target: entry.target,
+    actor: auditText(entry.actor),
+    action: auditText(entry.action),
+    target: auditText(entry.target),
     data: canonicalJson(entry.data ?? {}),
     prevHash,
   };

@@ -35,9 +35,10 @@ export async function insertRecord(trx: Kysely<Database>, record: AuditRecord): 
   await trx.updateTable('audit_head').set({ hash: record.hash }).where('id', '=', 1).execute();
 }
 
-export async function readHead(db: Kysely<Database>): Promise<{ seq: number; hash: string }> {
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-  return { seq: head.seq, hash: head.hash };
+/** The head row, or undefined when someone deleted it (a verdict, not a crash). */
+export async function readHead(db: Kysely<Database>): Promise<{ seq: number; hash: string } | undefined> {
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  return head && { seq: head.seq, hash: head.hash };
 }
 
 /** Rows in sequence order after `afterSeq`, a page at a time, so verifying a long log stays in bounded memory. */

@@ -1,9 +1,12 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase, withStore } from '../../test/support/databases.js';
 import { openStore, type Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
+import { GENESIS_HASH } from '../store/migrations.js';
 import { appendAudit } from './append-audit.js';
+import { parseCheckpoint, signCheckpoint, verifyAgainstCheckpoint, type AuditCheckpoint } from './audit-checkpoint.js';
 import { hashAuditRecord } from './audit-record.js';
 import { verifyAudit } from './verify-audit.js';
 
@@ -94,4 +97,88 @@ describeEachDatabase('the audit log is a hash chain that detects tampering', (da
       }
       expect(await verifyAudit(first.db)).toMatchObject({ ok: true, count: 50 });
     }));
+});
+
+describeEachDatabase('hostile text in the audit log', (database) => {
+  it('stores every audited field so that it re-hashes: NUL, lone surrogates, 4-byte characters and bidi marks', () =>
+    withStore(database(), async ({ db }) => {
+      const hostile = ['a\u0000b', '\ud800', 'x\udfffy', '🤖 robot', '\u202eevil\u202c', 'é\u0301'];
+      for (const text of hostile) {
+        await db.transaction().execute((trx) => appendAudit(trx, { actor: `key:${text}`, action: `thing.${text}`, target: `thing:${text}`, data: { text, [text]: true } }));
+      }
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, count: hostile.length });
+      const [first] = await db.selectFrom('audit_log').select(['target', 'actor']).where('seq', '=', 1).execute();
+      expect(first).toEqual({ target: 'thing:a\\u0000b', actor: 'key:a\\u0000b' });
+    }));
+
+  it('gives a verdict, not an error, when the head row is gone', () =>
+    withStore(database(), async ({ db }) => {
+      await appendMany(db, 3);
+      await db.deleteFrom('audit_head').execute();
+      expect(await verifyAudit(db)).toEqual({ ok: false, seq: 4, reason: 'the head row of the log is missing' });
+    }));
+});
+
+describeEachDatabase('signed checkpoints kept outside the database', (database) => {
+  const withSigned = (test: (db: Kysely<Database>, checkpoint: AuditCheckpoint, publicKey: string) => Promise<void>) =>
+    withStore(database(), async ({ db }) => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+      const signing = { sign: (data: Buffer) => sign(null, data, privateKey).toString('base64'), publicKeyPem };
+      await appendMany(db, 10);
+      const checkpoint = await signCheckpoint(db, signing);
+      expect(checkpoint).toMatchObject({ format: 'vow-audit-checkpoint/1', seq: 10 });
+      await appendMany(db, 2);
+      await test(db, checkpoint, publicKeyPem);
+    });
+  /** Rewrites the whole chain from record `from` on, with correct hashes and head: what verifyAudit alone cannot see. */
+  const rehashFrom = async (db: Kysely<Database>, from: number, change: (target: string) => string) => {
+    const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    let prevHash = rows.find((row) => row.seq === from - 1)?.hash ?? GENESIS_HASH;
+    for (const row of rows.filter((candidate) => candidate.seq >= from)) {
+      const record = { seq: row.seq, at: row.at, actor: row.actor, action: row.action, target: change(row.target), data: row.data, prevHash };
+      const hash = hashAuditRecord(record);
+      await db.updateTable('audit_log').set({ target: record.target, prev_hash: prevHash, hash }).where('seq', '=', row.seq).execute();
+      prevHash = hash;
+    }
+    await db.updateTable('audit_head').set({ hash: prevHash }).execute();
+  };
+
+  it('holds for an untouched log, and only under this installation’s key', () =>
+    withSigned(async (db, checkpoint, publicKey) => {
+      expect(await verifyAgainstCheckpoint(db, checkpoint, publicKey)).toMatchObject({ ok: true, count: 12 });
+      const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
+      expect(await verifyAgainstCheckpoint(db, checkpoint, other)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') as unknown });
+      expect(await verifyAgainstCheckpoint(db, { ...checkpoint, seq: 11 }, publicKey)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') as unknown });
+    }));
+
+  it('catches a cut tail with the head moved back', () =>
+    withSigned(async (db, checkpoint, publicKey) => {
+      const rows = await db.selectFrom('audit_log').selectAll().where('seq', '<=', 7).orderBy('seq').execute();
+      // Cut at 7, head moved back: the chain alone verifies.
+      await db.deleteFrom('audit_log').where('seq', '>', 7).execute();
+      await db.updateTable('audit_head').set({ seq: 7, hash: rows.at(-1)?.hash ?? '' }).execute();
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 7 });
+      expect(await verifyAgainstCheckpoint(db, checkpoint, publicKey)).toMatchObject({ ok: false, seq: 10, reason: expect.stringContaining('is missing') as unknown });
+    }));
+
+  it('catches a wiped log with its head reset', () =>
+    withSigned(async (db, checkpoint, publicKey) => {
+      await db.deleteFrom('audit_log').execute();
+      await db.updateTable('audit_head').set({ seq: 0, hash: GENESIS_HASH }).execute();
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 0 });
+      expect(await verifyAgainstCheckpoint(db, checkpoint, publicKey)).toMatchObject({ ok: false, reason: expect.stringContaining('wiped') as unknown });
+    }));
+
+  it('catches a rehash of the whole chain from before the checkpoint, however correct its hashes', () =>
+    withSigned(async (db, checkpoint, publicKey) => {
+      await rehashFrom(db, 4, (target) => `${target}-forged`);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, count: 12 });
+      expect(await verifyAgainstCheckpoint(db, checkpoint, publicKey)).toMatchObject({ ok: false, seq: 10, reason: expect.stringContaining('rewritten') as unknown });
+    }));
+
+  it('reads checkpoint files strictly', () => {
+    expect(() => parseCheckpoint('not json')).toThrow(/not JSON/);
+    expect(() => parseCheckpoint('{"format":"vow-audit-checkpoint/1","seq":-1}')).toThrow(/not a Vow audit checkpoint/);
+  });
 });

@@ -40,6 +40,7 @@ export async function verifyAudit(db: Kysely<Database>): Promise<AuditVerdict> {
   }
   const count = expectedSeq - 1;
   const head = await readHead(db);
+  if (!head) return { ok: false, seq: count + 1, reason: 'the head row of the log is missing' };
   if (head.seq !== count || head.hash !== prevHash) {
     return {
       ok: false,

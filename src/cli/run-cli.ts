@@ -4,7 +4,7 @@ import { roles } from '../auth/role.js';
 import type { Config } from '../config.js';
 import { formatProblem, VowError } from '../errors.js';
 import { renderFormats, type RenderFormat } from '../policy/render-policy.js';
-import { auditVerifyCommand } from './audit-verify.command.js';
+import { auditCheckpointCommand, auditVerifyCommand } from './audit-verify.command.js';
 import { interactionKinds, platforms } from '../vault/social/parse-social-export.js';
 import { importSocialCommand, type ImportSocialOptions } from './import-social.command.js';
 import { ropaFormats, type RopaFormat } from '../disclosures/render-ropa.js';
@@ -185,8 +185,14 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit
     .command('verify')
+    .option('--checkpoint <file>', 'a signed checkpoint kept outside the database: proves no record up to it was removed or rewritten')
     .description('check the hash chain; prints OK with the count, or the first broken record')
-    .action(run(() => auditVerifyCommand(config, io)));
+    .action((options: { checkpoint?: string }) => run(() => auditVerifyCommand(config, io, options))());
+  audit
+    .command('checkpoint')
+    .option('--out <file>', 'write it to this file (default: print it)')
+    .description('sign the head of the chain now (it must verify), to keep outside the database')
+    .action((options: { out?: string }) => run(() => auditCheckpointCommand(config, io, options))());
 
   const retention = program.command('retention').description("delete data past its category's declared retention");
   retention

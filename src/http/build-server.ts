@@ -24,6 +24,7 @@ import { installErrorHandler } from './error-handler.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
 import { logsRoutes } from './logs.routes.js';
+import { auditRoutes } from './audit.routes.js';
 import { safeValidatorCompiler } from './safe-input.js';
 import { addressesIn, limitConnections } from './connection-limits.js';
 import { loadConfig } from '../config.js';
@@ -158,6 +159,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onDecision: forgetInIngestion,
   });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
+  await app.register(auditRoutes, { db: options.store.db, signing: options.signing });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
   await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });
   await app.register(statsRoutes, {
