@@ -344,7 +344,7 @@ describe('9. Your choices; 10. Changes to the privacy policy', () => {
 
   it('says how changes are announced and accepted', () => {
     const text = section(build(), 10);
-    expect(text).toContain('post an updated version on this page and notify account holders by e-mail');
+    expect(text).toContain('post an updated version on this page and notify account holders by e-mail of any material change');
     expect(text).toContain('By continuing to use our Service');
     const explicit = section(build(variant((declaration) => { declaration.changes = { notify: ['email'], acceptance: 'explicit' }; })), 10);
     expect(explicit).not.toContain('By continuing to use our Service');

@@ -223,9 +223,10 @@ function choicesBlocks(declaration: Declaration): Block[] {
 function changesBlocks(declaration: Declaration): Block[] {
   const { notify, acceptance } = declaration.changes;
   const consentPurposes = declaration.purposes.filter(needsConsent);
+  // Mail goes for material changes only (the notice job's rule), and the page says so.
   const channels = [
     notify.includes('page') ? 'post an updated version on this page' : undefined,
-    notify.includes('email') ? 'notify account holders by e-mail' : undefined,
+    notify.includes('email') ? 'notify account holders by e-mail of any material change' : undefined,
   ].filter((channel) => channel !== undefined);
   return [
     promising(

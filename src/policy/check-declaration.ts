@@ -124,6 +124,12 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
     warnings.push({ path: ['cookies'], message: 'no cookie category is marked necessary: the banner will have nothing to set before a choice' });
   }
   const gated = declaration.categories.some((category) => category.kind === 'account' && category.fields.some((field) => field.name === 'birthDate'));
+  if (!gated && declaration.minimumAge > 0 && declaration.categories.some((category) => category.kind === 'account')) {
+    warnings.push({
+      path: ['minimumAge'],
+      message: `the page says the Service is not for children under ${declaration.minimumAge}, yet the account category asks no birthDate: the age gate can refuse no one (only reports of a child's data are acted on)`,
+    });
+  }
   if (gated && declaration.minimumAge > 0 && ageGateFlagLifetime(declaration) === undefined) {
     warnings.push({
       path: ['cookies'],
