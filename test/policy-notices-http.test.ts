@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
@@ -128,6 +129,49 @@ describeEachDatabase('policy-change notices and acceptance', (database) => {
       expect(accepted?.notCovered).toEqual(['newsletter']);
       // Once accepted, acting again records nothing more.
       expect(await vow.store.db.transaction().execute((trx) => recordContinuedUse(ctx, trx, { subjectId: dee, actor: 'public', now: new Date(now.getTime() + 2000) }))).toEqual([]);
+    } finally {
+      await vow.close();
+    }
+  });
+});
+
+describeEachDatabase('explicit acceptance is enforced', (database) => {
+  it('uses a holder’s data only as the version they accepted allows, until they accept the revision', async () => {
+    const selfHosted = fileURLToPath(new URL('../examples/self-hosted/vow.policy.yaml', import.meta.url));
+    const vow = await createVow(database().config({ VOW_POLICY: selfHosted }));
+    try {
+      const { server } = vow;
+      const headers = { authorization: `Bearer ${(await issueApiKey(vow.store.db, { role: 'admin', purposes: [], actor: 'test' })).secret}` };
+      const signUpHere = async (email: string) => {
+        const response = await server.inject({ method: 'POST', url: '/v1/accounts', payload: { email, name: 'Kim Keeper' } });
+        expect(response.statusCode, response.body).toBe(201);
+        return response.json<{ id: string }>().id;
+      };
+      const early = await signUpHere('early@example.com');
+      // Version 2 adds a purpose for account information.
+      const v1 = vow.vault.declaration;
+      const v2: Declaration = {
+        ...v1,
+        purposes: [...v1.purposes, { id: 'product-research', description: 'To research what our workshops should teach next', legalBasis: 'legitimate-interests' }],
+        categories: v1.categories.map((category) => (category.kind === 'account' ? { ...category, purposes: [...category.purposes, 'product-research'] } : category)),
+      };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await publishPolicy(vow.store.db, { declaration: v2, material: true, actor: 'cli' })).version.number).toBe(2);
+      await vow.policy.refresh();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const late = await signUpHere('late@example.com');
+      const read = (id: string, purpose: string) => server.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=${purpose}`, headers });
+
+      const refused = await read(early, 'product-research');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toContain('rule: accepted-version');
+      // What version 1 allowed goes on, and someone who signed up under version 2 is under it.
+      expect((await read(early, 'provide-services')).statusCode).toBe(200);
+      expect((await read(late, 'product-research')).statusCode).toBe(200);
+
+      const accepted = await server.inject({ method: 'POST', url: `/v1/subjects/${early}/policy/accept`, headers, payload: { version: 2 } });
+      expect(accepted.statusCode, accepted.body).toBe(200);
+      expect((await read(early, 'product-research')).statusCode).toBe(200);
     } finally {
       await vow.close();
     }

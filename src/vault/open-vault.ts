@@ -24,6 +24,7 @@ export async function openVault(
     keyring,
     blindKey,
     webhookPrivateAddresses,
+    versionInForce: () => policy.current().version.number,
     get declaration() {
       return policy.current().declaration;
     },

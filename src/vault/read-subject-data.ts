@@ -4,6 +4,7 @@ import { consentedPurposesOf } from '../consent/purpose-consent.repository.js';
 import { isHeldAfterErasure } from '../erasure/held-after-erasure.js';
 import { VowError } from '../errors.js';
 import { purposeNeedsConsent } from '../policy/legal-basis.js';
+import { declarationAcceptedBy } from '../policy-notices/version-accepted.js';
 import { decryptFields, type Fields } from './field-cipher.js';
 import { findKeyAndRecords } from './subject.repository.js';
 import type { VaultContext } from './vault-context.js';
@@ -28,7 +29,8 @@ export interface SubjectData {
 /**
  * Purpose limitation: a read names its purpose, and returns only the categories whose
  * declared purposes include it. A read for an undeclared purpose, one the reader was
- * not granted, or one based on consent that the subject has not given (or withdrew), is
+ * not granted, one based on consent that the subject has not given (or withdrew), or,
+ * under explicit acceptance, one the version the subject accepted did not allow, is
  * refused with the rule that refused it. Both outcomes are audited.
  */
 export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDataOptions): Promise<SubjectData> {
@@ -56,10 +58,21 @@ export async function readSubjectData(ctx: VaultContext, options: ReadSubjectDat
     }
   }
 
-  const allowed = ctx.declaration.categories
+  let allowed = ctx.declaration.categories
     .filter((category) => category.purposes.includes(options.purpose))
     .map((category) => category.id)
     .filter((id) => !options.categories || options.categories.includes(id));
+  if (ctx.declaration.changes.acceptance === 'explicit' && ctx.versionInForce !== undefined) {
+    // A holder who has not accepted a revision is handled under the version they did accept.
+    const accepted = await declarationAcceptedBy(ctx.db, options.subjectId, { number: ctx.versionInForce() });
+    if (accepted) {
+      const before = new Set(accepted.categories.filter((category) => category.purposes.includes(options.purpose)).map((category) => category.id));
+      allowed = allowed.filter((id) => before.has(id));
+      if (allowed.length === 0) {
+        return deny('accepted-version', `this subject has not accepted the version of the policy that uses their information for "${options.purpose}"`);
+      }
+    }
+  }
   if (options.categories && allowed.length === 0) {
     return deny('category-purpose', `the policy does not allow ${options.categories.join(', ')} to be used for "${options.purpose}"`);
   }

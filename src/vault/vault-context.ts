@@ -10,6 +10,8 @@ export interface VaultContext {
   blindKey: Buffer;
   /** The operator's leave for webhooks to reach loopback and private addresses (VOW_WEBHOOK_PRIVATE_ADDRESSES); off when absent. */
   webhookPrivateAddresses?: boolean;
+  /** The number of the version in force, when the vault follows the published policy (a server, a command); absent for a fixed declaration. */
+  versionInForce?: () => number;
   /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */
   readonly declaration: Declaration;
 }
