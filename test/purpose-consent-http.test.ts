@@ -102,6 +102,51 @@ describeEachDatabase('consent to consent-based purposes', (database) => {
       expect(history.json<{ records: { source: string }[] }>().records.map((record) => record.source)).toEqual(['form', 'form']);
     }));
 
+  it('answers a visitor the decisions in force for its form, and one same answer for a visitor never seen, never decided or erased', () =>
+    withVow(async (server, _vow, admin) => {
+      const headers = { authorization: `Bearer ${admin}` };
+      const form = (await server.inject({ method: 'GET', url: '/v1/consent/purposes' })).json<Form>();
+      const decide = async (payload: Record<string, unknown>) => {
+        // Decisions are ordered by time to the millisecond: a tick apart, the latest is certain.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        const response = await server.inject({ method: 'POST', url: '/v1/consent/purposes', payload: { ...payload, policyVersion: form.policyVersion, textHash: form.textHash } });
+        expect(response.statusCode, response.body).toBe(201);
+        return response.json<{ visitorId: string; consented: string[] }>();
+      };
+      const inForce = (visitorId: string) => server.inject({ method: 'GET', url: `/v1/consent/purposes/visitors/${visitorId}` });
+
+      const { visitorId } = await decide({ granted: ['newsletter'] });
+      const granted = await inForce(visitorId);
+      expect(granted.statusCode, granted.body).toBe(200);
+      expect(granted.json()).toEqual({ consented: ['newsletter'] });
+      expect(granted.headers['cache-control']).toBe('no-store');
+      expect((await decide({ visitorId, withdrawn: ['newsletter'] })).consented).toEqual([]);
+      expect((await inForce(visitorId)).json()).toEqual({ consented: [] });
+
+      // The account the visitor is linked to decides as the same person, as the form's own answer says.
+      const id = await signUp(server, 'noor.visitor@example.com');
+      expect((await server.inject({ method: 'POST', url: `/v1/accounts/${id}/visitors`, headers, payload: { visitorId } })).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      await server.inject({ method: 'POST', url: `/v1/subjects/${id}/purpose-consents`, headers, payload: { granted: ['newsletter'], channel: 'phone' } });
+      expect((await inForce(visitorId)).json()).toEqual({ consented: ['newsletter'] });
+
+      const banner = (await server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<{ policyVersion: number; bannerHash: string; categories: { id: string; necessary: boolean }[] }>();
+      const cookiesOnly = await server.inject({
+        method: 'POST',
+        url: '/v1/consent',
+        payload: { granted: [], refused: banner.categories.filter((category) => !category.necessary).map((category) => category.id), source: 'banner', policyVersion: banner.policyVersion, bannerHash: banner.bannerHash },
+      });
+      expect(cookiesOnly.statusCode, cookiesOnly.body).toBe(201);
+      const erased = await server.inject({ method: 'POST', url: `/v1/subjects/${id}/erase`, headers, payload: { reason: 'request' } });
+      expect(erased.statusCode, erased.body).toBe(200);
+      const answers = await Promise.all([inForce('vis_AKKKj2LzZJmKbtQOLyXNig'), inForce(cookiesOnly.json<{ visitorId: string }>().visitorId), inForce(visitorId)]);
+      expect(answers.map((answer) => [answer.statusCode, answer.body])).toEqual([0, 1, 2].map(() => [200, '{"consented":[]}']));
+
+      const bad = await inForce('vis_short');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<{ error: { problems?: { path: string }[] } }>().error.problems?.map((problem) => problem.path)).toEqual(['params.visitorId']);
+    }));
+
   it('discloses for a consent-based purpose only the subjects who consent, and refuses those named without it', () =>
     withVow(async (server, _vow, admin) => {
       const headers = { authorization: `Bearer ${admin}` };

@@ -11,6 +11,7 @@ const ONE_YEAR_S = 365 * 24 * 60 * 60;
 export interface StoredConsent {
   /** `vis_…`, or '' when the decision could not be recorded. */
   visitorId: string;
+  /** 0 when only the preference form was used: the id is kept, and the banner still asks about cookies. */
   policyVersion: number;
   choices: Choices;
 }

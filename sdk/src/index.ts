@@ -1,9 +1,11 @@
 /**
  * Vow's browser SDK: the consent banner generated from the declaration, scripts and
  * embeds held back until their category is allowed, cookie deletion on withdrawal,
- * outbound-link protection, and usage data sent only with consent. No dependencies.
+ * outbound-link protection, usage data sent only with consent, and the preference form
+ * for purposes based on consent. No dependencies.
  *
  *   <script src="/sdk/vow.js" defer></script>
+ *   <div data-vow-purposes></div>  <!-- the preference form, when the declaration has such purposes -->
  *
  * Attributes of that script tag: `data-endpoint` (the Vow server, default the script's
  * origin), `data-lang` (the banner's language, default the browser's), and
@@ -16,8 +18,9 @@ import { CONSENT_COOKIE, readConsent, writeConsent, type StoredConsent } from '.
 import { deleteCookies } from './cookies.js';
 import { h } from './dom.js';
 import { guardLinks } from './links.js';
+import { createPurposeForm } from './purpose-form.js';
 import { injectStyles } from './styles.js';
-import type { BannerCategory, BannerData, Choice, Choices, ConsentAnswer } from './types.js';
+import type { BannerCategory, BannerData, Choice, Choices, ConsentAnswer, PurposeAnswer, PurposeFormData } from './types.js';
 
 export interface InitOptions {
   /** The Vow server's origin (default: where vow.js was loaded from). */
@@ -153,6 +156,53 @@ async function visitorKnown(endpoint: string, visitorId: string): Promise<boolea
   }
 }
 
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Vow: ${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Records the form's decisions (`POST /v1/consent/purposes`) with the texts it showed; what is consented to now, or undefined when not recorded. */
+async function savePurposes(s: State, data: PurposeFormData, granted: string[], withdrawn: string[]): Promise<string[] | undefined> {
+  const visitorId = s.stored?.visitorId;
+  try {
+    const response = await fetch(`${s.endpoint}/v1/consent/purposes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...(visitorId ? { visitorId } : {}), granted, withdrawn, policyVersion: data.policyVersion, textHash: data.textHash }),
+    });
+    if (!response.ok) return undefined;
+    const answer = (await response.json()) as PurposeAnswer;
+    if (!visitorId && answer.visitorId) {
+      // The banner's decision, when there is one, keeps its choices; version 0 keeps the banner asking when there is none.
+      s.stored = { policyVersion: 0, choices: {}, ...s.stored, visitorId: answer.visitorId };
+      writeConsent(s.stored);
+    }
+    return answer.consented;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shows the preference form in `element`, checked as the person decided; nothing when no purpose rests on consent. */
+async function mountPurposes(s: State, element: Element): Promise<HTMLFormElement | undefined> {
+  const visitorId = s.stored?.visitorId;
+  // A form that cannot show the decisions in force is not shown: unchecked boxes would misstate them.
+  const [data, current] = await Promise.all([
+    getJson<PurposeFormData>(`${s.endpoint}/v1/consent/purposes`),
+    visitorId ? getJson<PurposeAnswer>(`${s.endpoint}/v1/consent/purposes/visitors/${encodeURIComponent(visitorId)}`) : { consented: [] },
+  ]);
+  if (data.purposes.length === 0) return undefined;
+  const form = createPurposeForm({
+    data,
+    consented: current.consented,
+    strings: s.data.strings,
+    save: (granted, withdrawn) => savePurposes(s, data, granted, withdrawn),
+  });
+  element.replaceChildren(form);
+  return form;
+}
+
 async function start(options: InitOptions): Promise<void> {
   const endpoint = (options.endpoint ?? script?.getAttribute('data-endpoint') ?? (script?.src ? new URL(script.src).origin : location.origin)).replace(/\/$/, '');
   const lang = options.lang ?? script?.getAttribute('data-lang') ?? undefined;
@@ -207,6 +257,14 @@ async function start(options: InitOptions): Promise<void> {
   if (decision && Object.keys(decision.choices).some((id) => optedOut.has(id) && decision.choices[id] === 'granted')) await decide(s, choicesOf(s));
   else apply(s);
   if (!decision) s.banner.ask();
+  await Promise.all(
+    Array.from(document.querySelectorAll('[data-vow-purposes]'), (element) =>
+      mountPurposes(s, element).catch((error: unknown) => {
+        // The banner and the choices stand without the form.
+        console.error(error);
+      }),
+    ),
+  );
 }
 
 /**
@@ -215,8 +273,10 @@ async function start(options: InitOptions): Promise<void> {
  * and releases the held-back scripts the visitor allowed. Runs by itself unless the
  * script tag has `data-vow-manual`; calling it again returns the first call's promise.
  *
+ * Elements marked `data-vow-purposes` get the preference form (see `purposes`).
+ *
  * @param options `endpoint`: the Vow server (default: vow.js's origin); `lang`: the banner's language.
- * @returns A promise settled when the banner is loaded and the choices applied.
+ * @returns A promise settled when the banner is loaded, the choices applied and the preference forms shown.
  * @example
  *   <script src="/sdk/vow.js" data-vow-manual defer></script>
  *   <script src="/site.js" defer></script>
@@ -269,13 +329,33 @@ export function hasConsent(category: string): boolean {
   return s !== undefined && item !== undefined && choiceOf(s, item) === 'granted';
 }
 
+/**
+ * Shows the preference form for purposes whose legal basis is consent (a newsletter, say)
+ * in `element`, replacing what it holds: a checkbox per purpose in the declaration's words,
+ * checked as the person decided, and a save button that grants what is checked and
+ * withdraws what is not. Each decision is recorded with the policy version and the hash
+ * of the texts shown. Elements marked `data-vow-purposes` get one when the SDK starts;
+ * this is for those added later. Starts the SDK first if it has not started.
+ *
+ * @param element Where the form goes.
+ * @returns The form, or undefined when the declaration has no purpose based on consent.
+ * @example
+ *   const slot = document.createElement('div');
+ *   document.querySelector('#account')?.append(slot);
+ *   Vow.purposes(slot).then((form) => form?.querySelector('input')?.focus());
+ */
+export async function purposes(element: Element): Promise<HTMLFormElement | undefined> {
+  await init();
+  return state ? mountPurposes(state, element) : undefined;
+}
+
 declare global {
   interface Window {
-    Vow: { init: typeof init; openSettings: typeof openSettings; track: typeof track; hasConsent: typeof hasConsent };
+    Vow: { init: typeof init; openSettings: typeof openSettings; track: typeof track; hasConsent: typeof hasConsent; purposes: typeof purposes };
   }
 }
 
-window.Vow = { init, openSettings, track, hasConsent };
+window.Vow = { init, openSettings, track, hasConsent, purposes };
 
 if (!script?.hasAttribute('data-vow-manual')) {
   const auto = () => {

@@ -34,7 +34,10 @@ export type StringKey =
   | 'signalHonored'
   | 'leavingNotice'
   | 'continue'
-  | 'close';
+  | 'close'
+  | 'purposesTitle'
+  | 'saved'
+  | 'notSaved';
 
 /** `GET /v1/consent/banner`. */
 export interface BannerData {
@@ -54,6 +57,21 @@ export interface ConsentAnswer {
   granted: string[];
   refused: string[];
   signalsHonored: string[];
+}
+
+/** `GET /v1/consent/purposes`: the purposes based on consent, in the declaration's words. */
+export interface PurposeFormData {
+  policyVersion: number;
+  organization: string;
+  purposes: { id: string; description: string }[];
+  /** Sent back with the decisions: the texts shown are part of their proof. */
+  textHash: string;
+}
+
+/** `POST /v1/consent/purposes` and `GET /v1/consent/purposes/visitors/:id` answer what the person consents to now. */
+export interface PurposeAnswer {
+  visitorId?: string;
+  consented: string[];
 }
 
 /** A visitor's choice for one cookie category; `ask` is recorded as refused and asked each time. */

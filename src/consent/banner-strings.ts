@@ -1,8 +1,9 @@
 /**
- * Vow's own words on the consent banner and the privacy settings, per language. The
- * declaration supplies its own texts (cookie categories, and their translations); these
- * are the buttons and notices around them. A language is listed only when complete:
- * the type makes every language carry every string.
+ * Vow's own words on the consent banner, the privacy settings and the preference form for
+ * purposes based on consent, per language. The declaration supplies its own texts (cookie
+ * categories and their translations, purposes); these are the buttons and notices around
+ * them. A language is listed only when complete: the type makes every language carry every
+ * string.
  */
 
 export const bannerStringKeys = [
@@ -26,6 +27,11 @@ export const bannerStringKeys = [
   'leavingNotice',
   'continue',
   'close',
+  /** The preference form's legend: `{organization}` stands for the organization's name, which the form's `textHash` covers. */
+  'purposesTitle',
+  /** Announced once the form's decisions are recorded. */
+  'saved',
+  'notSaved',
 ] as const;
 export type BannerStringKey = (typeof bannerStringKeys)[number];
 export type BannerStrings = Record<BannerStringKey, string>;
@@ -53,6 +59,9 @@ export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrin
     leavingNotice: 'You are leaving our site. The other site’s own privacy policy applies there, not ours.',
     continue: 'Continue',
     close: 'Close',
+    purposesTitle: 'What {organization} may do with your consent',
+    saved: 'Your choices are saved.',
+    notSaved: 'Your choices could not be saved. Please try again.',
   },
   fr: {
     title: 'Vos choix en matière de confidentialité',
@@ -73,6 +82,9 @@ export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrin
     leavingNotice: 'Vous quittez notre site. La politique de confidentialité de l’autre site s’y applique, et non la nôtre.',
     continue: 'Continuer',
     close: 'Fermer',
+    purposesTitle: 'Ce que {organization} peut faire avec votre accord',
+    saved: 'Vos choix sont enregistrés.',
+    notSaved: 'Vos choix n’ont pas pu être enregistrés. Veuillez réessayer.',
   },
 };
 

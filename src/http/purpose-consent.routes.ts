@@ -1,7 +1,8 @@
 /**
  * Consent to purposes whose legal basis is consent: the form generated from the policy in
- * force, the decisions a visitor sends from it (granting and withdrawing alike), the
- * decisions staff record with the channel the person used, and their history.
+ * force, a visitor's decisions in force (what the form shows checked), the decisions a
+ * visitor sends from it (granting and withdrawing alike), the decisions staff record with
+ * the channel the person used, and their history.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { countryOf } from '../collect/country.js';
 import { purposeConsentHistory } from '../consent/consent-history.js';
 import { purposeConsentForm, staffChannels, verifyPurposeConsentProof } from '../consent/purpose-consent.js';
 import { recordPurposeConsent } from '../consent/record-purpose-consent.js';
+import { visitorConsentedPurposes } from '../consent/visitor-purpose-consents.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
 import type { PolicySource } from '../policy/policy-in-force.js';
@@ -30,8 +32,11 @@ const FormResponse = z.object({
   purposes: z.array(z.object({ id: z.string(), description: z.string() })),
   textHash: z.string().describe('send it back with the decision: the texts shown are part of its proof'),
 });
+const VisitorId = z.string().regex(visitorIdPattern, 'must be a visitor id (vis_ followed by 22 characters)');
+const VisitorParams = z.strictObject({ visitorId: VisitorId });
+const VisitorResponse = z.object({ consented: z.array(z.string()).describe('the consent-based purposes this visitor (or the account it is linked to) consents to now') });
 const VisitorBody = z.strictObject({
-  visitorId: z.string().regex(visitorIdPattern, 'must be a visitor id (vis_ followed by 22 characters)').optional(),
+  visitorId: VisitorId.optional(),
   ...Decisions,
   policyVersion: z.number().int().positive().max(2 ** 31 - 1),
   textHash: Hash,
@@ -86,6 +91,24 @@ export const purposeConsentRoutes: FastifyPluginAsyncZod<PurposeConsentRouteOpti
     async () => {
       const inForce = policy.current();
       return { policyVersion: inForce.version.number, ...purposeConsentForm(inForce.declaration) };
+    },
+  );
+
+  app.get(
+    '/v1/consent/purposes/visitors/:visitorId',
+    {
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        summary: "What a visitor consents to now, for the preference form; an unknown or erased visitor answers as one who never decided. The id is the browser's own secret",
+        tags: ['consent'],
+        params: VisitorParams,
+        response: { 200: VisitorResponse },
+      },
+    },
+    async (request, reply) => {
+      // One person's decisions: never kept by a shared cache.
+      void reply.header('cache-control', 'no-store');
+      return { consented: await visitorConsentedPurposes(vault, request.params.visitorId) };
     },
   );
 
