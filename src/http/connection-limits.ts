@@ -9,6 +9,7 @@
  */
 import type { Server } from 'node:http';
 import { BlockList, isIP, isIPv6 } from 'node:net';
+import { unmapIpv4 } from '../ip-address.js';
 
 export interface ConnectionLimits {
   /** Open sockets one client address may hold. */
@@ -29,8 +30,7 @@ export function addressesIn(entries: readonly string[]): (address: string) => bo
     else list.addSubnet(address, Number(prefix), type);
   }
   return (address) => {
-    // IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d.
-    const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+    const plain = unmapIpv4(address);
     const type = isIP(plain);
     return type !== 0 && list.check(plain, type === 6 ? 'ipv6' : 'ipv4');
   };

@@ -5,11 +5,10 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Keyring } from '../vault/keyring.js';
-import { guardedLookup, isPublicAddress } from './egress-guard.js';
+import { addressLiteralOf, guardedLookup, isPublicAddress } from './egress-guard.js';
 import { signatureHeader } from './sign-webhook.js';
 import { claimDelivery, dueDeliveries, findEndpoint, recordAttempt, type DeliveryRow } from './webhook.repository.js';
 import { loadWebhooksKey, openSecret } from './webhook-secret.js';
@@ -95,8 +94,8 @@ async function attempt(deps: DeliveryDeps, key: Buffer, delivery: DeliveryRow, n
  * checked before connecting, so the address refused is the one that would be reached.
  */
 function post(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<number> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(Object.assign(new Error('non-public address'), { code: 'EADDRNOTPUBLIC' }));
+  const literal = addressLiteralOf(url);
+  if (!allowPrivate && literal !== undefined && !isPublicAddress(literal)) return Promise.reject(Object.assign(new Error('non-public address'), { code: 'EADDRNOTPUBLIC' }));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(allowPrivate), timeout: TIMEOUT_MS }, (response) => {

@@ -10,6 +10,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { VowError } from '../errors.js';
+import { unmapIpv4 } from '../ip-address.js';
 
 const notPublic = new BlockList();
 for (const [network, prefix] of [
@@ -44,8 +45,7 @@ for (const [network, prefix] of [
 
 /** Whether an address is one a webhook may reach without the operator's leave. */
 export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const plain = mapped ?? address;
+  const plain = unmapIpv4(address);
   const version = isIP(plain);
   if (version === 0) return false;
   return !notPublic.check(plain, version === 4 ? 'ipv4' : 'ipv6');
@@ -55,11 +55,17 @@ function refusal(): VowError {
   return new VowError('bad_request', 'the webhook URL leads to a loopback, private or reserved address', [{ path: 'url', message: 'leads to a non-public address' }]);
 }
 
+/** The URL's host when it is an address rather than a name (`[::1]` as `::1`). */
+export function addressLiteralOf(url: URL): string | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) === 0 ? undefined : host;
+}
+
 /** Refuses a URL whose host is, or resolves to, a non-public address (at registration: the early, friendly check). */
 export async function checkDestination(url: URL, allowPrivate: boolean): Promise<void> {
   if (allowPrivate) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) !== 0 ? [host] : await resolveAll(host);
+  const literal = addressLiteralOf(url);
+  const addresses = literal !== undefined ? [literal] : await resolveAll(url.hostname);
   if (addresses.length === 0 || !addresses.every(isPublicAddress)) throw refusal();
 }
 
