@@ -9,6 +9,9 @@ import { z } from 'zod';
 /** The example declaration shipped with Vow, used when no path is given. */
 export const examplePolicyFile = fileURLToPath(new URL('../examples/airobotics/vow.policy.yaml', import.meta.url));
 
+/** Caps and deadlines of client connections, unless the environment sets others. */
+export const defaultConnections = { perAddress: 256, total: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 } as const;
+
 const Environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -35,11 +38,11 @@ const Environment = z.object({
     .refine((entries) => entries.every(isAddressOrRange), 'must be comma-separated IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8')
     .optional(),
   /** Open connections one client address may hold at once (trusted proxies excepted), and the process in all. */
-  VOW_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(256),
-  VOW_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  VOW_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(defaultConnections.perAddress),
+  VOW_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(defaultConnections.total),
   /** How long a client may take to send its headers, and its whole request, before the connection is closed. */
-  VOW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  VOW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  VOW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(defaultConnections.headersTimeoutMs),
+  VOW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(defaultConnections.requestTimeoutMs),
   /** `1` lets webhooks reach loopback and private addresses (a recipient inside the operator's network; tests). */
   VOW_WEBHOOK_PRIVATE_ADDRESSES: z.enum(['0', '1']).default('0'),
   /** A folder outside the database where the server writes a signed audit checkpoint every hour. */

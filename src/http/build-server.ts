@@ -9,25 +9,23 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import type { Config } from '../config.js';
+import { defaultConnections, type Config } from '../config.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
 import type { LivePolicy, PolicySource } from '../policy/policy-in-force.js';
 import type { RandomSource } from '../stats/random-source.js';
 import type { Store } from '../store/open-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { auditRoutes } from './audit.routes.js';
 import type { Auth } from './auth.js';
 import { installBodyParsers } from './body-parsers.js';
 import { childrenRoutes } from './children.routes.js';
+import { addressesIn, limitConnections } from './connection-limits.js';
 import { consentRoutes } from './consent.routes.js';
 import { disclosuresRoutes } from './disclosures.routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { erasureRoutes } from './erasure.routes.js';
 import { eventsRoutes, type EventsRouteOptions } from './events.routes.js';
 import { logsRoutes } from './logs.routes.js';
-import { auditRoutes } from './audit.routes.js';
-import { safeValidatorCompiler } from './safe-input.js';
-import { addressesIn, limitConnections } from './connection-limits.js';
-import { loadConfig } from '../config.js';
 import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
@@ -35,11 +33,12 @@ import { policyRoutes } from './policy.routes.js';
 import { privacyFormsRoutes } from './privacy-forms.routes.js';
 import { purposeConsentRoutes } from './purpose-consent.routes.js';
 import { requestsRoutes } from './requests.routes.js';
+import { safeValidatorCompiler } from './safe-input.js';
 import { sdkRoutes } from './sdk.routes.js';
-import { truncateIp } from './truncate-ip.js';
 import { socialRoutes } from './social.routes.js';
 import { statsRoutes } from './stats.routes.js';
 import { transfersRoutes } from './transfers.routes.js';
+import { truncateIp } from './truncate-ip.js';
 import { visibilityRoutes } from './visibility.routes.js';
 import { vaultRoutes } from './vault.routes.js';
 import { webhooksRoutes } from './webhooks.routes.js';
@@ -76,7 +75,7 @@ function requestForLog(request: FastifyRequest) {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const connections = options.connections ?? loadConfig({}).connections;
+  const connections = options.connections ?? defaultConnections;
   const app = Fastify({
     logger: {
       level: options.logLevel,
