@@ -28,7 +28,7 @@ import type { VaultContext } from '../vault/vault-context.js';
 import type { TechnicalKind } from './event-data.js';
 import { eventVocabulary } from './event-fields.js';
 import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 import type { EventCounter } from './metrics.js';
 import { parseDevice, type ClientHints, type Device } from './parse-device.js';
 import { RandomPool } from './random-pool.js';

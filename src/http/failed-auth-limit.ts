@@ -4,7 +4,7 @@
  * that address to an authenticated route is refused (429) until the window ends, before
  * its key is even looked up. Kept per process, like the other rate limits (README).
  */
-import { LruCache } from '../collect/lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 
 export interface FailedAuthLimit {
   /** Whether this address has failed too often in the current window. */

@@ -1,6 +1,8 @@
 /** SQL for policy versions. */
 import type { Kysely } from 'kysely';
 import type { Database, PolicyVersionRow } from '../store/schema.js';
+import { LruCache } from '../lru-cache.js';
+import type { Declaration } from './declaration.js';
 import { declarationFromContent, type PolicyVersion, type PolicyVersionWithContent } from './policy-version.js';
 
 const summaryColumns = ['number', 'hash', 'published_at', 'material'] as const;
@@ -24,9 +26,19 @@ export async function isPublishedVersion(db: Kysely<Database>, number: number): 
   return (await db.selectFrom('policy_versions').select('number').where('number', '=', number).executeTakeFirst()) !== undefined;
 }
 
+// A version's hash is its content's, and published content never changes: reads under an
+// older version (explicit acceptance, a visitor's cookie choice) parse it once, not per read.
+const parsed = new LruCache<string, Declaration>(64);
+
 export async function findVersion(db: Kysely<Database>, number: number): Promise<PolicyVersionWithContent | undefined> {
   const row = await db.selectFrom('policy_versions').selectAll().where('number', '=', number).executeTakeFirst();
-  return row && { ...toVersion(row), declaration: declarationFromContent(row.content) };
+  if (!row) return undefined;
+  let declaration = parsed.get(row.hash);
+  if (!declaration) {
+    declaration = declarationFromContent(row.content);
+    parsed.set(row.hash, declaration);
+  }
+  return { ...toVersion(row), declaration };
 }
 
 export async function findVersionByHash(db: Kysely<Database>, hash: string): Promise<PolicyVersion | undefined> {
