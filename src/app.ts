@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import type { Problem } from './errors.js';
 import { ensureAdminKey } from './auth/api-key.js';
+import { dieAt } from './fault-points.js';
 import { loadSigningKey } from './disclosures/signing-key.js';
 import { createIngestor } from './collect/ingestor.js';
 import { createEventMetrics } from './collect/metrics.js';
@@ -19,6 +20,7 @@ import { loadDeclaration } from './policy/load-declaration.js';
 import { watchPolicy, type LivePolicy } from './policy/policy-in-force.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
 import { policyNoticeJob } from './policy-notices/policy-notice-job.js';
+import { claimedWorkJob, resumeClaimedWork } from './jobs/claimed-work.js';
 import { requestsJob } from './requests/request-jobs.js';
 import { erasurePurgeJob, settlePurge } from './erasure/purge-erased.js';
 import { retentionJob } from './retention/retention-job.js';
@@ -72,7 +74,15 @@ export async function createVow(config: Config, options: {
       },
     });
     watching = policy;
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, webhookPrivateAddresses: config.webhookPrivateAddresses, policy });
+    const vault = await openVault({
+      db: store.db,
+      dataDir: config.dataDir,
+      masterKeys: config.masterKeys,
+      masterKeyFile: config.masterKeyFile,
+      webhookPrivateAddresses: config.webhookPrivateAddresses,
+      faults: config.crashAt && dieAt(config.crashAt),
+      policy,
+    });
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
     const auth = createAuth(store.db);
     const signing = await loadSigningKey(store.db, vault.keyring);
@@ -110,6 +120,21 @@ export async function createVow(config: Config, options: {
     policy.onChange((next, previous) => {
       server.log.info({ from: previous.version.number, to: next.version.number }, 'a newer policy version is in force');
     });
+    const resumeFailed = (id: string, error: unknown) => {
+      server.log.error({ err: error, id }, 'could not finish claimed work; it is tried again in a minute');
+    };
+    // What a process that died had claimed is finished now, not a lease later: see jobs/claimed-work.ts.
+    const resuming = resumeClaimedWork(vault, { claimedBefore: new Date(), onError: resumeFailed }).then(
+      ({ finished }) => {
+        if (finished > 0) {
+          server.log.info({ finished }, 'finished work a stopped process had claimed');
+          kickOutbox?.();
+        }
+      },
+      (error: unknown) => {
+        resumeFailed('claimed-work', error);
+      },
+    );
     // Periodic jobs: each run is claimed by exactly one process among those on one database.
     const scheduler = startScheduler({
       db: store.db,
@@ -119,6 +144,7 @@ export async function createVow(config: Config, options: {
         policyNoticeJob(vault),
         webhookJob(vault),
         requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}),
+        claimedWorkJob(vault, { ...(kickOutbox ? { onQueued: kickOutbox } : {}), onError: resumeFailed }),
         ...(outbox ? [outbox.job()] : []),
         ...(config.auditCheckpointDir ? [auditCheckpointJob({ db: store.db, signing, dir: config.auditCheckpointDir })] : []),
       ],
@@ -139,6 +165,7 @@ export async function createVow(config: Config, options: {
       async close() {
         policy.stop();
         await server.close();
+        await resuming;
         await scheduler.stop();
         await outbox?.close();
         await settlePurge(store.db);

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { faultPoints, type FaultPoint } from './fault-points.js';
 
 /** The example declaration shipped with Vow, used when no path is given. */
 export const examplePolicyFile = fileURLToPath(new URL('../examples/airobotics/vow.policy.yaml', import.meta.url));
@@ -47,6 +48,8 @@ const Environment = z.object({
   VOW_WEBHOOK_PRIVATE_ADDRESSES: z.enum(['0', '1']).default('0'),
   /** A folder outside the database where the server writes a signed audit checkpoint every hour. */
   VOW_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  /** For the crash tests only: the process kills itself (SIGKILL) when work reaches this step. */
+  VOW_CRASH_AT: z.enum(faultPoints).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
   VOW_COUNTRY_HEADER: z
@@ -91,6 +94,8 @@ export interface Config {
   readonly webhookPrivateAddresses: boolean;
   readonly connections: { perAddress: number; total: number; headersTimeoutMs: number; requestTimeoutMs: number };
   /** Proxies whose X-Forwarded-For is believed, or undefined (none: the socket's address is the client's). */
+  /** The crash tests' step to die at (VOW_CRASH_AT), or undefined. */
+  readonly crashAt: FaultPoint | undefined;
   readonly trustProxy: readonly string[] | undefined;
   /** Lower-case name of the header carrying the visitor's country, or undefined (no country recorded). */
   readonly countryHeader: string | undefined;
@@ -135,6 +140,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ? [e.VOW_MASTER_KEY, ...(e.VOW_PREVIOUS_MASTER_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean)]
       : undefined,
     masterKeyFile: e.VOW_MASTER_KEY_FILE,
+    crashAt: e.VOW_CRASH_AT,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.VOW_MAIL_FROM,
     publicUrl: e.VOW_PUBLIC_URL,

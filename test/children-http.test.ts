@@ -107,7 +107,7 @@ describeEachDatabase("children's data", (database) => {
       expect(notices.find((m) => m.to === 'parent@example.com' && m.subject.includes('acted on'))?.text).toContain(knownId);
       expect(notices.find((m) => m.to === 'teacher@example.com' && m.subject.includes('reviewed'))?.text).not.toContain('no account matches');
       const actions = await vow.store.db.selectFrom('audit_log').select('action').where('action', 'like', 'child-report.%').execute();
-      expect(actions.map((row) => row.action).sort()).toEqual(['child-report.confirmed', 'child-report.dismissed', 'child-report.read', 'child-report.read', 'child-report.received', 'child-report.received']);
+      expect(actions.map((row) => row.action).sort()).toEqual(['child-report.claimed', 'child-report.confirmed', 'child-report.dismissed', 'child-report.read', 'child-report.read', 'child-report.received', 'child-report.received']);
     } finally {
       await vow.close();
     }

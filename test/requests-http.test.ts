@@ -87,7 +87,7 @@ describeEachDatabase('data-subject requests over HTTP', (database) => {
       expect(staff.statusCode).toBe(200);
 
       const shown = (await server.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: { authorization: `Bearer ${admin}` } })).json<RequestJson>();
-      expect(shown.events.map((event) => event.type)).toEqual(['received', 'code-sent', 'code-rejected', 'verified', 'completed', 'export-downloaded', 'export-downloaded']);
+      expect(shown.events.map((event) => event.type)).toEqual(['received', 'code-sent', 'code-rejected', 'verified', 'claimed', 'completed', 'export-downloaded', 'export-downloaded']);
       expect(shown.email).toBe('Ada@Example.com');
       // Nothing personal in the clear in the request's tables or the outbox.
       for (const table of ['requests', 'request_events', 'request_codes', 'outbox_messages'] as const) {
@@ -164,7 +164,7 @@ describeEachDatabase('data-subject requests over HTTP', (database) => {
       const shown = (await server.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: { authorization: `Bearer ${officer}` } })).json<RequestJson>();
       expect(shown).toMatchObject({ status: 'completed', outcome: 'erased', subjectId });
       expect(shown.email).toBeUndefined();
-      expect(shown.events.map((event) => event.type)).toEqual(['received', 'verified', 'completed']);
+      expect(shown.events.map((event) => event.type)).toEqual(['received', 'verified', 'claimed', 'completed']);
     } finally {
       await vow.close();
     }

@@ -5,7 +5,7 @@ import type { VaultContext } from '../vault/vault-context.js';
 import { childReportKey, openReportField } from './child-report-cipher.js';
 import { findChildReport, listChildReports, type ChildReportRow } from './child-report.repository.js';
 
-export const reportStatuses = ['open', 'confirmed', 'dismissed'] as const;
+export const reportStatuses = ['open', 'confirming', 'confirmed', 'dismissed'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
 
 export interface ChildReportSummary {

@@ -47,6 +47,7 @@ export async function reportChild(ctx: VaultContext, options: ReportChildOptions
       decided_by: null,
       decision_reason: null,
       outcome: null,
+      claimed_at: null,
     });
     await appendAudit(trx, { actor: 'public', action: 'child-report.received', target: `report:${reportId}`, data: { subject: known ?? null } }, now);
     if (options.reporterEmail !== undefined) await notifyReporter(ctx, trx, { to: options.reporterEmail, stage: 'received', reportId, now });

@@ -44,20 +44,36 @@ export interface EraseSubjectOptions {
 }
 
 export async function eraseSubject(ctx: VaultContext, options: EraseSubjectOptions): Promise<ErasureOutcome> {
+  const { outcome, deliveryIds } = await ctx.db.transaction().execute((trx) => eraseSubjectWithin(ctx, trx, options));
+  afterErasure(ctx, deliveryIds);
+  return outcome;
+}
+
+/**
+ * The erasure's writes inside a transaction of the caller's, so that work the erasure
+ * belongs to (a request's completion, a report's confirmation) commits with it or not
+ * at all. Call `afterErasure` with the delivery ids once it has committed.
+ */
+export async function eraseSubjectWithin(
+  ctx: VaultContext,
+  trx: Kysely<Database>,
+  options: EraseSubjectOptions,
+): Promise<{ outcome: ErasureOutcome; deliveryIds: string[] }> {
   const now = options.now ?? new Date();
-  const { outcome, deliveryIds } = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await subjectExists(trx, options.subjectId))) throw new VowError('not_found', 'no such subject');
-    const visitors = await linkedVisitors(trx, options.subjectId);
-    const accountHolds = await holdsOfSubject(trx, options.subjectId, true);
-    const main = await eraseOne(ctx, trx, options.subjectId, accountHolds, options, now);
-    const deliveryIds = [...main.deliveryIds];
-    // A linked visitor id is the same person: the account's holds hold it too.
-    for (const visitor of visitors) deliveryIds.push(...(await eraseOne(ctx, trx, visitor, accountHolds, options, now)).deliveryIds);
-    return { outcome: main.outcome, deliveryIds };
-  });
+  if (!(await subjectExists(trx, options.subjectId))) throw new VowError('not_found', 'no such subject');
+  const visitors = await linkedVisitors(trx, options.subjectId);
+  const accountHolds = await holdsOfSubject(trx, options.subjectId, true);
+  const main = await eraseOne(ctx, trx, options.subjectId, accountHolds, options, now);
+  const deliveryIds = [...main.deliveryIds];
+  // A linked visitor id is the same person: the account's holds hold it too.
+  for (const visitor of visitors) deliveryIds.push(...(await eraseOne(ctx, trx, visitor, accountHolds, options, now)).deliveryIds);
+  return { outcome: main.outcome, deliveryIds };
+}
+
+/** Starts at once what a committed erasure queued: the recipients' notices and the purge of its events. */
+export function afterErasure(ctx: VaultContext, deliveryIds: readonly string[]): void {
   kickDeliveries(ctx, deliveryIds);
   kickPurge(ctx.db);
-  return outcome;
 }
 
 async function eraseOne(

@@ -1,28 +1,37 @@
 /**
  * Completes a verified request, doing what it asks: access → the export, downloadable
  * once by the requester through an expiring link; correction → the corrected account
- * fields, and the recipients told; deletion → the erasure (the address read first, so
- * the notice still reaches the requester); opt-out → no sale or sharing; question → the
- * staff's answer. The requester is sent a completion notice. For an address Vow does not
- * know, the notice says that no data is held.
+ * fields, and the recipients told; deletion → the erasure; opt-out → no sale or sharing;
+ * question → the staff's answer. The requester is sent a completion notice. For an
+ * address Vow does not know, the notice says that no data is held.
+ *
+ * Exactly once, whatever dies. The completion is claimed first (open → completing), with
+ * its inputs and the requester's address sealed on the claim under the `requests` key,
+ * so the notice still reaches the requester once an erasure has destroyed the subject's
+ * key. Then the effect, the closing and the notice commit in one transaction. A process
+ * that dies after the claim leaves the work to `resumeCompletions`; one that dies inside
+ * the transaction leaves nothing of it behind.
  */
 import type { Kysely } from 'kysely';
-import { eraseSubject } from '../erasure/erase-subject.js';
+import { eraseSubjectWithin, afterErasure } from '../erasure/erase-subject.js';
 import { VowError } from '../errors.js';
-import { exportSubject } from '../export/export-subject.js';
+import { exportSubject, type SubjectExport } from '../export/export-subject.js';
+import { reached } from '../fault-points.js';
 import { enqueueMessage } from '../outbox/outbox.js';
 import { listWords } from '../policy/policy-document-words.js';
 import type { Database } from '../store/schema.js';
-import { seal } from '../vault/aes-gcm.js';
+import { open, seal } from '../vault/aes-gcm.js';
+import { correctAccountWithin } from '../vault/correct-account.js';
 import { openSubject } from '../vault/subject-store.js';
-import { correctAccount } from '../vault/correct-account.js';
+import { asAddressConflict, checkAccountChanges } from '../vault/update-account.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
-import { hashSecret, newToken } from './request-keys.js';
+import { hashSecret, loadRequestKeys, newToken } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
 import { aboutSubject, completionMessage } from './request-messages.js';
-import type { RequestKind, RequestOutcome } from './request.js';
-import { saveExport, updateRequest } from './request.repository.js';
+import type { RequestKind, RequestOutcome, RequestRow } from './request.js';
+import { findRequest, saveExport, updateRequest } from './request.repository.js';
 import { setSaleOptOut } from './sale-opt-out.js';
 
 /** How long the requester's download link works. */
@@ -53,36 +62,126 @@ export interface CompletedRequest {
   recipientsNotified?: string[];
 }
 
-type Finish = (trx: Kysely<Database>) => Promise<void>;
+/** What a claim holds, sealed: everything needed to finish the completion in another process. */
+interface Completion {
+  actor: string;
+  answer?: string;
+  corrections?: Record<string, string>;
+  publicUrl?: string;
+  /** Where the notice goes, read while the subject's key still existed. */
+  contact?: string;
+}
 
 interface Outcome {
   outcome: RequestOutcome;
   body: string[];
   details: Record<string, string | number | boolean | null>;
   result: Partial<CompletedRequest>;
-  /** Writes belonging to the completion's transaction. */
-  finish?: Finish;
+  /** What to start once the transaction committed (webhook deliveries, the purge). */
+  after?: () => void;
 }
 
 export async function completeRequest(ctx: VaultContext, options: CompleteRequestOptions): Promise<CompletedRequest> {
   const now = options.now ?? new Date();
   const loaded = await loadRequest(ctx, options.requestId, ['open']);
-  const { row, contact } = loaded;
-  const kind = row.kind as RequestKind;
-  if (kind === 'question' && !options.answer?.trim()) throw new VowError('bad_request', 'a question needs an answer', [{ path: 'answer', message: 'is required' }]);
-
-  const done = await carryOut(ctx, loaded, options, now);
+  const completion = completionOf(ctx, loaded, options, now);
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await updateRequest(trx, row.id, ['open'], { status: 'completed', outcome: done.outcome, closed_at: now.toISOString() }))) {
-      throw new VowError('conflict', `request ${row.id} was closed meanwhile`);
-    }
-    await done.finish?.(trx);
-    await logRequestEvent(trx, { requestId: row.id, type: 'completed', actor: options.actor, data: { outcome: done.outcome, ...done.details } }, now);
-    if (contact !== undefined) {
-      await enqueueMessage(ctx, trx, { ...completionMessage(ctx.declaration, { requestId: row.id, kind, body: done.body }), to: contact, ...aboutSubject(row.subject_id) }, now);
-    }
+    const claim = { status: 'completing', claimed_at: now.toISOString(), completion: sealCompletion(loaded.keys.sealing, loaded.row.id, completion) };
+    if (!(await updateRequest(trx, loaded.row.id, ['open'], claim))) throw new VowError('conflict', `request ${loaded.row.id} was closed or claimed meanwhile`);
+    await logRequestEvent(trx, { requestId: loaded.row.id, type: 'claimed', actor: options.actor }, now);
   });
-  return { id: row.id, status: 'completed', outcome: done.outcome, notified: contact !== undefined, ...done.result };
+  reached(ctx, 'request.claimed');
+  return finishCompletion(ctx, loaded.row.id, now);
+}
+
+/**
+ * Carries out a claimed completion and closes the request, in one transaction. Safe to
+ * call from several processes at once: the first to touch the claim holds the row, and
+ * the others then find the request completed (conflict). A refusal (a correction that
+ * now collides with another account) hands the request back to staff, open.
+ */
+export async function finishCompletion(ctx: VaultContext, requestId: string, now: Date = new Date()): Promise<CompletedRequest> {
+  const keys = await loadRequestKeys(ctx.db, ctx.keyring);
+  const row = await findRequest(ctx.db, requestId);
+  if (!row) throw new VowError('not_found', `no request ${requestId}`);
+  if (row.status !== 'completing' || row.completion === null) throw new VowError('conflict', `request ${requestId} is ${row.status}`);
+  const completion = openCompletion(keys.sealing, row.id, row.completion);
+  // Built before the transaction, which it would otherwise hold open for as long as reading takes.
+  const exported = row.kind === 'access' && row.subject_id !== null ? await exportOrNothing(ctx, row.subject_id, completion.actor, now) : undefined;
+  let done: Outcome | undefined;
+  try {
+    done = await ctx.db.transaction().execute(async (trx) => {
+      // Touching the claim first takes the row: a second finisher waits here, then finds it closed.
+      if (!(await updateRequest(trx, row.id, ['completing'], { claimed_at: now.toISOString() }))) return undefined;
+      const outcome = await carryOut(ctx, trx, row, completion, exported, keys.hashing, now);
+      reached(ctx, 'request.carried-out');
+      await updateRequest(trx, row.id, ['completing'], { status: 'completed', outcome: outcome.outcome, closed_at: now.toISOString(), completion: null });
+      await logRequestEvent(trx, { requestId: row.id, type: 'completed', actor: completion.actor, data: { outcome: outcome.outcome, ...outcome.details } }, now);
+      if (completion.contact !== undefined) {
+        const message = completionMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, body: outcome.body });
+        await enqueueMessage(ctx, trx, { ...message, to: completion.contact, ...aboutSubject(row.subject_id) }, now);
+      }
+      return outcome;
+    });
+  } catch (error) {
+    const refusal = asAddressConflict(error);
+    if (refusal instanceof VowError) {
+      await handBack(ctx, row.id, completion.actor, refusal, now);
+      throw refusal;
+    }
+    throw error;
+  }
+  if (!done) throw new VowError('conflict', `request ${row.id} was completed meanwhile`);
+  done.after?.();
+  reached(ctx, 'request.completed');
+  return { id: row.id, status: 'completed', outcome: done.outcome, notified: completion.contact !== undefined, ...done.result };
+}
+
+/** The claim's inputs, checked before anything is claimed: a refusal leaves the request open as it was. */
+function completionOf(ctx: VaultContext, loaded: LoadedRequest, options: CompleteRequestOptions, now: Date): Completion {
+  const { row, data, contact } = loaded;
+  const kind = row.kind as RequestKind;
+  const answer = options.answer?.trim();
+  if (kind === 'question' && !answer) throw new VowError('bad_request', 'a question needs an answer', [{ path: 'answer', message: 'is required' }]);
+  let corrections: Record<string, string> | undefined;
+  if (kind === 'correction' && row.subject_id !== null) {
+    corrections = options.corrections ?? (data.corrections === undefined ? undefined : (JSON.parse(data.corrections) as Record<string, string>));
+    if (!corrections || Object.keys(corrections).length === 0) throw new VowError('bad_request', 'no corrections to apply', [{ path: 'corrections', message: 'is required' }]);
+    checkAccountChanges(ctx, corrections, now);
+  }
+  return {
+    actor: options.actor,
+    ...(kind === 'question' && answer ? { answer } : {}),
+    ...(corrections ? { corrections } : {}),
+    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+    ...(contact !== undefined ? { contact } : {}),
+  };
+}
+
+function sealCompletion(key: Buffer, requestId: string, completion: Completion): string {
+  return seal(key, Buffer.from(JSON.stringify(completion), 'utf8'), `request-completion\0${requestId}`);
+}
+
+function openCompletion(key: Buffer, requestId: string, sealed: string): Completion {
+  return JSON.parse(open(key, sealed, `request-completion\0${requestId}`).toString('utf8')) as Completion;
+}
+
+/** A refused completion goes back to staff, open, its claim and inputs dropped; the log says why. */
+async function handBack(ctx: VaultContext, requestId: string, actor: string, refusal: VowError, now: Date): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await updateRequest(trx, requestId, ['completing'], { status: 'open', claimed_at: null, completion: null }))) return;
+    await logRequestEvent(trx, { requestId, type: 'completion-refused', actor, data: { code: refusal.code } }, now);
+  });
+}
+
+async function exportOrNothing(ctx: VaultContext, subjectId: string, actor: string, now: Date): Promise<SubjectExport | undefined> {
+  try {
+    return await exportSubject(ctx, { subjectId, actor, now });
+  } catch (error) {
+    // Erased since the request came (another request, retention): nothing is held.
+    if (error instanceof VowError && error.code === 'not_found') return undefined;
+    throw error;
+  }
 }
 
 const noData: Outcome = {
@@ -92,80 +191,80 @@ const noData: Outcome = {
   result: {},
 };
 
-async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: CompleteRequestOptions, now: Date): Promise<Outcome> {
-  const { row, data, keys } = loaded;
+async function carryOut(
+  ctx: VaultContext,
+  trx: Kysely<Database>,
+  row: RequestRow,
+  completion: Completion,
+  exported: SubjectExport | undefined,
+  hashingKey: Buffer,
+  now: Date,
+): Promise<Outcome> {
   const subjectId = row.subject_id;
+  const { actor } = completion;
   switch (row.kind as RequestKind) {
-    case 'question': {
-      const answer = options.answer?.trim() ?? '';
-      return { outcome: 'answered', body: [answer], details: {}, result: {} };
-    }
+    case 'question':
+      return { outcome: 'answered', body: [completion.answer ?? ''], details: {}, result: {} };
     case 'opt-out': {
       if (subjectId === null) return noData;
-      return {
-        outcome: 'opted-out',
-        body: ['We will not sell or share your personal information from now on.'],
-        details: {},
-        result: {},
-        finish: (trx) => setSaleOptOut(ctx, trx, { subjectId, optedOut: true, reason: 'request', actor: options.actor, now }),
-      };
+      await setSaleOptOut(ctx, trx, { subjectId, optedOut: true, reason: 'request', actor, now });
+      return { outcome: 'opted-out', body: ['We will not sell or share your personal information from now on.'], details: {}, result: {} };
     }
     case 'access': {
-      if (subjectId === null) return noData;
-      const exported = await exportSubject(ctx, { subjectId, actor: options.actor, now });
-      const subject = await openSubject(ctx, ctx.db, subjectId);
-      if (!subject) return noData;
+      const subject = subjectId === null || !exported ? undefined : await openSubject(ctx, trx, subjectId);
+      if (subjectId === null || !exported || !subject) return noData;
       const token = newToken();
       const path = `/v1/requests/${row.id}/export?token=${token}`;
       const expiresAt = new Date(now.getTime() + EXPORT_LINK_DAYS * 24 * 60 * 60 * 1000);
+      await saveExport(trx, {
+        request_id: row.id,
+        subject_id: subjectId,
+        data: seal(subject.dataKey, Buffer.from(exported.zip), `request-export\0${row.id}`),
+        files: JSON.stringify(exported.files),
+        token_hash: hashSecret(hashingKey, row.id, token),
+        created_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+        used_at: null,
+      });
       return {
         outcome: 'exported',
         body: [
           `Your personal information is ready to download, as a zip archive (${exported.files.length} files, with a summary), from:`,
           '',
-          `  ${options.publicUrl ?? ''}${path}`,
+          `  ${completion.publicUrl ?? ''}${path}`,
           '',
-          `${options.publicUrl ? 'The' : 'on our site. The'} link works once and until ${expiresAt.toISOString().slice(0, 10)}.`,
+          `${completion.publicUrl ? 'The' : 'on our site. The'} link works once and until ${expiresAt.toISOString().slice(0, 10)}.`,
         ],
         details: { files: exported.files.length },
         result: { exportPath: path },
-        finish: (trx) =>
-          saveExport(trx, {
-            request_id: row.id,
-            subject_id: subjectId,
-            data: seal(subject.dataKey, Buffer.from(exported.zip), `request-export\0${row.id}`),
-            files: JSON.stringify(exported.files),
-            token_hash: hashSecret(keys.hashing, row.id, token),
-            created_at: now.toISOString(),
-            expires_at: expiresAt.toISOString(),
-            used_at: null,
-          }),
       };
     }
     case 'correction': {
       if (subjectId === null) return noData;
-      const corrections = options.corrections ?? (data.corrections === undefined ? undefined : (JSON.parse(data.corrections) as Record<string, string>));
-      if (!corrections || Object.keys(corrections).length === 0) throw new VowError('bad_request', 'no corrections to apply', [{ path: 'corrections', message: 'is required' }]);
-      // The recipients' notices commit with the correction itself, never one without the other.
-      const { updated, notices } = await correctAccount(ctx, { subjectId, fields: corrections, actor: options.actor, now });
-      const recipientsNotified = notices.recipients;
+      const changes = checkAccountChanges(ctx, completion.corrections ?? {}, now);
+      // The recipients' notices commit with the correction and the closing, never one without the others.
+      const { updated, notices } = await correctAccountWithin(ctx, trx, { subjectId, changes, actor, now });
       return {
         outcome: 'corrected',
         body: [`We corrected: ${updated.join(', ')}.`, ...whoIsTold(ctx, notices.recipients, notices.toldByStaff, 'of the correction')],
         details: { fields: updated.join(',') },
-        result: { fields: updated, recipientsNotified },
+        result: { fields: updated, recipientsNotified: notices.recipients },
+        after: () => {
+          kickDeliveries(ctx, notices.deliveryIds);
+        },
       };
     }
     case 'deletion': {
       if (subjectId === null) return noData;
-      let outcome;
+      let erasure;
       try {
-        outcome = await eraseSubject(ctx, { subjectId, actor: options.actor, reason: 'request', requestId: row.id, now });
+        erasure = await eraseSubjectWithin(ctx, trx, { subjectId, actor, reason: 'request', requestId: row.id, now });
       } catch (error) {
         // Erased meanwhile (another request, retention): what was asked is done.
         if (error instanceof VowError && error.code === 'not_found') return { outcome: 'erased', body: ['We deleted your personal information.'], details: {}, result: {} };
         throw error;
       }
+      const { outcome, deliveryIds } = erasure;
       const held = outcome.heldCategories;
       return {
         outcome: outcome.erased ? (held.length > 0 ? 'held' : 'erased') : 'held',
@@ -176,6 +275,9 @@ async function carryOut(ctx: VaultContext, loaded: LoadedRequest, options: Compl
         ],
         details: { held: held.join(','), recipients: outcome.recipientsNotified.length },
         result: { heldCategories: held, recipientsNotified: outcome.recipientsNotified },
+        after: () => {
+          afterErasure(ctx, deliveryIds);
+        },
       };
     }
   }

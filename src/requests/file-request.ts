@@ -128,6 +128,8 @@ export async function fileRequest(ctx: VaultContext, options: FileRequestOptions
       closed_at: null,
       outcome: null,
       reminded_at: null,
+      claimed_at: null,
+      completion: null,
     };
     await insertRequest(trx, row);
     await logRequestEvent(trx, { requestId: id, type: 'received', actor: options.actor, data: { kind: options.kind, jurisdiction, staff: staff !== undefined } }, now);

@@ -25,7 +25,9 @@ export async function loadRequest(ctx: VaultContext, requestId: string, allowed:
       ? `request ${requestId} is already ${row.status}`
       : row.status === 'unverified'
         ? `the requester's identity is not verified yet (request ${requestId} is unverified)`
-        : `request ${requestId} is ${row.status}`;
+        : row.status === 'completing'
+          ? `request ${requestId} is being completed; it finishes on its own, even if a server stops`
+          : `request ${requestId} is ${row.status}`;
     throw new VowError('conflict', why);
   }
   const data = await readRequestData(ctx, ctx.db, keys, row);

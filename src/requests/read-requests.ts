@@ -4,7 +4,7 @@ import { VowError } from '../errors.js';
 import { dueState, NEAR_DUE_MS } from './deadlines.js';
 import { readRequestData, sealingKeyOf } from './request-data.js';
 import { loadRequestKeys, openNote } from './request-keys.js';
-import { requestOf, type DataSubjectRequest, type RequestStatus } from './request.js';
+import { pendingStatuses, requestOf, type DataSubjectRequest, type RequestStatus } from './request.js';
 import { findRequest, listEvents, listRequests } from './request.repository.js';
 
 export interface ListedRequest extends DataSubjectRequest {
@@ -30,8 +30,6 @@ export interface RequestDetails extends ListedRequest {
   events: RequestEvent[];
 }
 
-const pending: RequestStatus[] = ['unverified', 'open'];
-
 /** `due`: pending requests due within 7 days or overdue. Otherwise by status (all when none). */
 export async function listDataSubjectRequests(
   ctx: VaultContext,
@@ -39,7 +37,7 @@ export async function listDataSubjectRequests(
 ): Promise<ListedRequest[]> {
   const now = options.now ?? new Date();
   const rows = await listRequests(ctx.db, {
-    ...(options.due ? { statuses: pending, dueBefore: new Date(now.getTime() + NEAR_DUE_MS).toISOString() } : {}),
+    ...(options.due ? { statuses: pendingStatuses, dueBefore: new Date(now.getTime() + NEAR_DUE_MS).toISOString() } : {}),
     ...(!options.due && options.status ? { statuses: [options.status] } : {}),
     ...(options.subjectId ? { subjectId: options.subjectId } : {}),
     limit: options.limit ?? 500,
@@ -70,7 +68,7 @@ export async function showDataSubjectRequest(ctx: VaultContext, requestId: strin
 }
 
 function withDue(request: DataSubjectRequest, now: Date): ListedRequest {
-  const pendingNow = request.status === 'unverified' || request.status === 'open';
+  const pendingNow = pendingStatuses.includes(request.status);
   const state = dueState(new Date(request.dueAt), now);
   return { ...request, daysLeft: state.daysLeft, nearDue: pendingNow && state.nearDue, overdue: pendingNow && state.overdue };
 }

@@ -1,7 +1,7 @@
 /** SQL for requests, their log, verification codes and exports. */
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, RequestCodeTable, RequestEventTable, RequestExportTable, RequestTable } from '../store/schema.js';
-import type { RequestRow } from './request.js';
+import { pendingStatuses, type RequestRow } from './request.js';
 
 export async function insertRequest(trx: Kysely<Database>, row: RequestRow): Promise<void> {
   await trx.insertInto('requests').values(row).execute();
@@ -118,12 +118,12 @@ export async function findExpiredUnverified(db: Kysely<Database>, now: string, l
     .execute();
 }
 
-/** Requests still open (or awaiting verification) due before a time, not reminded since another. */
+/** Requests still pending (unanswered) due before a time, not reminded since another. */
 export async function findReminderDue(db: Kysely<Database>, dueBefore: string, remindedBefore: string, limit: number): Promise<RequestRow[]> {
   return db
     .selectFrom('requests')
     .selectAll()
-    .where('status', 'in', ['open', 'unverified'])
+    .where('status', 'in', pendingStatuses)
     .where('due_at', '<=', dueBefore)
     .where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', remindedBefore)]))
     .orderBy('due_at')
@@ -180,4 +180,9 @@ export async function clearDataClosedBefore(db: Kysely<Database>, before: string
     .where((eb) => eb.or([eb('data', 'is not', null), eb('address_hash', 'is not', null)]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Claimed completions whose claim is older than a time: their process may have died. */
+export async function findClaimedBefore(db: Kysely<Database>, claimedBefore: string, limit: number): Promise<RequestRow[]> {
+  return db.selectFrom('requests').selectAll().where('status', '=', 'completing').where('claimed_at', '<', claimedBefore).orderBy('claimed_at').limit(limit).execute();
 }

@@ -6,9 +6,16 @@ import type { Jurisdiction } from './deadlines.js';
 export const requestKinds = ['access', 'correction', 'deletion', 'opt-out', 'question'] as const;
 export type RequestKind = (typeof requestKinds)[number];
 
-/** unverified → open → completed | denied; unverified → expired when the code runs out. */
-export const requestStatuses = ['unverified', 'open', 'completed', 'denied', 'expired'] as const;
+/**
+ * unverified → open → completing → completed, or → denied; unverified → expired when
+ * the code runs out. `completing` is a claimed completion: carried out and closed in one
+ * transaction, resumed by any process if the one that claimed it died.
+ */
+export const requestStatuses = ['unverified', 'open', 'completing', 'completed', 'denied', 'expired'] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
+
+/** Not yet answered: they count against their deadline. */
+export const pendingStatuses: readonly RequestStatus[] = ['unverified', 'open', 'completing'];
 
 export const requestOutcomes = ['exported', 'corrected', 'erased', 'held', 'answered', 'opted-out', 'no-data', 'denied', 'expired'] as const;
 export type RequestOutcome = (typeof requestOutcomes)[number];

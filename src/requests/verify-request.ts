@@ -76,7 +76,7 @@ export async function verifyRequest(ctx: VaultContext, options: { requestId: str
   const keys = await loadRequestKeys(ctx.db, ctx.keyring);
   const row = await findRequest(ctx.db, options.requestId);
   if (!row) throw new VowError('not_found', `no request ${options.requestId}`);
-  if (row.status === 'open' || row.status === 'completed' || row.status === 'denied') throw new VowError('conflict', 'this request is already verified');
+  if (row.status !== 'unverified' && row.status !== 'expired') throw new VowError('conflict', 'this request is already verified');
   if (row.status === 'expired') throw new VowError('expired', 'this request expired unverified; file it again');
   const code = await findCode(ctx.db, row.id);
   if (!code || code.used_at !== null) throw new VowError('conflict', 'no code is waiting for this request');

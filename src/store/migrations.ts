@@ -481,4 +481,15 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('disclosures').addColumn('silent_until', 'text').execute();
     },
   },
+  '0016-claimed-work': {
+    async up(db: Kysely<unknown>) {
+      // A completion is claimed before it is carried out: its inputs and the requester's
+      // address, sealed, ride on the claim, so that a process that dies mid-way can be
+      // resumed by another, and the notice still reaches the requester after an erasure.
+      await db.schema.alterTable('requests').addColumn('claimed_at', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('completion', 'text').execute();
+      await db.schema.alterTable('child_reports').addColumn('claimed_at', 'text').execute();
+      await db.schema.createIndex('requests_status_claimed').on('requests').columns(['status', 'claimed_at']).execute();
+    },
+  },
 };

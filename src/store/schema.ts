@@ -222,7 +222,7 @@ export interface ChildReportTable {
   id: string;
   /** The subject the report names, when known; kept after erasure as a pseudonymous id. */
   subject_id: string | null;
-  /** open, confirmed or dismissed. */
+  /** open, confirming (claimed, being carried out), confirmed or dismissed. */
   status: string;
   /** Sealed: the reporter's e-mail, the child's e-mail, the details, the dismissal reason (cleared once confirmed). */
   reporter: string | null;
@@ -234,6 +234,8 @@ export interface ChildReportTable {
   decision_reason: string | null;
   /** erased, held (a legal hold kept the data), nothing-held, or null while open. */
   outcome: string | null;
+  /** When the confirmation was claimed (status confirming). */
+  claimed_at: string | null;
 }
 
 /** That a subject was sent the notice of a material policy version. */
@@ -262,7 +264,7 @@ export interface RequestTable {
   id: string;
   /** access, correction, deletion, opt-out or question. */
   kind: string;
-  /** unverified, open, completed, denied or expired. */
+  /** unverified, open, completing (claimed, being carried out), completed, denied or expired. */
   status: string;
   /** The subject the request is about, when known; kept after erasure as a pseudonymous id. */
   subject_id: string | null;
@@ -286,6 +288,10 @@ export interface RequestTable {
   /** Non-personal: exported, corrected, erased, held, answered, opted-out, no-data, denied, expired. */
   outcome: string | null;
   reminded_at: string | null;
+  /** When the completion was claimed (status completing). */
+  claimed_at: string | null;
+  /** The claimed completion's inputs and the requester's address, sealed under the `requests` key; null once the notice is queued. */
+  completion: string | null;
 }
 
 /** The request log: what happened to each request, when and by whom; non-personal data, staff notes sealed like the request's data. */

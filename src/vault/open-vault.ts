@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Faults } from '../fault-points.js';
 import type { Declaration } from '../policy/declaration.js';
 import type { PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
@@ -12,18 +13,20 @@ import type { VaultContext } from './vault-context.js';
  * enforced from the next request on; a bare `declaration` is fixed (tests).
  */
 export async function openVault(
-  options: { db: Kysely<Database>; webhookPrivateAddresses?: boolean | undefined } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
+  options: { db: Kysely<Database>; webhookPrivateAddresses?: boolean | undefined; faults?: Faults | undefined } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
 ): Promise<VaultContext> {
   const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
   const blindKey = await loadBlindIndexKey(options.db, keyring);
   const webhookPrivateAddresses = options.webhookPrivateAddresses === true;
-  if ('declaration' in options) return { db: options.db, keyring, blindKey, webhookPrivateAddresses, declaration: options.declaration };
+  const faults = options.faults;
+  if ('declaration' in options) return { db: options.db, keyring, blindKey, webhookPrivateAddresses, faults, declaration: options.declaration };
   const { policy } = options;
   return {
     db: options.db,
     keyring,
     blindKey,
     webhookPrivateAddresses,
+    faults,
     versionInForce: () => policy.current().version.number,
     get declaration() {
       return policy.current().declaration;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Faults } from '../fault-points.js';
 import type { Declaration } from '../policy/declaration.js';
 import type { Database } from '../store/schema.js';
 import type { Keyring } from './keyring.js';
@@ -12,6 +13,8 @@ export interface VaultContext {
   webhookPrivateAddresses?: boolean;
   /** The number of the version in force, when the vault follows the published policy (a server, a command); absent for a fixed declaration. */
   versionInForce?: () => number;
+  /** Where the crash tests fail or kill work that spans transactions; absent outside them. */
+  faults?: Faults | undefined;
   /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */
   readonly declaration: Declaration;
 }
