@@ -1,0 +1,173 @@
+/**
+ * A real server killed (SIGKILL: no handler, no flush) at a step of a request's
+ * completion or a report's confirmation; the next server started on the same database
+ * finishes the work by itself, exactly once, and the person is told once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { issueApiKey } from '../src/auth/api-key.js';
+import type { FaultPoint } from '../src/fault-points.js';
+import { readOutbox } from '../src/outbox/outbox.js';
+import { openStore, type Store } from '../src/store/open-store.js';
+import { openVault } from '../src/vault/open-vault.js';
+import { examplePolicyFile } from '../src/config.js';
+import { loadDeclaration } from '../src/policy/load-declaration.js';
+import { describeEachDatabase, type TestDatabase } from './support/databases.js';
+
+const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
+async function serve(database: TestDatabase, env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOW_DATA_DIR: database.dataDir, DATABASE_URL: database.url ?? '', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /open (http:\/\/\S+)\/privacy/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => {
+      reject(new Error(`server exited early: ${output}`));
+    });
+  });
+  return { child, url };
+}
+
+async function stop(running: Running): Promise<void> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill('SIGTERM');
+  await once(running.child, 'exit');
+}
+
+/** Issues a staff key straight into the database, before any server runs. */
+async function officerKey(database: TestDatabase): Promise<string> {
+  const store = await openStore(database.config());
+  try {
+    return (await issueApiKey(store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret;
+  } finally {
+    await store.close();
+  }
+}
+
+async function withStore<T>(database: TestDatabase, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(database.config());
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+interface Work {
+  name: string;
+  step: FaultPoint;
+  /** Prepares the work on the doomed server and returns the call that kills it, and how to read its status. */
+  start(call: Call): Promise<{ trigger: () => Promise<unknown>; status: () => Promise<string>; done: string; subjectId: string; to: string }>;
+}
+
+type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: () => Promise<Record<string, unknown>> }>;
+
+const signUp = async (call: Call, email: string) => (await (await call('POST', '/v1/accounts', { email, name: 'Ada Crash', birthDate: '1990-01-01' })).json()).id as string;
+
+const request = (kind: 'deletion' | 'correction' | 'access', step: FaultPoint): Work => ({
+  name: kind,
+  step,
+  async start(call) {
+    const to = `${kind}.${step}@example.com`;
+    const subjectId = await signUp(call, to);
+    const filed = await call('POST', '/v1/requests', { kind, subjectId, verified: true, verification: 'checked at the desk', ...(kind === 'correction' ? { corrections: { name: 'Ada Fixed' } } : {}) });
+    const id = (await filed.json()).id as string;
+    return {
+      trigger: () => call('POST', `/v1/requests/${id}/complete`),
+      status: async () => (await (await call('GET', `/v1/requests/${id}`)).json()).status as string,
+      done: 'completed',
+      subjectId,
+      to,
+    };
+  },
+});
+
+const childReport = (step: FaultPoint): Work => ({
+  name: 'child report',
+  step,
+  async start(call) {
+    const subjectId = await signUp(call, `kid.${step}@example.com`);
+    const to = `parent.${step}@example.com`;
+    const filed = await call('POST', '/v1/reports/child', { reporterEmail: to, childEmail: `kid.${step}@example.com`, details: 'She is 10.' });
+    const id = (await filed.json()).reportId as string;
+    return {
+      trigger: () => call('POST', `/v1/reports/${id}/confirm`, {}),
+      status: async () => (await (await call('GET', `/v1/reports/${id}`)).json()).status as string,
+      done: 'confirmed',
+      subjectId,
+      to,
+    };
+  },
+});
+
+const works: Work[] = [
+  request('deletion', 'request.claimed'),
+  request('deletion', 'request.carried-out'),
+  request('correction', 'request.carried-out'),
+  request('access', 'request.claimed'),
+  childReport('child-report.claimed'),
+  childReport('child-report.carried-out'),
+];
+
+describeEachDatabase('a server killed mid-way', (database) => {
+  for (const work of works) {
+    it(`finishes a ${work.name} killed at ${work.step} on restart, exactly once`, async () => {
+      const key = await officerKey(database());
+      const doomed = await serve(database(), { VOW_CRASH_AT: work.step });
+      let next: Running | undefined;
+      try {
+        let base = doomed.url;
+        const call: Call = async (method, path, body) => {
+          const response = await fetch(`${base}${path}`, {
+            method,
+            headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          return { status: response.status, json: () => response.json() as Promise<Record<string, unknown>> };
+        };
+        const started = await work.start(call);
+        const died = once(doomed.child, 'exit');
+        await expect(started.trigger()).rejects.toThrow();
+        const [, signal] = (await died) as [number | null, string | null];
+        expect(signal).toBe('SIGKILL');
+
+        next = await serve(database());
+        base = next.url;
+        await expect.poll(started.status, { timeout: 10_000, interval: 100 }).toBe(started.done);
+
+        await withStore(database(), async (store) => {
+          const erasures = await store.db.selectFrom('erasures').select('id').where('subject_id', '=', started.subjectId).execute();
+          expect(erasures).toHaveLength(work.name === 'deletion' || work.name === 'child report' ? 1 : 0);
+          const updates = await store.db.selectFrom('audit_log').select('seq').where('target', '=', `subject:${started.subjectId}`).where('action', '=', 'account.updated').execute();
+          expect(updates).toHaveLength(work.name === 'correction' ? 1 : 0);
+          const { declaration } = await loadDeclaration(examplePolicyFile);
+          const vault = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: undefined, masterKeyFile: undefined, declaration });
+          const mails = (await readOutbox(vault)).filter((message) => message.to === started.to);
+          if (work.name === 'child report') {
+            // The receipt of the report before the crash, then the confirmation.
+            expect(mails.filter((message) => message.kind === 'child-report')).toHaveLength(2);
+          } else {
+            expect(mails.filter((message) => message.kind === 'completion')).toHaveLength(1);
+          }
+        });
+      } finally {
+        await stop(doomed);
+        if (next) await stop(next);
+      }
+    });
+  }
+});
