@@ -172,7 +172,7 @@ describeEachDatabase('disclosure details sealed under the subject’s key', (dat
   it('written in the clear before sealing: the migration clears those of disclosures whose subjects were all erased, and empty ones', async () => {
     const db = rawKysely(database());
     try {
-      const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0016'));
+      const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0017-disclosure-details-sealed'));
       const { error } = await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(before) } }).migrateToLatest();
       expect(error).toBeUndefined();
       await db.insertInto('subjects').values({ id: 'sub_remains', kind: 'account', region: null, created_at: '2026-01-01T00:00:00.000Z', last_activity_at: '2026-01-01T00:00:00.000Z', closed_at: null }).execute();

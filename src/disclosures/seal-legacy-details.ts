@@ -1,6 +1,6 @@
 /**
  * Seals the details of disclosures recorded before details were sealed: migration
- * 0016 has no keys and leaves them in plain JSON when their subjects remain. Run at each
+ * 0017 has no keys and leaves them in plain JSON when their subjects remain. Run at each
  * start, where the keys are; after the first, it finds nothing. Each disclosure is sealed
  * in a transaction of its own, as a new one would be: its key under each subject its
  * accounting still lists, or under the vault key when it carried no one. Plain details

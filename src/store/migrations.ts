@@ -481,7 +481,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('disclosures').addColumn('silent_until', 'text').execute();
     },
   },
-  '0016-disclosure-details-sealed': {
+  '0017-disclosure-details-sealed': {
     /**
      * Details are sealed from now on (`disclosures/disclosure-details.ts`). A migration has
      * no keys, so it cannot seal the rows written before; it does what needs none: empty
