@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import type { Problem } from './errors.js';
 import { ensureAdminKey } from './auth/api-key.js';
+import { sealLegacyDetails } from './disclosures/seal-legacy-details.js';
 import { dieAt } from './fault-points.js';
 import { loadSigningKey } from './disclosures/signing-key.js';
 import { createIngestor } from './collect/ingestor.js';
@@ -94,6 +95,8 @@ export async function createVow(config: Config, options: {
     // Created now, outside any transaction: a first creation racing inside one would abort it on PostgreSQL.
     await loadOutboxKey(store.db, vault.keyring);
     await loadRequestKeys(store.db, vault.keyring);
+    // Details recorded before they were sealed are sealed before anything can read or erase them.
+    await sealLegacyDetails(vault);
     const outbox = config.smtpUrl ? createOutboxDeliverer(vault, { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom }) : undefined;
     const kickOutbox = outbox && (() => {
       outbox.kick();

@@ -1,5 +1,6 @@
 /** The frame of every command that works on the vault: the store, the vault under the policy in force, and the store closed however the work ends. */
 import type { Config } from '../config.js';
+import { sealLegacyDetails } from '../disclosures/seal-legacy-details.js';
 import { openStore } from '../store/open-store.js';
 import { openVault } from '../vault/open-vault.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -10,7 +11,10 @@ export async function withVault(config: Config, io: Io, work: (vault: VaultConte
   const store = await openStore(config);
   try {
     const declaration = await declarationInForce(store.db, config, io);
-    return await work(await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration }));
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration });
+    // A command may be the first to run after the upgrade: details still in plain JSON are sealed before it reads or erases anything.
+    await sealLegacyDetails(vault);
+    return await work(vault);
   } finally {
     await store.close();
   }

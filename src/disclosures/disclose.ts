@@ -12,6 +12,7 @@ import { decryptFields, type Fields } from '../vault/field-cipher.js';
 import { newId } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { checkDisclosure, type DisclosureRule } from './check-disclosure.js';
+import { loadDetailsVaultKey, sealDetails } from './disclosure-details.js';
 import { insertTransfers } from '../transfers/transfer.repository.js';
 import { disclosureTransfers } from '../transfers/disclosure-transfers.js';
 import { insertDisclosure, readSubjectsForDisclosure, subjectsHolding } from './disclosure.repository.js';
@@ -33,7 +34,7 @@ export interface DiscloseOptions {
   /** Named subjects, or every subject holding any of the categories. */
   subjects: { ids: readonly string[] } | { holding: true };
   kind?: DisclosureKind;
-  /** Non-personal details: for a legal request, the authority, legal process and scope. */
+  /** Details: for a legal request, the authority, legal process and scope; sealed so the subjects' erasure shreds them (`disclosure-details.ts`). */
   details?: Record<string, string>;
   /** Legal requests: which of the policy's grounds (i)–(v) the disclosure rests on (required for them). */
   legalGround?: LegalGround;
@@ -92,6 +93,10 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     throw new VowError('bad_request', 'legalHold is for legal requests only', [{ path: 'legalHold', message: 'needs kind legal-request' }]);
   }
 
+  const details = options.details ?? {};
+  // Only a disclosure that turns out to carry no one needs it; loaded here, outside the transaction.
+  const noOneKey = Object.keys(details).length === 0 ? undefined : await loadDetailsVaultKey(ctx.db, ctx.keyring);
+
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const subjectIds: string[] = [];
     if ('ids' in options.subjects) {
@@ -105,7 +110,7 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     const createdAt = now.toISOString();
     const lines: string[] = [];
     // Only subjects with something of these categories are disclosed, and so accounted for.
-    const disclosed: { id: string; region: string | null }[] = [];
+    const disclosed: { id: string; region: string | null; dataKey: Buffer }[] = [];
     const optedOut: string[] = [];
     // A purpose based on consent carries only the subjects who gave it, and still do.
     const needsConsent = purposeNeedsConsent(ctx.declaration, options.purpose);
@@ -128,8 +133,8 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
           withoutConsent.push(subjectId);
           continue;
         }
-        disclosed.push({ id: subjectId, region: subject.region });
         const dataKey = ctx.keyring.unwrap(subject.key, subjectId);
+        disclosed.push({ id: subjectId, region: subject.region, dataKey });
         const byCategory: Record<string, { id: string; collectedAt: string; fields: Fields | (EventData & { name: string }) }[]> = {};
         for (const record of subject.records) {
           (byCategory[record.category] ??= []).push({ id: record.id, collectedAt: record.collectedAt, fields: decryptFields(dataKey, record.id, record.data) });
@@ -167,6 +172,7 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
     };
     const canonical = canonicalJson(manifest);
     const manifestHash = sha256Hex(canonical);
+    const sealed = sealDetails(disclosureId, details);
     await insertDisclosure(
       trx,
       {
@@ -176,7 +182,8 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         categories,
         country: manifest.country,
         kind,
-        details: options.details ?? {},
+        details: sealed.details,
+        detailsKey: disclosed.length === 0 && noOneKey ? sealed.keyForNoOne(noOneKey) : null,
         actor: options.actor,
         createdAt: manifest.createdAt,
         subjectCount: disclosed.length,
@@ -184,7 +191,7 @@ export async function disclose(ctx: VaultContext, signing: SigningKey, options: 
         legalGround: options.legalGround ?? null,
         silentUntil: options.silentUntil ?? null,
       },
-      disclosed.map((subject) => subject.id),
+      disclosed.map((subject) => ({ subjectId: subject.id, detailsKey: sealed.keyFor(subject.id, subject.dataKey) })),
     );
     await insertTransfers(trx, transfers.records);
     for (const subject of options.legalHold ? disclosed : []) {

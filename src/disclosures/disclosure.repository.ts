@@ -11,7 +11,10 @@ export interface DisclosureRow {
   categories: string[];
   country: string;
   kind: string;
-  details: Record<string, string>;
+  /** Sealed (`disclosure-details.ts`), or `''` when there are none. */
+  details: string;
+  /** A disclosure that carried no one: its key under the vault key. */
+  detailsKey: string | null;
   actor: string;
   createdAt: string;
   subjectCount: number;
@@ -20,7 +23,13 @@ export interface DisclosureRow {
   silentUntil: string | null;
 }
 
-export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow, subjectIds: readonly string[]): Promise<void> {
+/** One subject the disclosure carried, with its copy of the disclosure's key. */
+export interface DisclosedSubject {
+  subjectId: string;
+  detailsKey: string | null;
+}
+
+export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow, subjects: readonly DisclosedSubject[]): Promise<void> {
   await trx
     .insertInto('disclosures')
     .values({
@@ -30,7 +39,8 @@ export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow
       categories: JSON.stringify(row.categories),
       country: row.country,
       kind: row.kind,
-      details: JSON.stringify(row.details),
+      details: row.details,
+      details_key: row.detailsKey,
       actor: row.actor,
       created_at: row.createdAt,
       subject_count: row.subjectCount,
@@ -40,8 +50,8 @@ export async function insertDisclosure(trx: Kysely<Database>, row: DisclosureRow
     })
     .execute();
   // Bounded multi-row inserts: one statement per 500 subjects keeps every dialect under its parameter limit.
-  for (let start = 0; start < subjectIds.length; start += 500) {
-    const values = subjectIds.slice(start, start + 500).map((subjectId) => ({ disclosure_id: row.id, subject_id: subjectId }));
+  for (let start = 0; start < subjects.length; start += 500) {
+    const values = subjects.slice(start, start + 500).map((subject) => ({ disclosure_id: row.id, subject_id: subject.subjectId, details_key: subject.detailsKey }));
     await trx.insertInto('disclosure_subjects').values(values).execute();
   }
 }
@@ -54,11 +64,13 @@ export async function subjectsHolding(db: Kysely<Database>, categories: readonly
   return [...new Set([...records, ...events].map((row) => row.subject_id))].sort().slice(0, limit);
 }
 
-export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: string): Promise<DisclosureRow[]> {
+/** The disclosures that carried this subject, each with the subject's copy of its key (`subjectDetailsKey`). */
+export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: string): Promise<(DisclosureRow & { subjectDetailsKey: string | null })[]> {
   const rows = await db
     .selectFrom('disclosures')
     .innerJoin('disclosure_subjects', 'disclosure_subjects.disclosure_id', 'disclosures.id')
     .selectAll('disclosures')
+    .select('disclosure_subjects.details_key as subject_details_key')
     .where('disclosure_subjects.subject_id', '=', subjectId)
     .orderBy('disclosures.created_at')
     .execute();
@@ -69,7 +81,9 @@ export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: stri
     categories: JSON.parse(row.categories) as string[],
     country: row.country,
     kind: row.kind,
-    details: JSON.parse(row.details) as Record<string, string>,
+    details: row.details,
+    detailsKey: row.details_key,
+    subjectDetailsKey: row.subject_details_key,
     actor: row.actor,
     createdAt: row.created_at,
     subjectCount: row.subject_count,
@@ -77,6 +91,46 @@ export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: stri
     legalGround: row.legal_ground !== null && isLegalGround(row.legal_ground) ? row.legal_ground : null,
     silentUntil: row.silent_until,
   }));
+}
+
+/** Disclosures whose details are still in plain JSON (written before they were sealed). */
+export async function disclosuresWithPlainDetails(db: Kysely<Database>, limit: number): Promise<{ id: string; details: string; subjectCount: number }[]> {
+  const rows = await db
+    .selectFrom('disclosures')
+    .select(['id', 'details', 'subject_count'])
+    .where('details', '<>', '')
+    .where('details', 'not like', 'v1.%')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ id: row.id, details: row.details, subjectCount: row.subject_count }));
+}
+
+/** The subjects a disclosure's accounting still lists, with their wrapped data keys. */
+export async function accountedSubjectKeys(db: Kysely<Database>, disclosureId: string): Promise<{ subjectId: string; key: Wrapped }[]> {
+  const rows = await db
+    .selectFrom('disclosure_subjects')
+    .innerJoin('subject_keys', 'subject_keys.subject_id', 'disclosure_subjects.subject_id')
+    .select(['disclosure_subjects.subject_id', 'subject_keys.wrapped', 'subject_keys.master_key_id'])
+    .where('disclosure_subjects.disclosure_id', '=', disclosureId)
+    .execute();
+  return rows.map((row) => ({ subjectId: row.subject_id, key: { wrapped: row.wrapped, masterKeyId: row.master_key_id } }));
+}
+
+export async function updateDetails(
+  db: Kysely<Database>,
+  disclosureId: string,
+  sealed: { details: string; detailsKey: string | null; subjectKeys: readonly { subjectId: string; detailsKey: string | null }[] },
+): Promise<void> {
+  await db.updateTable('disclosures').set({ details: sealed.details, details_key: sealed.detailsKey }).where('id', '=', disclosureId).execute();
+  for (const subject of sealed.subjectKeys) {
+    await db
+      .updateTable('disclosure_subjects')
+      .set({ details_key: subject.detailsKey })
+      .where('disclosure_id', '=', disclosureId)
+      .where('subject_id', '=', subject.subjectId)
+      .execute();
+  }
 }
 
 export interface DisclosedSubjectRows {

@@ -13,6 +13,7 @@ import { decryptFields } from '../vault/field-cipher.js';
 import { newId } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { checkDisclosure } from './check-disclosure.js';
+import { sealDetails } from './disclosure-details.js';
 import { insertDisclosure, readSubjectsForDisclosure } from './disclosure.repository.js';
 import { defaultVisibility, purposeOfShowing, requireOtherUsersRecipient } from './visibility.js';
 import { findVisibility } from './visibility.repository.js';
@@ -44,8 +45,8 @@ export async function showToOtherUsers(ctx: VaultContext, options: { subjectId: 
     if (!subject) throw new VowError('not_found', `no subject ${subjectId}`);
 
     const shown: Record<string, string> = {};
+    const dataKey = ctx.keyring.unwrap(subject.key, subjectId);
     if (subject.records.length > 0) {
-      const dataKey = ctx.keyring.unwrap(subject.key, subjectId);
       // Records come oldest first: a newer record's value of a field replaces an older one's.
       for (const record of subject.records) {
         const fields = wanted.get(record.category);
@@ -68,6 +69,7 @@ export async function showToOtherUsers(ctx: VaultContext, options: { subjectId: 
     const line = canonicalJson({ subjectId, fields: shown });
     const manifest = { disclosureId, recipient: recipient.id, purpose, categories, fields: names, country: verdict.country, createdAt, lines: [{ subjectId, sha256: sha256Hex(line) }] };
     const manifestHash = sha256Hex(canonicalJson(manifest));
+    const sealed = sealDetails(disclosureId, { channel: 'other-users', fields: names.join(',') });
     await insertDisclosure(
       trx,
       {
@@ -80,13 +82,14 @@ export async function showToOtherUsers(ctx: VaultContext, options: { subjectId: 
         legalGround: null,
         silentUntil: null,
         // Field names, never their values: what was shown, not what it said.
-        details: { channel: 'other-users', fields: names.join(',') },
+        details: sealed.details,
+        detailsKey: null,
         actor: options.actor,
         createdAt,
         subjectCount: 1,
         manifestHash,
       },
-      [subjectId],
+      [{ subjectId, detailsKey: sealed.keyFor(subjectId, dataKey) }],
     );
     await insertTransfers(trx, transfers.records);
     await appendAudit(

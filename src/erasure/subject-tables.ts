@@ -55,7 +55,7 @@ export const subjectTables: readonly SubjectTableEntry[] = [
     column: 'subject_id',
     treatment: 'delete',
     keptWhileHeld: true,
-    why: 'the per-subject accounting; the ids of the disclosures that included the subject are kept in its erasure proof (proof of lawful disclosure, and what recipients were told to erase), the disclosure rows themselves hold counts and hashes only',
+    why: 'the per-subject accounting, and its copy of the disclosure key that opens the details (sealed under the subject key); the ids of the disclosures that included the subject are kept in its erasure proof (proof of lawful disclosure, and what recipients were told to erase), the disclosure rows themselves hold counts, hashes and details no key is left to open',
   },
   { table: 'subject_transfers', column: 'subject_id', treatment: 'delete', keptWhileHeld: true, why: 'which international transfers carried the subject data' },
   { table: 'subject_visibility', column: 'subject_id', treatment: 'delete', why: 'the subject choices of visible fields' },

@@ -4,6 +4,7 @@
  * reads its own data, so no purpose limits the read; it is audited as a read for the
  * purpose `subject-access`.
  */
+import { openDetails } from '../disclosures/disclosure-details.js';
 import { isLegalGround, legalGroundWords } from '../disclosures/legal-grounds.js';
 import { appendAudit } from '../audit/append-audit.js';
 import { eventIdIn, openEvents } from '../collect/event-data.js';
@@ -165,17 +166,22 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
   const recipientNames = new Map(ctx.declaration.recipients.map((recipient) => [recipient.id, recipient.name]));
   // A legal request whose authority forbade telling the subject is shown once that period has ended.
   const told = raw.disclosures.filter((disclosure) => disclosure.silent_until === null || disclosure.silent_until <= now.toISOString());
-  const disclosures = told.map((disclosure) => ({
-    id: disclosure.id,
-    recipient: disclosure.recipient,
-    recipientName: recipientNames.get(disclosure.recipient) ?? disclosure.recipient,
-    purpose: disclosure.purpose,
-    categories: JSON.parse(disclosure.categories) as string[],
-    country: disclosure.country,
-    kind: disclosure.kind,
-    at: disclosure.created_at,
-    ...(disclosure.legal_ground !== null && isLegalGround(disclosure.legal_ground) ? { legalGround: legalGroundWords[disclosure.legal_ground] } : {}),
-  }));
+  const disclosures = told.map((disclosure) => {
+    const details = openDetails(disclosure.id, disclosure.details, disclosure.subject_id, disclosure.details_key, keyOf(disclosure.subject_id));
+    return {
+      id: disclosure.id,
+      recipient: disclosure.recipient,
+      recipientName: recipientNames.get(disclosure.recipient) ?? disclosure.recipient,
+      purpose: disclosure.purpose,
+      categories: JSON.parse(disclosure.categories) as string[],
+      country: disclosure.country,
+      kind: disclosure.kind,
+      at: disclosure.created_at,
+      ...(disclosure.legal_ground !== null && isLegalGround(disclosure.legal_ground) ? { legalGround: legalGroundWords[disclosure.legal_ground] } : {}),
+      // What the disclosure recorded (for a legal request: who asked, under what process, for what), opened under the subject's key.
+      ...(details !== null && Object.keys(details).length > 0 ? { details } : {}),
+    };
+  });
   const acceptances = raw.acceptances.map((acceptance) => ({
     version: acceptance.version,
     method: acceptance.method,

@@ -82,6 +82,8 @@ export function findDisclosuresOf(db: Kysely<Database>, subjectIds: readonly str
       'disclosures.created_at',
       'disclosures.legal_ground',
       'disclosures.silent_until',
+      'disclosures.details',
+      'disclosure_subjects.details_key',
     ])
     .where('disclosure_subjects.subject_id', 'in', subjectIds)
     .orderBy('disclosures.created_at')

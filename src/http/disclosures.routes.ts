@@ -3,15 +3,18 @@ import { legalGrounds } from '../disclosures/legal-grounds.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disclose, disclosureKinds } from '../disclosures/disclose.js';
-import { disclosuresOfSubject } from '../disclosures/disclosure.repository.js';
 import { renderRopa, ropaFormats } from '../disclosures/render-ropa.js';
 import { ropaOfStore } from '../disclosures/ropa-of-store.js';
+import { readSubjectDisclosures } from '../disclosures/subject-disclosures.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
 import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { findSubject } from '../vault/subject.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { auditActorOfRequest, type Auth } from './auth.js';
+import { auditActorOf } from '../auth/actor.js';
+import { canReadForPurpose } from '../auth/role.js';
+import { auditStaffRead, coversRequestHandling } from '../requests/staff-views.js';
+import { actorOf, auditActorOfRequest, type Auth } from './auth.js';
 
 const Id = z.string().min(1).max(64);
 const SubjectId = z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)');
@@ -79,11 +82,15 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
     '/v1/subjects/:id/disclosures',
     {
       onRequest: auth.requirePermission('disclosures:read'),
-      schema: { summary: 'Who received what of this subject’s data, when and why', tags: ['disclosures'], params: z.strictObject({ id: SubjectId }) },
+      schema: { summary: 'Who received what of this subject’s data, when and why; the details (null once unreadable) for keys of the legal-compliance purpose', tags: ['disclosures'], params: z.strictObject({ id: SubjectId }) },
     },
     async (request) => {
       if (!(await findSubject(vault.db, request.params.id))) throw new VowError('not_found', `no subject ${request.params.id}`);
-      const disclosures = await disclosuresOfSubject(vault.db, request.params.id);
+      const actor = actorOf(request);
+      // Details may name people (an authority's scope, a case): shown, like request contents, only to keys for legal compliance, and each read audited.
+      const withDetails = coversRequestHandling(vault.declaration, (purpose) => canReadForPurpose(actor, purpose));
+      const disclosures = await readSubjectDisclosures(vault, request.params.id, { withDetails });
+      if (withDetails) await auditStaffRead(vault, { actor: auditActorOf(actor), target: `subject:${request.params.id}`, what: 'disclosure details' });
       return {
         subjectId: request.params.id,
         disclosures: disclosures.map((d) => ({
@@ -96,6 +103,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
           at: d.createdAt,
           legalGround: d.legalGround,
           silentUntil: d.silentUntil,
+          ...(withDetails ? { details: d.details } : {}),
         })),
       };
     },

@@ -2,7 +2,8 @@
  * The outbox: every e-mail Vow sends (verification codes, acknowledgements, notices)
  * is first stored here, sealed, in the transaction that decided to send it. Delivery
  * comes later (`deliver-outbox.ts`, over SMTP when configured); without SMTP the
- * operator reads the messages with `vow outbox` and sends them by hand.
+ * operator reads the messages with `vow outbox` and sends them by hand. A message to a
+ * person ends with the declaration's warning about e-mail, added here for every sender.
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import { appendAudit } from '../audit/append-audit.js';
 import type { Database } from '../store/schema.js';
 import { decryptFields, encryptFields } from '../vault/field-cipher.js';
 import type { VaultContext } from '../vault/vault-context.js';
+import { endWithEmailWarning } from './email-warning-footer.js';
 import { loadOutboxKey } from './outbox-key.js';
 import { insertMessage, listMessages, type OutboxRow } from './outbox.repository.js';
 
@@ -24,6 +26,23 @@ export const messageKinds = [
   'other',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
+
+/**
+ * Whom each kind of message is written to: a person (a requester, a reporter, an account
+ * holder), whose mail ends with the declaration's warning about e-mail, or the
+ * organisation's own staff (reminders of due requests), whose mail does not. A new kind
+ * must say which, or this does not compile.
+ */
+const audienceOf: Record<MessageKind, 'person' | 'organization'> = {
+  'verification-code': 'person',
+  acknowledgement: 'person',
+  extension: 'person',
+  completion: 'person',
+  reminder: 'organization',
+  'policy-change': 'person',
+  'child-report': 'person',
+  other: 'person',
+};
 
 export interface OutgoingMessage {
   to: string;
@@ -60,7 +79,7 @@ export async function enqueueMessage(ctx: VaultContext, db: Kysely<Database>, me
     id,
     kind: message.kind,
     subject_id: message.subjectId ?? null,
-    data: encryptFields(key, id, { to: message.to, subject: message.subject, text: message.text }),
+    data: encryptFields(key, id, { to: message.to, subject: message.subject, text: composedText(ctx, message) }),
     status: 'pending',
     attempts: 0,
     next_attempt_at: at,
@@ -70,6 +89,11 @@ export async function enqueueMessage(ctx: VaultContext, db: Kysely<Database>, me
   });
   await appendAudit(db, { actor: 'system', action: 'outbox.enqueued', target: `message:${id}`, data: { kind: message.kind, subject: message.subjectId ?? null } }, now);
   return id;
+}
+
+/** The text as sent: composed here, once, so that no sender can forget the warning. */
+function composedText(ctx: VaultContext, message: OutgoingMessage): string {
+  return audienceOf[message.kind] === 'person' ? endWithEmailWarning(message.text, ctx.declaration.security.emailWarning) : message.text;
 }
 
 /** The newest messages, decrypted, for the operator. */

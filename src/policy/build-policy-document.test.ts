@@ -311,7 +311,19 @@ describe('6. Links to other websites; 7. Security', () => {
   it('lists every security measure', () => {
     const text = section(build(), 7);
     for (const measure of example.security.measures) expect(text).toContain(measure);
-    expect(text).toContain('no Internet or e-mail transmission is ever fully secure');
+  });
+
+  it('states the declaration’s warning about e-mail after the measures, and none when it has none', () => {
+    const full = (change: (declaration: Declaration) => void) => section(build(variant(change)), 7).split('\n').at(-1);
+    expect(section(build(), 7)).toContain(
+      'However, no Internet or e-mail transmission is ever fully secure or error free. In particular, e-mail sent to or from us may not be secure. Therefore, you should take special care in deciding what information you send to us via the Service or e-mail. In addition, we are not responsible for circumvention',
+    );
+    expect(full((declaration) => { delete declaration.security.emailWarning; })).toBe(
+      'We are not responsible for circumvention of any privacy settings or security measures contained on the Service, or third party websites.',
+    );
+    // The warning is written to stand alone; the page continues a sentence with it, keeping a name's capitals.
+    expect(full((declaration) => { declaration.security.emailWarning = 'E-mail to us is not encrypted.'; })).toMatch(/^However, e-mail to us is not encrypted\. In addition/);
+    expect(full((declaration) => { declaration.security.emailWarning = 'AIRobotics cannot read encrypted mail.'; })).toMatch(/^However, AIRobotics cannot/);
   });
 });
 

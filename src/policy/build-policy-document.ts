@@ -145,16 +145,22 @@ function linksBlocks(declaration: Declaration): Block[] {
 }
 
 function securityBlocks(declaration: Declaration): Block[] {
+  const { measures, emailWarning } = declaration.security;
+  const disclaimer = 'not responsible for circumvention of any privacy settings or security measures contained on the Service, or third party websites.';
   return [
     paragraph(text('You use the Service at your own risk. To protect Personal Information, we implement the following measures:')),
-    list(declaration.security.measures.map((measure) => [text(asSentence(measure))])),
-    paragraph(
-      text(
-        'However, no Internet or e-mail transmission is ever fully secure or error free. In particular, e-mail sent to or from us may not be secure. Therefore, you should take special care in deciding what information you send to us via the Service or e-mail. ' +
-          'In addition, we are not responsible for circumvention of any privacy settings or security measures contained on the Service, or third party websites.',
-      ),
-    ),
+    list(measures.map((measure) => [text(asSentence(measure))])),
+    paragraph(text(emailWarning === undefined ? `We are ${disclaimer}` : `However, ${continuingSentence(emailWarning)} In addition, we are ${disclaimer}`)),
   ];
+}
+
+/**
+ * The declaration's warning stands on its own (forms and mails show it as written); the
+ * page follows the measures with "However, …", so its first word loses its capital there,
+ * unless it is "I" or a name (a capital follows, as in "AIRobotics").
+ */
+function continuingSentence(sentence: string): string {
+  return /^(?!I\b)[A-Z](?![A-Z])/.test(sentence) ? sentence.charAt(0).toLowerCase() + sentence.slice(1) : sentence;
 }
 
 function internationalBlocks(declaration: Declaration): Block[] {

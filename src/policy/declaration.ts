@@ -283,6 +283,12 @@ export const Declaration = z.strictObject({
   }),
   security: z.strictObject({
     measures: z.array(Text).min(1),
+    /**
+     * The warning that e-mail is not secure, as a sentence that stands on its own: the page
+     * states it in section 7, every form that asks for an e-mail address shows it beside the
+     * field, and every mail to a person ends with it. Absent: none of them says anything.
+     */
+    emailWarning: Text.optional(),
   }),
   choices: z.array(Choice).default([]),
   links: z.strictObject({

@@ -26,8 +26,21 @@ const kinds: readonly [string, string][] = [
   ['question', 'Ask a question about my personal information'],
 ];
 
+/**
+ * The declaration's warning about e-mail (`security.emailWarning`) as a hint beside a
+ * form's e-mail fields, which point to it (`aria-describedby`) so that a screen reader
+ * reads it with each field; nothing, and no pointer, when the declaration has none.
+ */
+export function emailWarningHint(declaration: Declaration, id: string): { hint: string; describedBy: string } {
+  const warning = declaration.security.emailWarning;
+  if (warning === undefined) return { hint: '', describedBy: '' };
+  return { hint: `<p id="${id}" class="hint email-warning">${escapeHtml(warning)}</p>`, describedBy: ` aria-describedby="${id}"` };
+}
+
 export function rightsSection(declaration: Declaration): string {
   const organization = escapeHtml(declaration.organization.shortName);
+  const requestWarning = emailWarningHint(declaration, 'rights-email-warning');
+  const reportWarning = emailWarningHint(declaration, 'child-email-warning');
   return [
     `<section id="${RIGHTS_SECTION_ID}" class="rights" aria-labelledby="${RIGHTS_SECTION_ID}-title">`,
     `<style>${formStyle}</style>`,
@@ -39,7 +52,8 @@ export function rightsSection(declaration: Declaration): string {
     ...kinds.map(([value, label]) => `<option value="${value}">${escapeHtml(label)}</option>`),
     '</select>',
     '<label for="rights-email">Your e-mail address</label>',
-    '<input id="rights-email" name="email" type="email" autocomplete="email" required maxlength="254">',
+    `<input id="rights-email" name="email" type="email" autocomplete="email" required maxlength="254"${requestWarning.describedBy}>`,
+    requestWarning.hint,
     '<label for="rights-details">Details (for a correction, say what is wrong and what is right; for a question, ask it)</label>',
     '<textarea id="rights-details" name="details" maxlength="5000"></textarea>',
     '<label for="rights-region">Where you live (optional, e.g. FR or US-CA)</label>',
@@ -50,15 +64,18 @@ export function rightsSection(declaration: Declaration): string {
     `<p>If you believe a child under ${declaration.minimumAge} gave us personal information, tell us: we review the report and delete the child’s data.</p>`,
     '<form method="post" action="/privacy/reports/child" accept-charset="utf-8">',
     '<label for="child-email">The child’s e-mail address, if known</label>',
-    '<input id="child-email" name="childEmail" type="email" maxlength="254" autocomplete="off">',
+    `<input id="child-email" name="childEmail" type="email" maxlength="254" autocomplete="off"${reportWarning.describedBy}>`,
     '<label for="child-reporter">Your e-mail address (optional, to hear back)</label>',
-    '<input id="child-reporter" name="reporterEmail" type="email" maxlength="254" autocomplete="email">',
+    `<input id="child-reporter" name="reporterEmail" type="email" maxlength="254" autocomplete="email"${reportWarning.describedBy}>`,
+    reportWarning.hint,
     '<label for="child-details">What should we know?</label>',
     '<textarea id="child-details" name="details" required maxlength="5000"></textarea>',
     '<button type="submit">Send report</button>',
     '</form>',
     '</section>',
-  ].join('\n');
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 /** The policy page with the section appended to its content and listed in its table of contents. */

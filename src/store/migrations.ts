@@ -492,4 +492,26 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('requests_status_claimed').on('requests').columns(['status', 'claimed_at']).execute();
     },
   },
+  '0017-disclosure-details-sealed': {
+    /**
+     * Details are sealed from now on (`disclosures/disclosure-details.ts`). A migration has
+     * no keys, so it cannot seal the rows written before; it does what needs none: empty
+     * details become `''`, and the plain details of disclosures all of whose subjects were
+     * erased (the leftovers erasure missed) are cleared. The rest, whose subjects remain,
+     * are sealed under their keys when Vow next starts (`sealLegacyDetails`).
+     */
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('disclosures').addColumn('details_key', 'text').execute();
+      await db.schema.alterTable('disclosure_subjects').addColumn('details_key', 'text').execute();
+      const typed = db as Kysely<{ disclosures: { id: string; details: string; subject_count: number }; disclosure_subjects: { disclosure_id: string } }>;
+      await typed.updateTable('disclosures').set({ details: '' }).where('details', '=', '{}').execute();
+      await typed
+        .updateTable('disclosures')
+        .set({ details: '' })
+        .where('details', 'not like', 'v1.%')
+        .where('subject_count', '>', 0)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('disclosure_subjects').select('disclosure_id').whereRef('disclosure_subjects.disclosure_id', '=', 'disclosures.id'))))
+        .execute();
+    },
+  },
 };

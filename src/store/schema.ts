@@ -163,8 +163,13 @@ export interface DisclosureTable {
   country: string;
   /** disclosure, business-transfer or legal-request. */
   kind: string;
-  /** Non-personal JSON details (for a legal request: authority, legal process, scope). */
+  /**
+   * The details (for a legal request: authority, legal process, scope), sealed under the
+   * disclosure's own key (`disclosures/disclosure-details.ts`); `''` when none were given.
+   */
   details: string;
+  /** A disclosure that carried no one: its key, sealed under the `disclosure-details` vault key. */
+  details_key: string | null;
   actor: string;
   created_at: string;
   subject_count: number;
@@ -180,6 +185,8 @@ export interface DisclosureTable {
 export interface DisclosureSubjectTable {
   disclosure_id: string;
   subject_id: string;
+  /** The disclosure's key, sealed under the subject's data key: erasing the subject shreds this copy. Null when there are no details. */
+  details_key: string | null;
 }
 
 /** The privacy budget (epsilon) of one data set: what it may spend in all, and what releases have spent. */
