@@ -30,13 +30,19 @@ describeEachDatabase('audit checkpoints', (database) => {
       expect(await runCli(['audit', 'verify', '--checkpoint', file], config, io)).toBe(0);
       expect(lines.at(-1)).toMatch(new RegExp(`^OK \\d+ records, .*checkpoint of .* \\(record ${checkpoint.seq}\\) holds$`));
 
-      // The log cut back before the checkpoint, and its head moved to match: the chain alone still verifies.
+      // The log cut back before the checkpoint, and its head moved to match: the chain agrees, the head's MAC does not.
       const kept = await vow.store.db.selectFrom('audit_log').select(['seq', 'hash']).where('seq', '<', checkpoint.seq).orderBy('seq', 'desc').executeTakeFirstOrThrow();
       await vow.store.db.deleteFrom('audit_log').where('seq', '>', kept.seq).execute();
       await vow.store.db.updateTable('audit_head').set({ seq: kept.seq, hash: kept.hash }).execute();
-      expect(await runCli(['audit', 'verify'], config, io)).toBe(0);
+      expect(await runCli(['audit', 'verify'], config, io)).toBe(1);
+      expect(lines.at(-1)).toBe(`BROKEN at record ${kept.seq}: the head of the log does not carry this installation’s MAC: the log was cut, reset, rehashed or appended to without the key`);
       expect(await runCli(['audit', 'verify', '--checkpoint', file], config, io)).toBe(1);
       expect(lines.at(-1)).toContain(`BROKEN at record ${checkpoint.seq}`);
+
+      // The head row deleted: a verdict, not an error.
+      await vow.store.db.deleteFrom('audit_head').execute();
+      expect(await runCli(['audit', 'verify'], config, io)).toBe(1);
+      expect(lines.at(-1)).toBe(`BROKEN at record ${kept.seq + 1}: the head row of the log is missing`);
 
       writeFileSync(file, '{"format":"something else"}');
       expect(await runCli(['audit', 'verify', '--checkpoint', file], config, io)).not.toBe(0);

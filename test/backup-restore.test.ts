@@ -9,6 +9,7 @@ import { runCli } from '../src/cli/run-cli.js';
 import type { Io } from '../src/cli/io.js';
 import { subjectTables } from '../src/erasure/subject-tables.js';
 import { openStore } from '../src/store/open-store.js';
+import { KEY_FILE } from '../src/vault/keyring.js';
 import { createTestDatabase, describeEachDatabase } from './support/databases.js';
 
 const person = { email: 'rosa.backup@example.com', name: 'Rosa Backupwoman', birthDate: '1988-02-03' };
@@ -93,7 +94,8 @@ describeEachDatabase('backup and restore', (database) => {
     const target = await createTestDatabase(database().dialect === 'sqlite' ? 'postgres' : 'sqlite');
     try {
       const io = bufferIo();
-      const targetConfig = target.config();
+      // The backup never holds the master key: the installation it is restored into brings the same one.
+      const targetConfig = target.config({ VOW_MASTER_KEY_FILE: join(database().dataDir, KEY_FILE) });
       expect(await runCli(['restore', file], targetConfig, io), io.lines.join('\n')).toBe(0);
       const store = await openStore(targetConfig);
       try {

@@ -115,4 +115,28 @@ describeEachDatabase('hostile input on every route', (database) => {
       await vow.close();
     }
   }, 120_000);
+
+  it('audits what it accepts as it was sent, 4-byte characters and bidi marks included, and refuses a lone surrogate or a NUL before anything is audited', async () => {
+    const vow = await createVow(database().config());
+    try {
+      const officer = { authorization: `Bearer ${(await issueApiKey(vow.store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret}` };
+      const disclose = (recipient: string, purpose: string) =>
+        vow.server.inject({ method: 'POST', url: '/v1/disclosures', headers: officer, payload: { recipient, categories: ['account'], purpose, subjects: { holding: true } } });
+      const auditedRows = () => vow.store.db.selectFrom('audit_log').select(['action', 'target', 'data']).where('action', '=', 'disclosure.refused').execute();
+
+      const recipient = 'broker\u202e🤖\u2066𝕏\u2069';
+      const purpose = 'ads\u202e𝕏';
+      const refused = await disclose(recipient, purpose);
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(await auditedRows()).toEqual([{ action: 'disclosure.refused', target: `recipient:${recipient}`, data: expect.stringContaining(`"purpose":"${purpose}"`) as unknown }]);
+
+      for (const unstorable of ['broker\ud800', 'broker\udfff', 'broker\u0000']) {
+        expect((await disclose(unstorable, 'ads')).statusCode).toBe(400);
+      }
+      expect(await auditedRows()).toHaveLength(1);
+      expect(await verifyAudit(vow.store.db)).toMatchObject({ ok: true });
+    } finally {
+      await vow.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@
  * data, so an erasure never has to touch the log and the chain keeps verifying.
  */
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
+import { escapeUnstorable } from '../unicode-text.js';
 
 /** Who acted: `system`, `cli`, or later `key:<id>` for an API key. */
 export type Actor = string;
@@ -30,17 +31,13 @@ export interface AuditRecord {
   hash: string;
 }
 
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
- * The one encoding of an audited text: a NUL or a lone UTF-16 surrogate, which the
- * databases store differently (SQLite keeps the bytes, PostgreSQL refuses NUL and stores
- * U+FFFD for a surrogate), is written as its escape (`\u0000`, `\ud800`), so the row
- * stored is the row hashed, on every database. `data` needs no such step: JSON already
- * escapes both.
+ * The one encoding of an audited text: a NUL or a lone surrogate, which the databases
+ * store differently, is written as its escape (`\u0000`, `\ud800`), so the row stored is
+ * the row hashed, on every database. `data` needs no such step: JSON already escapes both.
  */
 export function auditText(value: string): string {
-  return value.replaceAll('\u0000', '\\u0000').replace(loneSurrogate, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeUnstorable(value);
 }
 
 export function hashAuditRecord(record: Omit<AuditRecord, 'hash'>): string {

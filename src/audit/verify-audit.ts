@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { GENESIS_HASH } from '../store/migrations.js';
 import type { Database } from '../store/schema.js';
+import { auditHeadKeyOf } from './audit-head-key-plugin.js';
+import type { HeadCheck } from './audit-head-key.js';
 import { hashAuditRecord } from './audit-record.js';
 import { readHead, readPage } from './audit.repository.js';
 
@@ -10,12 +12,20 @@ export type AuditVerdict =
 
 const PAGE = 1000;
 
+const sealBroken: Record<Exclude<HeadCheck, 'holds'>, (keyId: string) => string> = {
+  missing: () => 'the head of the log carries no MAC',
+  'unknown-key': (keyId) => `the head of the log is sealed under master key ${keyId}, which is not available (set it in VOW_PREVIOUS_MASTER_KEYS)`,
+  mismatch: () => 'the head of the log does not carry this installation’s MAC: the log was cut, reset, rehashed or appended to without the key',
+};
+
 /**
  * Walks the chain from the first record: each sequence number follows the last,
  * each record names the previous hash, each hash recomputes, and the chain ends
- * where the head row says it does. Returns the first record that breaks it.
+ * where the head row says it does, under a seal made with the master key. Returns the
+ * first record that breaks it.
  */
 export async function verifyAudit(db: Kysely<Database>): Promise<AuditVerdict> {
+  const key = auditHeadKeyOf(db);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   // Start below 1 so that a row slipped in with a sequence number of 0 or less is read too.
@@ -48,5 +58,7 @@ export async function verifyAudit(db: Kysely<Database>): Promise<AuditVerdict> {
       reason: head.seq > count ? `records after ${count} are missing (the log should end at ${head.seq})` : `the log's head does not match its last record ${count}`,
     };
   }
+  const check = key.check(head.seq, head.hash, head);
+  if (check !== 'holds') return { ok: false, seq: count, reason: sealBroken[check](head.keyId ?? '') };
   return { ok: true, count, head: prevHash };
 }

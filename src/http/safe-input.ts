@@ -9,11 +9,10 @@
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
+import { findUnstorable, type UnstorableText } from '../unicode-text.js';
 
 /** How deep a request's JSON may nest: deeper than any route's schema, far shallower than a stack. */
 export const MAX_JSON_DEPTH = 32;
-
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const prototypeKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -23,11 +22,15 @@ export interface BadInput {
   message: string;
 }
 
+const refusal: Record<UnstorableText, string> = {
+  nul: 'must not contain a NUL character',
+  'lone-surrogate': 'must not contain a lone surrogate (invalid Unicode)',
+};
+
 /** Why a string is refused, or undefined when it is fine. */
 function badString(value: string): string | undefined {
-  if (value.includes('\u0000')) return 'must not contain a NUL character';
-  if (loneSurrogate.test(value)) return 'must not contain a lone surrogate (invalid Unicode)';
-  return undefined;
+  const found = findUnstorable(value);
+  return found && refusal[found];
 }
 
 /** The first hostile string or key in a parsed value, depth first. */

@@ -3,6 +3,7 @@
  * column types (integer, text), so the same set runs on SQLite and PostgreSQL.
  */
 import type { Kysely, Migration } from 'kysely';
+import { auditHeadKeyOf } from '../audit/audit-head-key-plugin.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -512,6 +513,24 @@ export const migrations: Record<string, Migration> = {
         .where('subject_count', '>', 0)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('disclosure_subjects').select('disclosure_id').whereRef('disclosure_subjects.disclosure_id', '=', 'disclosures.id'))))
         .execute();
+    },
+  },
+  '0018-audit-head-mac': {
+    /**
+     * The head gets its MAC here, once, under the key the store was opened with: this
+     * upgrade vouches for the head as it stands, as the unkeyed head did until now (a
+     * checkpoint taken before upgrading covers what came before). After this, a head
+     * without a MAC is a broken one: nothing fills a missing MAC again, since an attacker
+     * could clear it too.
+     */
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('audit_head').addColumn('mac', 'text').execute();
+      await db.schema.alterTable('audit_head').addColumn('mac_key_id', 'text').execute();
+      const typed = db as Kysely<{ audit_head: { id: number; seq: number; hash: string; mac: string | null; mac_key_id: string | null } }>;
+      const head = await typed.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+      if (!head) return;
+      const seal = auditHeadKeyOf(db).seal(head.seq, head.hash);
+      await typed.updateTable('audit_head').set({ mac: seal.mac, mac_key_id: seal.keyId }).where('id', '=', 1).execute();
     },
   },
 };

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { auditHeadKey } from '../audit/audit-head-key.js';
+import { withAuditHeadKey } from '../audit/audit-head-key-plugin.js';
+import { openKeyring, type KeySource } from '../vault/keyring.js';
 import { migrations } from './migrations.js';
 import type { Database } from './schema.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
@@ -24,12 +27,21 @@ export interface Store {
 export interface StoreOptions {
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Where the master keys are (as the vault reads them): the audit head is sealed under a key derived from them. */
+  masterKeys?: KeySource['masterKeys'];
+  masterKeyFile?: KeySource['masterKeyFile'];
 }
 
 export const SQLITE_FILE = 'vow.db';
 
+/**
+ * The store's handle carries the audit head's key (see audit/audit-head-key-plugin.ts),
+ * registered before migrating, since the migration that keys the head needs it.
+ */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
+  const opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const store = { ...opened, db: withAuditHeadKey(opened.db, auditHeadKey(keyring)) };
   try {
     await migrate(store.db);
   } catch (error) {

@@ -24,11 +24,15 @@ export interface AuditLogTable {
   hash: string;
 }
 
-/** One row: the newest sequence number and hash, so that truncating the log's tail is detected. */
+/** One row: the newest sequence number and hash, keyed, so that truncating the log's tail is detected. */
 export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** HMAC-SHA256 over seq and hash under a key derived from the master key (see audit/audit-head-key.ts); null only if someone cleared it. */
+  mac: string | null;
+  /** The master key the MAC's key was derived from. */
+  mac_key_id: string | null;
 }
 
 /** Keys Vow itself uses (the blind-index key), wrapped by the master key like data keys. */

@@ -5,7 +5,7 @@
  * current key last; `vow keys rotate` appends a new one, and a running server picks it
  * up the next time it meets a key it does not know, or within a second when wrapping.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VowError } from '../errors.js';
@@ -26,6 +26,13 @@ export interface Keyring {
   /** Wraps a data key under the current master key, bound to `context` (e.g. the subject id). */
   wrap(dataKey: Buffer, context: string): Wrapped;
   unwrap(key: Wrapped, context: string): Buffer;
+  /**
+   * A key for `purpose` derived (HKDF-SHA256) from the current master key, with that key's
+   * id. Derived keys are never stored: whoever holds the master key derives them again.
+   */
+  derive(purpose: string): { masterKeyId: string; key: Buffer };
+  /** The key for `purpose` derived from the master key `masterKeyId`, or undefined when that key is not available. */
+  deriveFrom(masterKeyId: string, purpose: string): Buffer | undefined;
   /** Key file only: appends a fresh master key and makes it current. */
   addKey(): string;
   /** Key file only: keeps just the current key, once nothing is wrapped under the others. */
@@ -44,6 +51,8 @@ function decodeKey(text: string, where: string): Buffer {
   if (key.length !== KEY_BYTES) throw new VowError('bad_request', `${where}: a master key must be base64 of ${KEY_BYTES} bytes`);
   return key;
 }
+
+const deriveKey = (master: Buffer, purpose: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `vow:derived:${purpose}`, KEY_BYTES));
 
 export interface KeySource {
   dataDir: string;
@@ -118,6 +127,19 @@ export function openKeyring(options: KeySource): Keyring {
       }
       if (!key) throw new VowError('unavailable', `master key ${id} is not available: set it in VOW_PREVIOUS_MASTER_KEYS`);
       return open(key, wrapped, `vow:key:${context}`);
+    },
+    derive(purpose) {
+      reloadIfChanged(false);
+      const { id, key } = current();
+      return { masterKeyId: id, key: deriveKey(key, purpose) };
+    },
+    deriveFrom(id, purpose) {
+      let key = find(id);
+      if (!key) {
+        reloadIfChanged(true);
+        key = find(id);
+      }
+      return key && deriveKey(key, purpose);
     },
     addKey() {
       if (fromEnvironment) {

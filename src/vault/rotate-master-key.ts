@@ -1,12 +1,14 @@
 /**
  * Master-key rotation: every wrapped key (each subject's data key, the blind-index key)
  * is unwrapped with the key it was wrapped under and wrapped again under the current
- * one, in small transactions, while the server keeps running. The data itself is never
+ * one, in small transactions, while the server keeps running; the audit head is sealed
+ * again under a key derived from the current one. The data itself is never
  * re-encrypted: that is the point of wrapping per-subject keys.
  */
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
+import { rekeyAuditHead } from '../audit/rekey-audit-head.js';
 import type { Database } from '../store/schema.js';
 import type { Keyring } from './keyring.js';
 
@@ -53,7 +55,10 @@ export async function rewrapKeys(db: Kysely<Database>, keyring: Keyring): Promis
       return subjects.length + own.length;
     });
     total += batch;
-    if (batch === 0) return total;
+    if (batch === 0) {
+      await rekeyAuditHead(db);
+      return total;
+    }
   }
 }
 

@@ -195,21 +195,28 @@ describeEachDatabase('master-key rotation', (database) => {
       expect(await verifyAudit(store.db)).toMatchObject({ ok: true });
     }));
 
-  it('takes the master key from VOW_MASTER_KEY, and re-wraps under a new one given the old as previous', () =>
-    withStore(database(), async (store) => {
-      const { declaration } = await loadDeclaration(examplePolicy);
-      const oldKey = randomBytes(32).toString('base64');
-      const newKey = randomBytes(32).toString('base64');
-      const first = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [oldKey], declaration });
-      const { subjectId } = await createAccount(first, { fields: jane, actor: 'public' });
-      expect(existsSync(join(database().dataDir, KEY_FILE))).toBe(false);
+  it('takes the master key from VOW_MASTER_KEY, and re-wraps under a new one given the old as previous, the audit head included', async () => {
+    const { declaration } = await loadDeclaration(examplePolicy);
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    // Each step is a process started with its own environment, its store and its vault keyed alike.
+    const started = (env: Record<string, string>, step: (vault: VaultContext, store: Store) => Promise<void>) =>
+      withStore(database(), async (store) => step(await openVault({ db: store.db, ...database().config(env), declaration }), store), env);
+    let subjectId = '';
+    await started({ VOW_MASTER_KEY: oldKey }, async (first) => {
+      subjectId = (await createAccount(first, { fields: jane, actor: 'public' })).subjectId;
+    });
+    expect(existsSync(join(database().dataDir, KEY_FILE))).toBe(false);
 
-      const rotated = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [newKey, oldKey], declaration });
+    await started({ VOW_MASTER_KEY: newKey, VOW_PREVIOUS_MASTER_KEYS: oldKey }, async (rotated, store) => {
       expect((await rotateMasterKey(store.db, rotated.keyring, { actor: 'cli' })).rewrapped).toBe(2);
-      const onlyNew = await openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [newKey], declaration });
+    });
+    await started({ VOW_MASTER_KEY: newKey }, async (onlyNew, store) => {
       expect((await read(onlyNew, subjectId, 'communicate')).categories[0]?.records[0]?.fields).toEqual(jane);
-      await expect(openVault({ db: store.db, dataDir: database().dataDir, masterKeys: [oldKey], declaration })).rejects.toMatchObject({ code: 'unavailable' });
-    }));
+      expect(await verifyAudit(store.db)).toMatchObject({ ok: true });
+    });
+    await expect(started({ VOW_MASTER_KEY: oldKey }, () => Promise.resolve())).rejects.toMatchObject({ code: 'unavailable' });
+  });
 });
 
 describeEachDatabase('the master key kept apart from the data', (database) => {
@@ -233,7 +240,7 @@ describeEachDatabase('the master key kept apart from the data', (database) => {
         if (store.dialect === 'sqlite') expect(warning).toContain('sits beside the database it protects');
         else expect(warning).toBeUndefined();
         expect(keyBesideDatabase(database().config(), { ...running, keySource: 'environment' })).toBeUndefined();
-      });
+      }, { VOW_MASTER_KEY_FILE: keyFile });
     } finally {
       rmSync(secrets, { recursive: true, force: true });
     }

@@ -103,9 +103,9 @@ export function describeEachDatabase(title: string, body: (database: () => TestD
   }
 }
 
-/** Opens the test database's store (migrated), runs `test` with it, and closes it. */
-export async function withStore(database: TestDatabase, test: (store: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(database.config());
+/** Opens the test database's store (migrated; `env` as for `config`, the master keys say), runs `test` with it, and closes it. */
+export async function withStore(database: TestDatabase, test: (store: Store) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const store = await openStore(database.config(env));
   try {
     await test(store);
   } finally {
