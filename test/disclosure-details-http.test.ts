@@ -17,7 +17,7 @@ import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { exportSubject } from '../src/export/export-subject.js';
 import { migrations } from '../src/store/migrations.js';
-import { migrate, SQLITE_FILE } from '../src/store/open-store.js';
+import { SQLITE_FILE } from '../src/store/open-store.js';
 import type { Database } from '../src/store/schema.js';
 import { describeEachDatabase, type TestDatabase } from './support/databases.js';
 
@@ -198,7 +198,9 @@ describeEachDatabase('disclosure details sealed under the subject’s key', (dat
         .execute();
       await db.insertInto('disclosure_subjects').values({ disclosure_id: 'dis_remains', subject_id: 'sub_remains' }).execute();
 
-      await migrate(db);
+      const through = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= '0017-disclosure-details-sealed'));
+      const upgraded = await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(through) } }).migrateToLatest();
+      expect(upgraded.error).toBeUndefined();
       const rows = await db.selectFrom('disclosures').select(['id', 'details']).orderBy('id').execute();
       expect(Object.fromEntries(rows.map((row) => [row.id, row.details]))).toEqual({ dis_empty: '', dis_erased: '', dis_no_one: plain, dis_remains: plain });
     } finally {
