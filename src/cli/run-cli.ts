@@ -42,6 +42,7 @@ import { recipientTaskDoneCommand, recipientTasksCommand } from './recipient-tas
 import { webhooksListCommand } from './webhooks-list.command.js';
 import { accountsCloseCommand } from './accounts.command.js';
 import { serveCommand } from './serve.command.js';
+import { systemsCheckCommand, type SystemsCheckOptions } from './systems-check.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
 
@@ -101,6 +102,14 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--batch <n>', 'account holders per transaction', positiveInteger, 100)
     .description('tell account holders of the latest material version now (the server also does it, in batches)')
     .action((options: { batch: number }) => run(() => policyNotifyCommand(config, io, options))());
+
+  const systems = program.command('systems').description("the company's own databases and services that requests reach");
+  systems
+    .command('check')
+    .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
+    .option('--system <id>', 'only this declared system')
+    .description('connect read-only to each declared database and report drift: declared tables or columns missing, personal-looking columns undeclared')
+    .action((file: string | undefined, options: SystemsCheckOptions) => run(() => systemsCheckCommand(config, io, file, options))());
 
   program
     .command('export')
