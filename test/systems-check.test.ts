@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Sqlite from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
 import { loadConfig } from '../src/config.js';
 import { connectSystem } from '../src/systems/connect-system.js';
@@ -96,5 +99,53 @@ describeEachExternalEngine('vow systems check', (shop) => {
     }
     const names = await shop().db.selectFrom('users').select('full_name').where('id', '=', 1).executeTakeFirstOrThrow();
     expect(names.full_name).not.toBe('changed');
+  });
+});
+
+describe('vow systems check on SQLite and from the installed binary', () => {
+  it('checks a SQLite file opened read-only, by file: URL or path', async () => {
+    const file = join(folder, 'crm.sqlite');
+    const db = new Sqlite(file);
+    db.exec('create table contacts (id integer primary key, email text not null, phone text); create table calls (id integer primary key, contact_id integer references contacts(id), notes text)');
+    db.close();
+    const declaration = join(folder, 'sqlite.policy.yaml');
+    writeFileSync(
+      declaration,
+      `${readFileSync(examplePolicy, 'utf8').slice(0, readFileSync(examplePolicy, 'utf8').indexOf('\nsystems:\n'))}
+systems:
+  - id: crm
+    engine: sqlite
+    connection: CRM_DATABASE_URL
+    tables:
+      - name: contacts
+        identity: { column: email, type: email }
+        fields: [{ column: email, category: account, field: email }]
+        erase: delete
+      - name: calls
+        references: { column: contact_id, table: contacts, key: id }
+        erase: delete
+`,
+    );
+    const byUrl = await vow({ CRM_DATABASE_URL: `file://${file}` }, 'systems', 'check', declaration);
+    expect(byUrl.code).toBe(0);
+    expect(byUrl.err.split('\n')).toEqual([
+      expect.stringContaining('column "contacts.phone" looks personal (phone) but is not declared'),
+      expect.stringContaining('column "calls.notes" looks personal (free-text) but is not declared'),
+    ]);
+    expect(byUrl.out).toBe('OK crm (sqlite): 2 tables and 1 declared columns found; 0 errors, 2 warnings');
+    expect((await vow({ CRM_DATABASE_URL: file }, 'systems', 'check', declaration)).code).toBe(0);
+    expect(await vow({ CRM_DATABASE_URL: join(folder, 'none.sqlite') }, 'systems', 'check', declaration)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('system "crm" (CRM_DATABASE_URL): cannot open the SQLite database') as unknown,
+    });
+  });
+
+  it('names the unset variable in one line, not a stack trace (npm run build first)', () => {
+    const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SHOP_DATABASE_URL'));
+    const result = spawnSync(process.execPath, [bin, 'systems', 'check', examplePolicy], { encoding: 'utf8', env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/vow\.policy\.yaml:\d+:5: systems\[0\]\.connection: system "shop" cannot be reached: the environment variable SHOP_DATABASE_URL \(its connection\) is not set/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

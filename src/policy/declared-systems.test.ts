@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { examplePolicy, fixture } from '../../test/support/fixtures.js';
+import { runCli } from '../cli/run-cli.js';
+import { loadConfig } from '../config.js';
 import { parseDeclaration } from './load-declaration.js';
 import { renderPolicy } from './render-policy.js';
 
@@ -46,6 +48,16 @@ describe('the declaration names the systems holding personal data, and how reque
       { path: 'systems[0].tables[3].references.table', message: expect.stringContaining('in a cycle (boxes → parcels → boxes)') as unknown, line: 60, column: 42 },
       { path: 'systems[1].id', message: 'duplicate system "shop"', line: 62, column: 5 },
     ]);
+  });
+
+  it('is refused by vow policy check with file:line:column and a non-zero exit', async () => {
+    const err: string[] = [];
+    const code = await runCli(['policy', 'check', fixture('broken-systems.policy.yaml')], loadConfig({ LOG_LEVEL: 'silent' }), {
+      out: () => undefined,
+      err: (text) => err.push(text),
+    });
+    expect(code).toBe(1);
+    expect(err.join('\n')).toContain('broken-systems.policy.yaml:50:49: systems[0].tables[0].fields[1].field: category "account" declares no field "phone"');
   });
 
   it('accepts http and manual systems with their calls and held fields', () => {
