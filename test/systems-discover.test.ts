@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../src/cli/run-cli.js';
 import { loadConfig } from '../src/config.js';
@@ -112,5 +112,15 @@ describeEachExternalEngine('vow systems discover', (shop) => {
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^cannot connect: .*ECONNREFUSED/);
     expect(result.err).not.toContain('hunter2-secret');
+  });
+});
+
+describe('vow systems discover, before connecting', () => {
+  it('asks for the database when a MySQL URL names none', async () => {
+    expect(await vow({}, 'systems', 'discover', '--engine', 'mysql', '--url', 'mysql://root@127.0.0.1:3306/')).toEqual({
+      code: 1,
+      out: '',
+      err: 'a mysql connection must name its database, as in mysql://host:3306/shop',
+    });
   });
 });

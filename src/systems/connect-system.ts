@@ -43,6 +43,8 @@ function dialectOf(engine: SqlEngine, url: string): Dialect {
     }
     case 'mysql':
       if (!/^(mysql|mariadb):\/\//.test(url)) throw new VowError('bad_request', 'a mysql connection must be a mysql:// or mariadb:// URL');
+      // Without a database, MySQL's schema is empty and every declared table would look missing.
+      if (/^[a-z]+:\/\/[^/]*\/?(\?.*)?$/.test(url)) throw new VowError('bad_request', 'a mysql connection must name its database, as in mysql://host:3306/shop');
       return new MysqlDialect({
         pool: createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 2, connectTimeout: connectTimeoutMs }),
         onCreateConnection: readOnly('SET SESSION TRANSACTION READ ONLY'),
