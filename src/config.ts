@@ -109,6 +109,11 @@ export interface Config {
   readonly mailFrom: string | undefined;
   /** The server's public origin (no trailing slash), or undefined: links in mail are then paths. */
   readonly publicUrl: string | undefined;
+  /**
+   * A variable the declaration names (a system's `connection`), or undefined when unset or
+   * empty. The declaration chooses these names, so they cannot be in the schema above.
+   */
+  readonly declaredVariable: (name: string) => string | undefined;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
@@ -119,6 +124,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new Error(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
+  const variables = new Map(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -144,6 +150,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     smtpUrl: e.SMTP_URL,
     mailFrom: e.VOW_MAIL_FROM,
     publicUrl: e.VOW_PUBLIC_URL,
+    declaredVariable: (name: string) => variables.get(name),
   });
 }
 

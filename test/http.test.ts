@@ -90,6 +90,20 @@ describeEachDatabase('the HTTP server', (database) => {
       expect(diff.json()).toEqual({ from: 1, to: 2, changes: [{ kind: 'changed', path: 'minimumAge', before: 13, after: 16 }] });
     }));
 
+  it("publishes the declaration without its systems: the company's own tables are not public", () =>
+    withVow(async (server, vow) => {
+      const { declaration } = await loadDeclaration(examplePolicy);
+      expect(declaration.systems).toHaveLength(1);
+      await publishPolicy(vow.store.db, { declaration: { ...declaration, systems: [] }, material: false, actor: 'cli' });
+
+      const latest = await server.inject({ method: 'GET', url: '/v1/policy?version=1' });
+      expect(latest.json()).toMatchObject({ number: 1, declaration: { minimumAge: 13 } });
+      expect(latest.json<{ declaration: Record<string, unknown> }>().declaration).not.toHaveProperty('systems');
+      expect(latest.body).not.toContain('SHOP_DATABASE_URL');
+      const diff = await server.inject({ method: 'GET', url: '/v1/policy/diff?from=1&to=2' });
+      expect(diff.json()).toEqual({ from: 1, to: 2, changes: [] });
+    }));
+
   it.each([
     ['/privacy?version=abc', 400, 'bad_request'],
     ['/privacy?version=0', 400, 'bad_request'],

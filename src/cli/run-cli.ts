@@ -42,12 +42,20 @@ import { recipientTaskDoneCommand, recipientTasksCommand } from './recipient-tas
 import { webhooksListCommand } from './webhooks-list.command.js';
 import { accountsCloseCommand } from './accounts.command.js';
 import { serveCommand } from './serve.command.js';
+import { systemsCheckCommand, type SystemsCheckOptions } from './systems-check.command.js';
+import { systemsDiscoverCommand, type SystemsDiscoverOptions } from './systems-discover.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
 
 function positiveInteger(text: string): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return value;
+}
+
+function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0 || value > 10_000) throw new InvalidArgumentError('must be a whole number from 0 to 10000');
   return value;
 }
 
@@ -101,6 +109,23 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--batch <n>', 'account holders per transaction', positiveInteger, 100)
     .description('tell account holders of the latest material version now (the server also does it, in batches)')
     .action((options: { batch: number }) => run(() => policyNotifyCommand(config, io, options))());
+
+  const systems = program.command('systems').description("the company's own databases and services that requests reach");
+  systems
+    .command('check')
+    .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
+    .option('--system <id>', 'only this declared system')
+    .description('connect read-only to each declared database and report drift: declared tables or columns missing, personal-looking columns undeclared')
+    .action((file: string | undefined, options: SystemsCheckOptions) => run(() => systemsCheckCommand(config, io, file, options))());
+  systems
+    .command('discover')
+    .addOption(new Option('--engine <engine>', 'the database engine').choices(['postgres', 'mysql']).makeOptionMandatory())
+    .requiredOption('--url <url>', 'the database URL (read-only is enough; it is never printed)')
+    .option('--sample <n>', 'values read per column to recognise its kind (never printed); 0 reads none', nonNegativeInteger, 100)
+    .option('--policy <file>', 'the declaration whose categories the columns are mapped to (default: VOW_POLICY or the example)')
+    .option('--id <id>', "the proposed system's id (default: from the database name)")
+    .description('introspect a database and print a proposed systems entry, in YAML, for a person to review')
+    .action((options: SystemsDiscoverOptions) => run(() => systemsDiscoverCommand(config, io, options))());
 
   program
     .command('export')

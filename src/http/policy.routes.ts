@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { VowError } from '../errors.js';
 import { diffDeclarations } from '../policy/diff-declarations.js';
 import { findLatestVersion, findVersion, listVersions } from '../policy/policy-version.repository.js';
+import { publicDeclaration } from '../policy/public-declaration.js';
 import type { PolicyVersionWithContent } from '../policy/policy-version.js';
 import { renderPolicy } from '../policy/render-policy.js';
 import { renderVersionsHtml } from '../policy/render-versions-html.js';
@@ -83,7 +84,10 @@ export const policyRoutes: FastifyPluginAsyncZod<PolicyRoutesOptions> = async (a
         response: { 200: VersionSummary.extend({ declaration: z.record(z.string(), z.unknown()) }), 404: ErrorResponse },
       },
     },
-    async (request) => versionOrLatest(request.query.version),
+    async (request) => {
+      const version = await versionOrLatest(request.query.version);
+      return { ...version, declaration: publicDeclaration(version.declaration) };
+    },
   );
 
   app.get(
@@ -111,7 +115,7 @@ export const policyRoutes: FastifyPluginAsyncZod<PolicyRoutesOptions> = async (a
     },
     async (request) => {
       const [from, to] = await Promise.all([versionOrLatest(request.query.from), versionOrLatest(request.query.to)]);
-      return { from: from.number, to: to.number, changes: diffDeclarations(from.declaration, to.declaration) };
+      return { from: from.number, to: to.number, changes: diffDeclarations(publicDeclaration(from.declaration), publicDeclaration(to.declaration)) };
     },
   );
 };

@@ -1,11 +1,12 @@
 /**
  * Consistency rules the schema alone cannot express: every reference points at
- * something declared, ids are unique, and no recipient receives a category for a
- * purpose that category does not allow.
+ * something declared, ids are unique, no recipient receives a category for a purpose
+ * that category does not allow, and declared systems hold declared fields.
  */
 import { AGE_GATE_COOKIE, ageGateFlagLifetime } from '../children/age-gate-flag.js';
 import { consentBasedPurposes } from './legal-basis.js';
 import { storedFieldNames } from '../collect/event-fields.js';
+import { checkDeclaredSystems } from './check-declared-systems.js';
 import type { Category, Declaration } from './declaration.js';
 
 export type PathSegment = string | number;
@@ -119,6 +120,8 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
       }
     });
   });
+
+  errors.push(...checkDeclaredSystems(declaration));
 
   if (!declaration.cookies.some((group) => group.necessary) && declaration.cookies.length > 0) {
     warnings.push({ path: ['cookies'], message: 'no cookie category is marked necessary: the banner will have nothing to set before a choice' });

@@ -4,6 +4,7 @@
  * the file format and the code cannot drift apart.
  */
 import { z } from 'zod';
+import { DeclaredSystem } from './declared-system.js';
 
 /** Lower-case identifiers referenced across the file (`provide-services`, `usage`). */
 const Id = z
@@ -310,6 +311,12 @@ export const Declaration = z.strictObject({
       verificationHours: z.number().int().min(1).max(168).optional(),
     })
     .optional(),
+  /**
+   * The company's own databases and services holding personal data, which requests reach.
+   * Absent rather than defaulted to an empty list, so that declarations written before it
+   * keep their content hash (a default would publish a new version of each).
+   */
+  systems: z.array(DeclaredSystem).optional(),
   /** Language code → translated texts, for the consent banner. */
   translations: z
     .record(LanguageCode, Translation, {

@@ -28,11 +28,7 @@ export function parseDeclaration(text: string): ParseResult {
     return { ok: false, problems, warnings: [] };
   }
 
-  const locate = (path: readonly PathSegment[], message: string): Problem => ({
-    path: formatPath(path),
-    message,
-    ...positionOf(document, lineCounter, path),
-  });
+  const locate = locatorOf(document, lineCounter);
 
   const parsed = Declaration.safeParse(document.toJS());
   if (!parsed.success) {
@@ -62,10 +58,31 @@ export async function loadDeclaration(file: string): Promise<ParsedDeclaration &
   return { declaration: result.declaration, warnings: result.warnings, text };
 }
 
-function problemsOf(issue: core.$ZodIssue, locate: (path: readonly PathSegment[], message: string) => Problem): Problem[] {
+type Locate = (path: readonly PathSegment[], message: string) => Problem;
+
+function locatorOf(document: Document, lineCounter: LineCounter): Locate {
+  return (path, message) => ({ path: formatPath(path), message, ...positionOf(document, lineCounter, path) });
+}
+
+/**
+ * Places findings made after loading (by `vow systems check`, say) in the declaration's
+ * text, with the path format and lines of the file's own problems.
+ */
+export function locateInDeclaration(text: string): Locate {
+  const lineCounter = new LineCounter();
+  return locatorOf(parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter);
+}
+
+function problemsOf(issue: core.$ZodIssue, locate: Locate): Problem[] {
   const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => locate([...path, key], `unknown key "${key}"`));
+  }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Of the alternatives, the one the input got furthest into says what is wrong with it
+    // (`with: zero` inside a mask), rather than "none of them matched".
+    const furthest = issue.errors.filter((branch) => !branch.every((inner) => inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value')));
+    if (furthest.length === 1 && furthest[0]) return furthest[0].flatMap((inner) => problemsOf({ ...inner, path: [...path, ...inner.path] }, locate));
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return [locate(path, `is required (${issue.expected})`)];
