@@ -28,7 +28,11 @@ function readOnly(statement: string): (connection: DatabaseConnection) => Promis
   };
 }
 
-function dialectOf(engine: SqlEngine, url: string): Dialect {
+/** `read` for checking and discovery; `write` only for carrying out a request (erasure, correction). */
+export type SystemAccess = 'read' | 'write';
+
+function dialectOf(engine: SqlEngine, url: string, access: SystemAccess): Dialect {
+  const writes = access === 'write';
   switch (engine) {
     case 'postgres': {
       if (!/^postgres(ql)?:\/\//.test(url)) throw new VowError('bad_request', 'a postgres connection must be a postgres:// or postgresql:// URL');
@@ -38,7 +42,7 @@ function dialectOf(engine: SqlEngine, url: string): Dialect {
       return new PostgresDialect({
         pool,
         // Per session rather than per URL option, so a URL's own options cannot turn it off.
-        onCreateConnection: readOnly('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY'),
+        ...(writes ? {} : { onCreateConnection: readOnly('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY') }),
       });
     }
     case 'mysql':
@@ -47,12 +51,12 @@ function dialectOf(engine: SqlEngine, url: string): Dialect {
       if (/^[a-z]+:\/\/[^/]*\/?(\?.*)?$/.test(url)) throw new VowError('bad_request', 'a mysql connection must name its database, as in mysql://host:3306/shop');
       return new MysqlDialect({
         pool: createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 2, connectTimeout: connectTimeoutMs }),
-        onCreateConnection: readOnly('SET SESSION TRANSACTION READ ONLY'),
+        ...(writes ? {} : { onCreateConnection: readOnly('SET SESSION TRANSACTION READ ONLY') }),
       });
     case 'sqlite': {
       const path = url.startsWith('file:') ? decodeURIComponent(new URL(url).pathname) : url;
       try {
-        return new SqliteDialect({ database: new Sqlite(path, { readonly: true, fileMustExist: true }) });
+        return new SqliteDialect({ database: new Sqlite(path, { readonly: !writes, fileMustExist: true }) });
       } catch (error) {
         throw new VowError('unavailable', `cannot open the SQLite database: ${reasonOf(error)}`);
       }
@@ -61,8 +65,8 @@ function dialectOf(engine: SqlEngine, url: string): Dialect {
 }
 
 /** Connects, and proves it with a first query, so a wrong URL fails here with its reason. */
-export async function connectSystem(engine: SqlEngine, url: string): Promise<SystemDatabase> {
-  const db = new Kysely<AnyTables>({ dialect: dialectOf(engine, url) });
+export async function connectSystem(engine: SqlEngine, url: string, access: SystemAccess = 'read'): Promise<SystemDatabase> {
+  const db = new Kysely<AnyTables>({ dialect: dialectOf(engine, url, access) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
