@@ -10,17 +10,17 @@ import { runCli } from '../src/cli/run-cli.js';
 import { loadConfig } from '../src/config.js';
 import { connectSystem } from '../src/systems/connect-system.js';
 import { describeEachExternalEngine, type ShopFixture } from './support/external-databases.js';
-import { examplePolicy } from './support/fixtures.js';
+import { shopPolicy } from './support/fixtures.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'vow-systems-check-'));
 afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** The example declaration, whose shop system describes the test shop, for this engine. */
+/** The shop declaration (the example's, with the test shop's database declared), for this engine. */
 function declarationFor(shop: ShopFixture, edit: (text: string) => string = (text) => text): string {
   const file = join(folder, `${shop.engine}-${Math.random().toString(36).slice(2)}.policy.yaml`);
-  writeFileSync(file, edit(readFileSync(examplePolicy, 'utf8').replace('engine: postgres', `engine: ${shop.engine}`)));
+  writeFileSync(file, edit(readFileSync(shopPolicy, 'utf8').replace('engine: postgres', `engine: ${shop.engine}`)));
   return file;
 }
 
@@ -111,7 +111,7 @@ describe('vow systems check on SQLite and from the installed binary', () => {
     const declaration = join(folder, 'sqlite.policy.yaml');
     writeFileSync(
       declaration,
-      `${readFileSync(examplePolicy, 'utf8').slice(0, readFileSync(examplePolicy, 'utf8').indexOf('\nsystems:\n'))}
+      `${readFileSync(shopPolicy, 'utf8').slice(0, readFileSync(shopPolicy, 'utf8').indexOf('\nsystems:\n'))}
 systems:
   - id: crm
     engine: sqlite
@@ -143,7 +143,7 @@ systems:
   it('names the unset variable in one line, not a stack trace (npm run build first)', () => {
     const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SHOP_DATABASE_URL'));
-    const result = spawnSync(process.execPath, [bin, 'systems', 'check', examplePolicy], { encoding: 'utf8', env });
+    const result = spawnSync(process.execPath, [bin, 'systems', 'check', shopPolicy], { encoding: 'utf8', env });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/vow\.policy\.yaml:\d+:5: systems\[0\]\.connection: system "shop" cannot be reached: the environment variable SHOP_DATABASE_URL \(its connection\) is not set/);
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { runCli } from '../src/cli/run-cli.js';
 import { loadConfig } from '../src/config.js';
 import { describeEachExternalEngine, shopNotes, shopSubjects, shopTicketBodies } from './support/external-databases.js';
-import { examplePolicy } from './support/fixtures.js';
+import { shopPolicy } from './support/fixtures.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'vow-systems-discover-'));
 afterAll(() => {
@@ -37,7 +37,7 @@ describeEachExternalEngine('vow systems discover', (shop) => {
     await db.updateTable('support_tickets').set({ callback: '+44 20 7946 0958' }).where('id', '=', 500).execute();
     await db.updateTable('support_tickets').set({ callback: '+33 1 70 36 39 85' }).where('id', '!=', 500).execute();
 
-    const result = await vow({}, 'systems', 'discover', '--engine', shop().engine, '--url', shop().url, '--id', 'shop', '--policy', examplePolicy);
+    const result = await vow({}, 'systems', 'discover', '--engine', shop().engine, '--url', shop().url, '--id', 'shop', '--policy', shopPolicy);
     expect(result.code).toBe(0);
     for (const value of seeded) {
       expect(result.out).not.toContain(value);
@@ -88,7 +88,7 @@ describeEachExternalEngine('vow systems discover', (shop) => {
 
     // Pasted as the declaration's systems, the proposal passes both checks.
     const file = join(folder, `${shop().engine}-proposal.policy.yaml`);
-    const example = readFileSync(examplePolicy, 'utf8');
+    const example = readFileSync(shopPolicy, 'utf8');
     writeFileSync(file, `${example.slice(0, example.indexOf('\nsystems:\n'))}\nsystems:\n${result.out}\n`);
     expect(await vow({}, 'policy', 'check', file)).toMatchObject({ code: 0 });
     // The check reads the schema, never a row: a column known only by its values is discovery's to find.
@@ -98,7 +98,7 @@ describeEachExternalEngine('vow systems discover', (shop) => {
   it('reads no value with --sample 0, and then knows columns by name and type only', async () => {
     await shop().db.schema.alterTable('support_tickets').addColumn('callback', 'varchar(40)').execute();
     await shop().db.withTables<{ support_tickets: { callback: string } }>().updateTable('support_tickets').set({ callback: '+44 20 7946 0958' }).execute();
-    const result = await vow({}, 'systems', 'discover', '--engine', shop().engine, '--url', shop().url, '--sample', '0', '--policy', examplePolicy);
+    const result = await vow({}, 'systems', 'discover', '--engine', shop().engine, '--url', shop().url, '--sample', '0', '--policy', shopPolicy);
     expect(result.code).toBe(0);
     expect(result.out).not.toContain('callback');
     expect(result.out).toContain('{ column: email, category: account, field: email }');

@@ -10,13 +10,13 @@ import { loadDeclaration } from '../src/policy/load-declaration.js';
 import { connectSystem, type SystemDatabase } from '../src/systems/connect-system.js';
 import { correctSubjectRows, eraseSubjectRows, gatherSubjectRows } from '../src/systems/sql-system-rights.js';
 import { describeEachExternalEngine, shopNotes, shopSubjects, shopTicketBodies, type ShopFixture } from './support/external-databases.js';
-import { examplePolicy } from './support/fixtures.js';
+import { shopPolicy } from './support/fixtures.js';
 
 const [ada, grace, alan] = shopSubjects;
 const hashKey = Buffer.alloc(32, 7);
 
 async function shopSystem(shop: ShopFixture): Promise<SqlSystem> {
-  const { declaration } = await loadDeclaration(examplePolicy);
+  const { declaration } = await loadDeclaration(shopPolicy);
   const system = declaration.systems?.find((candidate) => candidate.id === 'shop');
   if (!system || !isSqlSystem(system)) throw new Error('the example declares no shop database');
   return { ...system, engine: shop.engine };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { examplePolicy, fixture } from '../../test/support/fixtures.js';
+import { fixture, shopPolicy } from '../../test/support/fixtures.js';
 import { runCli } from '../cli/run-cli.js';
 import { loadConfig } from '../config.js';
 import { parseDeclaration } from './load-declaration.js';
@@ -14,7 +14,7 @@ const problemsOf = (name: string) => {
 
 describe('the declaration names the systems holding personal data, and how requests reach them', () => {
   it('reads the example shop database: identities, references, fields and what erasure does', () => {
-    const result = parseDeclaration(readFileSync(examplePolicy, 'utf8'));
+    const result = parseDeclaration(readFileSync(shopPolicy, 'utf8'));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const [shop] = result.declaration.systems ?? [];
     expect(shop).toMatchObject({ id: 'shop', engine: 'postgres', connection: 'SHOP_DATABASE_URL' });
@@ -83,7 +83,7 @@ describe('the declaration names the systems holding personal data, and how reque
   });
 
   it('leaves the policy page as it was: systems are where data lives, not a promise of their own', () => {
-    const withSystems = readFileSync(examplePolicy, 'utf8');
+    const withSystems = readFileSync(shopPolicy, 'utf8');
     const withoutSystems = withSystems.slice(0, withSystems.indexOf('\n# §4, §5 Reach'));
     const page = (text: string) => {
       const result = parseDeclaration(text);
