@@ -22,6 +22,8 @@ import { watchPolicy, type LivePolicy } from './policy/policy-in-force.js';
 import { publishPolicy, type PublishOutcome } from './policy/publish-policy.js';
 import { policyNoticeJob } from './policy-notices/policy-notice-job.js';
 import { claimedWorkJob, resumeClaimedWork } from './jobs/claimed-work.js';
+import { finishWaitingRequest } from './requests/complete-request.js';
+import { createSystemTaskRunner, releaseTasksAtStart } from './systems/run-system-tasks.js';
 import { requestsJob } from './requests/request-jobs.js';
 import { erasurePurgeJob, settlePurge } from './erasure/purge-erased.js';
 import { retentionJob } from './retention/retention-job.js';
@@ -82,6 +84,7 @@ export async function createVow(config: Config, options: {
       masterKeyFile: config.masterKeyFile,
       webhookPrivateAddresses: config.webhookPrivateAddresses,
       faults: config.crashAt && dieAt(config.crashAt),
+      variable: config.declaredVariable,
       policy,
     });
     const firstAdminKey = (await ensureAdminKey(store.db))?.secret;
@@ -123,6 +126,17 @@ export async function createVow(config: Config, options: {
     policy.onChange((next, previous) => {
       server.log.info({ from: previous.version.number, to: next.version.number }, 'a newer policy version is in force');
     });
+    const systemTasks = createSystemTaskRunner(vault, {
+      onRequestDone: async (requestId) => {
+        if (await finishWaitingRequest(vault, requestId)) kickOutbox?.();
+      },
+    });
+    vault.onSystemTasks = () => {
+      systemTasks.kick();
+    };
+    // Tasks a process that died was running are due at once, not a lease later.
+    await releaseTasksAtStart(vault);
+    systemTasks.kick();
     const resumeFailed = (id: string, error: unknown) => {
       server.log.error({ err: error, id }, 'could not finish claimed work; it is tried again in a minute');
     };
@@ -147,6 +161,7 @@ export async function createVow(config: Config, options: {
         policyNoticeJob(vault),
         webhookJob(vault),
         requestsJob(vault, kickOutbox ? { onQueued: kickOutbox } : {}),
+        systemTasks.job(),
         claimedWorkJob(vault, { ...(kickOutbox ? { onQueued: kickOutbox } : {}), onError: resumeFailed }),
         ...(outbox ? [outbox.job()] : []),
         ...(config.auditCheckpointDir ? [auditCheckpointJob({ db: store.db, signing, dir: config.auditCheckpointDir })] : []),
@@ -170,6 +185,7 @@ export async function createVow(config: Config, options: {
         await server.close();
         await resuming;
         await scheduler.stop();
+        await systemTasks.settle();
         await outbox?.close();
         await settlePurge(store.db);
         await store.close();

@@ -13,6 +13,8 @@ export const faultPoints = [
   'child-report.claimed',
   'child-report.carried-out',
   'child-report.confirmed',
+  /** A declared system's task done and recorded; the request not yet finished. */
+  'system-task.done',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

@@ -4,7 +4,7 @@ import { createVow, type Vow } from '../src/app.js';
 import { loadDeclaration } from '../src/policy/load-declaration.js';
 import { publishPolicy } from '../src/policy/publish-policy.js';
 import { describeEachDatabase } from './support/databases.js';
-import { examplePolicy, fixture } from './support/fixtures.js';
+import { examplePolicy, fixture, shopPolicy } from './support/fixtures.js';
 
 interface ErrorJson {
   error: { code: string; message: string; problems?: { path: string; message: string }[] };
@@ -92,12 +92,12 @@ describeEachDatabase('the HTTP server', (database) => {
 
   it("publishes the declaration without its systems: the company's own tables are not public", () =>
     withVow(async (server, vow) => {
-      const { declaration } = await loadDeclaration(examplePolicy);
+      const { declaration } = await loadDeclaration(shopPolicy);
       expect(declaration.systems).toHaveLength(1);
-      await publishPolicy(vow.store.db, { declaration: { ...declaration, systems: [] }, material: false, actor: 'cli' });
+      await publishPolicy(vow.store.db, { declaration, material: false, actor: 'cli' });
 
-      const latest = await server.inject({ method: 'GET', url: '/v1/policy?version=1' });
-      expect(latest.json()).toMatchObject({ number: 1, declaration: { minimumAge: 13 } });
+      const latest = await server.inject({ method: 'GET', url: '/v1/policy?version=2' });
+      expect(latest.json()).toMatchObject({ number: 2, declaration: { minimumAge: 13 } });
       expect(latest.json<{ declaration: Record<string, unknown> }>().declaration).not.toHaveProperty('systems');
       expect(latest.body).not.toContain('SHOP_DATABASE_URL');
       const diff = await server.inject({ method: 'GET', url: '/v1/policy/diff?from=1&to=2' });

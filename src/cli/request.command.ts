@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
 import { approveRequest } from '../requests/approve-request.js';
 import { completeRequest } from '../requests/complete-request.js';
+import { confirmSystemTask } from '../requests/confirm-system-task.js';
 import { denyRequest } from '../requests/deny-request.js';
 import { extendRequest } from '../requests/extend-request.js';
 import { fileRequest } from '../requests/file-request.js';
@@ -87,6 +88,11 @@ export function requestShowCommand(config: Config, io: Io, id: string): Promise<
     for (const event of request.events) {
       io.out(`  ${event.at}  ${event.type.padEnd(17)} ${event.actor}  ${JSON.stringify(event.data)}${event.note !== undefined ? `  "${event.note}"` : ''}`);
     }
+    if (request.tasks.length > 0) io.out('tasks in the declared systems:');
+    for (const task of request.tasks) {
+      const retry = task.status === 'failed' && task.nextAttemptAt ? `; retried at ${task.nextAttemptAt}` : '';
+      io.out(`  ${task.id}  ${task.system} ${task.action}: ${task.status}${task.lastError ? ` (${task.lastError}${retry})` : ''}${task.doneBy ? ` by ${task.doneBy}` : ''}`);
+    }
     return 0;
   });
 }
@@ -131,7 +137,19 @@ export function requestCompleteCommand(config: Config, io: Io, id: string, optio
       result.recipientsNotified && result.recipientsNotified.length > 0 ? `recipients notified: ${result.recipientsNotified.join(', ')}` : '',
       result.exportPath ? 'download link queued for the requester' : '',
     ].filter((part) => part !== '');
-    io.out(`${result.id} completed: ${result.outcome}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`);
+    if (result.status === 'waiting') {
+      io.out(`${result.id} waiting on ${result.tasks ?? 0} declared system(s): a running server carries out their tasks (vow request show ${result.id})`);
+    } else {
+      io.out(`${result.id} completed: ${result.outcome ?? ''}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`);
+    }
+    return 0;
+  });
+}
+
+export function requestTaskDoneCommand(config: Config, io: Io, id: string, taskId: string, options: { reason: string }): Promise<number> {
+  return withVault(config, io, async (vault) => {
+    const result = await confirmSystemTask(vault, { requestId: id, taskId, actor: 'cli', reason: options.reason });
+    io.out(`${result.id} done${result.requestCompleted ? `; request ${id} completed, the requester is told (queued)` : ''}`);
     return 0;
   });
 }

@@ -25,6 +25,7 @@ import { outboxCommand } from './outbox.command.js';
 import {
   requestApproveCommand,
   requestCompleteCommand,
+  requestTaskDoneCommand,
   requestDenyCommand,
   requestExtendCommand,
   requestFileCommand,
@@ -200,6 +201,13 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--set <field=value>', 'a corrected field, replacing the requester’s (repeatable)', collect, [])
     .description('carry out a verified request and notify the requester')
     .action((id: string, options: { answer?: string; set?: string[] }) => run(() => requestCompleteCommand(config, io, id, options))());
+  request
+    .command('task-done')
+    .argument('<id>', 'the request id (req_…)')
+    .argument('<task>', 'the task id (stk_…), as `vow request show` lists it')
+    .requiredOption('--reason <text>', 'how it was done (kept sealed in the request log)')
+    .description('confirm a declared system’s task done by other means; the last one completes the request')
+    .action((id: string, task: string, options: { reason: string }) => run(() => requestTaskDoneCommand(config, io, id, task, options))());
   program
     .command('outbox')
     .addOption(new Option('--status <status>', 'only messages in this state').choices(['pending', 'sent', 'failed']))

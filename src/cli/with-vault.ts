@@ -11,7 +11,7 @@ export async function withVault(config: Config, io: Io, work: (vault: VaultConte
   const store = await openStore(config);
   try {
     const declaration = await declarationInForce(store.db, config, io);
-    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, declaration });
+    const vault = await openVault({ db: store.db, dataDir: config.dataDir, masterKeys: config.masterKeys, masterKeyFile: config.masterKeyFile, variable: config.declaredVariable, declaration });
     // A command may be the first to run after the upgrade: details still in plain JSON are sealed before it reads or erases anything.
     await sealLegacyDetails(vault);
     return await work(vault);

@@ -60,7 +60,11 @@ const hiddenColumn = /(^|_)(code|secret|hash|token|blind_index|wrapped)(_|$)/;
 /** Values sealed under a key are left out rather than shown as ciphertext. */
 const isSealed = (value: unknown) => typeof value === 'string' && value.startsWith('v1.');
 
-export async function exportSubject(ctx: VaultContext, options: { subjectId: string; actor: string; now?: Date }): Promise<SubjectExport> {
+export async function exportSubject(
+  ctx: VaultContext,
+  /** `extraParts`: what the company's own systems hold (one part per table), gathered by their tasks. */
+  options: { subjectId: string; actor: string; now?: Date; extraParts?: readonly ExportPart[] },
+): Promise<SubjectExport> {
   const now = options.now ?? new Date();
   const tables = await repo.presentTables(ctx.db);
   const optional = optionalPartsOf(tables);
@@ -220,6 +224,7 @@ export async function exportSubject(ctx: VaultContext, options: { subjectId: str
     parts.push({ name: part, rows, columns: [] });
   }
 
+  parts.push(...(options.extraParts ?? []));
   const files = [...parts.flatMap((part) => [`${part.name}.json`, `${part.name}.csv`]), 'summary.md'];
   const latestConsent = consentRows.at(-1);
   const summary = buildSummary(ctx.declaration, {

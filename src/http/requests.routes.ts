@@ -12,6 +12,7 @@ import { messageKinds, readOutbox } from '../outbox/outbox.js';
 import { auditStaffRead, coversRequestHandling, maskSentSecrets, notForThisKey, withoutContents } from '../requests/staff-views.js';
 import { approveRequest } from '../requests/approve-request.js';
 import { completeRequest } from '../requests/complete-request.js';
+import { confirmSystemTask } from '../requests/confirm-system-task.js';
 import { denyRequest } from '../requests/deny-request.js';
 import { downloadExport } from '../requests/download-export.js';
 import { extendRequest } from '../requests/extend-request.js';
@@ -226,6 +227,24 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
         ...(body.corrections ? { corrections: body.corrections } : {}),
         ...(publicUrl ? { publicUrl } : {}),
       });
+      kick();
+      return result;
+    },
+  );
+
+  app.post(
+    '/v1/requests/:id/tasks/:taskId/done',
+    {
+      ...staffAction,
+      schema: {
+        summary: 'Confirm a declared system’s task done by other means, with the reason; the last task done completes the request',
+        tags: ['requests'],
+        params: z.strictObject({ id: RequestId.shape.id, taskId: z.string().regex(/^stk_[A-Za-z0-9_-]{22}$/, 'must be a task id') }),
+        body: z.strictObject({ reason: Text }),
+      },
+    },
+    async (request) => {
+      const result = await confirmSystemTask(vault, { requestId: request.params.id, taskId: request.params.taskId, actor: auditActorOf(actorOf(request)), reason: request.body.reason });
       kick();
       return result;
     },

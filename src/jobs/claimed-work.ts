@@ -6,6 +6,8 @@
  * that no live completion holds that long (another server died).
  */
 import { resumeConfirmations } from '../children/decide-child-report.js';
+import { finishWaitingRequest } from '../requests/complete-request.js';
+import { listRequests } from '../requests/request.repository.js';
 import { resumeCompletions } from '../requests/resume-completions.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { ScheduledJob } from './scheduler.js';
@@ -23,7 +25,23 @@ export interface ResumeOptions {
 export async function resumeClaimedWork(ctx: VaultContext, options: ResumeOptions): Promise<{ finished: number; failed: number }> {
   const requests = await resumeCompletions(ctx, options);
   const reports = await resumeConfirmations(ctx, options);
-  return { finished: requests.finished + reports.finished, failed: requests.failed + reports.failed };
+  const waiting = await finishReadyRequests(ctx, options);
+  return { finished: requests.finished + reports.finished + waiting.finished, failed: requests.failed + reports.failed + waiting.failed };
+}
+
+/** Waiting requests whose every task is done: the process that did the last one died before finishing the request. */
+async function finishReadyRequests(ctx: VaultContext, options: ResumeOptions): Promise<{ finished: number; failed: number }> {
+  let finished = 0;
+  let failed = 0;
+  for (const row of await listRequests(ctx.db, { statuses: ['waiting'], limit: 100 })) {
+    try {
+      if (await finishWaitingRequest(ctx, row.id, options.now ?? new Date())) finished += 1;
+    } catch (error) {
+      failed += 1;
+      options.onError?.(row.id, error);
+    }
+  }
+  return { finished, failed };
 }
 
 export function claimedWorkJob(ctx: VaultContext, options: { onQueued?: () => void; onError?: ResumeOptions['onError'] } = {}): ScheduledJob {

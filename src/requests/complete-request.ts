@@ -33,6 +33,15 @@ import { aboutSubject, completionMessage } from './request-messages.js';
 import type { RequestKind, RequestOutcome, RequestRow } from './request.js';
 import { findRequest, saveExport, updateRequest } from './request.repository.js';
 import { setSaleOptOut } from './sale-opt-out.js';
+import type { ExportPart } from '../export/export-part.js';
+import type { DeclaredSystem } from '../policy/declared-system.js';
+import { openTaskResult } from '../systems/queue-system-tasks.js';
+import { queueSystemTasks, systemsReached } from '../systems/queue-system-tasks.js';
+import type { GatheredTable } from '../systems/sql-system-rights.js';
+import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
+import { clearTaskResults, tasksOfRequest } from '../systems/system-task.repository.js';
+import { categoryOfKind } from '../vault/validate-fields.js';
+import { readContactAddress } from './contact-address.js';
 
 /** How long the requester's download link works. */
 export const EXPORT_LINK_DAYS = 7;
@@ -51,9 +60,13 @@ export interface CompleteRequestOptions {
 
 export interface CompletedRequest {
   id: string;
-  status: 'completed';
-  outcome: RequestOutcome;
+  /** `waiting`: Vow's own share is done, the declared systems' tasks run (`tasks`); the notice goes once they are done. */
+  status: 'completed' | 'waiting';
+  /** Undefined while an access request waits: its export is built once every system's rows are in. */
+  outcome?: RequestOutcome;
   notified: boolean;
+  /** The declared systems' tasks queued, while waiting. */
+  tasks?: number;
   /** For an access request: the requester's download path (the token is shown here once, and mailed). */
   exportPath?: string;
   /** For a correction: the fields changed; for a deletion: the categories a legal hold kept. */
@@ -70,6 +83,8 @@ interface Completion {
   publicUrl?: string;
   /** Where the notice goes, read while the subject's key still existed. */
   contact?: string;
+  /** Vow's own share, carried out while the declared systems' tasks run: the notice is written from it. */
+  effect?: Pick<Outcome, 'outcome' | 'body' | 'details' | 'result'>;
 }
 
 interface Outcome {
@@ -106,6 +121,8 @@ export async function finishCompletion(ctx: VaultContext, requestId: string, now
   if (!row) throw new VowError('not_found', `no request ${requestId}`);
   if (row.status !== 'completing' || row.completion === null) throw new VowError('conflict', `request ${requestId} is ${row.status}`);
   const completion = openCompletion(keys.sealing, row.id, row.completion);
+  const reach = await systemsOf(ctx, row, completion);
+  if (reach) return waitOnSystems(ctx, row, completion, reach, keys.sealing, now);
   // Built before the transaction, which it would otherwise hold open for as long as reading takes.
   const exported = row.kind === 'access' && row.subject_id !== null ? await exportOrNothing(ctx, row.subject_id, completion.actor, now) : undefined;
   let done: Outcome | undefined;
@@ -135,6 +152,108 @@ export async function finishCompletion(ctx: VaultContext, requestId: string, now
   done.after?.();
   reached(ctx, 'request.completed');
   return { id: row.id, status: 'completed', outcome: done.outcome, notified: completion.contact !== undefined, ...done.result };
+}
+
+interface Reach {
+  action: SystemTaskAction;
+  systems: DeclaredSystem[];
+  input: SystemTaskInput;
+}
+
+/**
+ * The declared systems an access, correction or deletion reaches, and the identity values
+ * that find the subject in them, read now, while the subject's key still exists.
+ */
+async function systemsOf(ctx: VaultContext, row: RequestRow, completion: Completion): Promise<Reach | undefined> {
+  const action = ({ access: 'access', deletion: 'erasure', correction: 'correction' } as const)[row.kind as 'access' | 'deletion' | 'correction'] as SystemTaskAction | undefined;
+  if (action === undefined || row.subject_id === null) return undefined;
+  const account = categoryOfKind(ctx.declaration.categories, 'account').id;
+  const corrected = Object.fromEntries(Object.entries(completion.corrections ?? {}).map(([field, value]) => [`${account}.${field}`, value]));
+  const systems = systemsReached(ctx.declaration, action, corrected);
+  if (systems.length === 0) return undefined;
+  const email = (await readContactAddress(ctx, row.subject_id)) ?? completion.contact;
+  const identity = { 'subject-id': row.subject_id, ...(email !== undefined ? { email } : {}) };
+  return { action, systems, input: { identity, ...(action === 'correction' ? { corrected } : {}) } };
+}
+
+/**
+ * Carries out Vow's own share (none yet for an access: its export waits for every
+ * system's rows), queues each system's task with the identity sealed on it, and leaves the
+ * request waiting, in one transaction. The last task done finishes the request.
+ */
+async function waitOnSystems(ctx: VaultContext, row: RequestRow, completion: Completion, reach: Reach, sealingKey: Buffer, now: Date): Promise<CompletedRequest> {
+  let effect: Outcome | undefined;
+  try {
+    const waiting = await ctx.db.transaction().execute(async (trx) => {
+      if (!(await updateRequest(trx, row.id, ['completing'], { claimed_at: now.toISOString() }))) return false;
+      effect = row.kind === 'access' ? undefined : await carryOut(ctx, trx, row, completion, undefined, Buffer.alloc(0), now);
+      await queueSystemTasks(trx, { requestId: row.id, action: reach.action, systems: reach.systems, input: reach.input, sealingKey, now });
+      reached(ctx, 'request.carried-out');
+      const kept: Completion = { ...completion, ...(effect ? { effect: { outcome: effect.outcome, body: effect.body, details: effect.details, result: effect.result } } : {}) };
+      await updateRequest(trx, row.id, ['completing'], { status: 'waiting', completion: sealCompletion(sealingKey, row.id, kept) });
+      await logRequestEvent(trx, { requestId: row.id, type: 'waiting', actor: completion.actor, data: { systems: reach.systems.map((system) => system.id).join(',') } }, now);
+      return true;
+    });
+    if (!waiting) throw new VowError('conflict', `request ${row.id} was completed meanwhile`);
+  } catch (error) {
+    const refusal = asAddressConflict(error);
+    if (refusal instanceof VowError && !(refusal.code === 'conflict' && refusal.message.includes('meanwhile'))) {
+      await handBack(ctx, row.id, completion.actor, refusal, now);
+      throw refusal;
+    }
+    throw refusal;
+  }
+  effect?.after?.();
+  ctx.onSystemTasks?.();
+  reached(ctx, 'request.completed');
+  return { id: row.id, status: 'waiting', ...(effect ? { outcome: effect.outcome, ...effect.result } : {}), notified: false, tasks: reach.systems.length };
+}
+
+/**
+ * Finishes a waiting request once every system's task is done: an access request's export
+ * is built with one part per system, and the requester is told what was done where.
+ * Safe to call again and from several processes: only one closes the request.
+ */
+export async function finishWaitingRequest(ctx: VaultContext, requestId: string, now: Date = new Date()): Promise<boolean> {
+  const keys = await loadRequestKeys(ctx.db, ctx.keyring);
+  const row = await findRequest(ctx.db, requestId);
+  if (row?.status !== 'waiting' || row.completion === null) return false;
+  const tasks = await tasksOfRequest(ctx.db, row.id);
+  if (tasks.some((task) => task.status !== 'done')) return false;
+  const completion = openCompletion(keys.sealing, row.id, row.completion);
+  const exported =
+    row.kind === 'access' && row.subject_id !== null ? await exportOrNothing(ctx, row.subject_id, completion.actor, now, systemParts(keys.sealing, tasks)) : undefined;
+  const done = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await updateRequest(trx, row.id, ['waiting'], { claimed_at: now.toISOString() }))) return undefined;
+    const outcome: Outcome = completion.effect ?? (await carryOut(ctx, trx, row, completion, exported, keys.hashing, now));
+    const body = [...outcome.body, ...systemsSentence(ctx, row.kind as RequestKind, tasks)];
+    await updateRequest(trx, row.id, ['waiting'], { status: 'completed', outcome: outcome.outcome, closed_at: now.toISOString(), completion: null });
+    await clearTaskResults(trx, row.id);
+    await logRequestEvent(trx, { requestId: row.id, type: 'completed', actor: completion.actor, data: { outcome: outcome.outcome, ...outcome.details, systems: tasks.length } }, now);
+    if (completion.contact !== undefined) {
+      const message = completionMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, body });
+      await enqueueMessage(ctx, trx, { ...message, to: completion.contact, ...aboutSubject(row.subject_id) }, now);
+    }
+    return outcome;
+  });
+  done?.after?.();
+  return done !== undefined;
+}
+
+/** An access export's parts from the systems: one per table, `systems/<system>/<table>`. */
+function systemParts(sealingKey: Buffer, tasks: readonly SystemTaskRow[]): ExportPart[] {
+  return tasks.flatMap((task) => {
+    if (task.result === null) return [];
+    const gathered = openTaskResult(sealingKey, task.id, task.result) as GatheredTable[];
+    return gathered.map((part) => ({ name: `systems/${task.system_id}/${part.table}`, rows: part.rows, columns: [] }));
+  });
+}
+
+function systemsSentence(ctx: VaultContext, kind: RequestKind, tasks: readonly SystemTaskRow[]): string[] {
+  if (tasks.length === 0) return [];
+  const names = listWords(tasks.map((task) => ctx.declaration.systems?.find((system) => system.id === task.system_id)?.description ?? task.system_id));
+  const what = kind === 'access' ? 'The export includes what we hold in' : kind === 'deletion' ? 'We also deleted it from' : 'We also corrected it in';
+  return [`${what}: ${names}.`];
 }
 
 /** The claim's inputs, checked before anything is claimed: a refusal leaves the request open as it was. */
@@ -174,9 +293,9 @@ async function handBack(ctx: VaultContext, requestId: string, actor: string, ref
   });
 }
 
-async function exportOrNothing(ctx: VaultContext, subjectId: string, actor: string, now: Date): Promise<SubjectExport | undefined> {
+async function exportOrNothing(ctx: VaultContext, subjectId: string, actor: string, now: Date, extraParts: ExportPart[] = []): Promise<SubjectExport | undefined> {
   try {
-    return await exportSubject(ctx, { subjectId, actor, now });
+    return await exportSubject(ctx, { subjectId, actor, now, extraParts });
   } catch (error) {
     // Erased since the request came (another request, retention): nothing is held.
     if (error instanceof VowError && error.code === 'not_found') return undefined;

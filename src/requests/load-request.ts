@@ -27,7 +27,9 @@ export async function loadRequest(ctx: VaultContext, requestId: string, allowed:
         ? `the requester's identity is not verified yet (request ${requestId} is unverified)`
         : row.status === 'completing'
           ? `request ${requestId} is being completed; it finishes on its own, even if a server stops`
-          : `request ${requestId} is ${row.status}`;
+          : row.status === 'waiting'
+            ? `request ${requestId} waits on the company's systems (see its tasks); it completes when they are done`
+            : `request ${requestId} is ${row.status}`;
     throw new VowError('conflict', why);
   }
   const data = await readRequestData(ctx, ctx.db, keys, row);

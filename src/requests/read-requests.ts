@@ -6,6 +6,8 @@ import { readRequestData, sealingKeyOf } from './request-data.js';
 import { loadRequestKeys, openNote } from './request-keys.js';
 import { pendingStatuses, requestOf, type DataSubjectRequest, type RequestStatus } from './request.js';
 import { findRequest, listEvents, listRequests } from './request.repository.js';
+import { systemTaskOf, type SystemTask } from '../systems/system-task.js';
+import { requestsWithStuckTasks, tasksOfRequest } from '../systems/system-task.repository.js';
 
 export interface ListedRequest extends DataSubjectRequest {
   daysLeft: number;
@@ -28,6 +30,8 @@ export interface RequestDetails extends ListedRequest {
   details?: string;
   corrections?: Record<string, string>;
   events: RequestEvent[];
+  /** Each declared system's share, with its status: no identity value, no gathered row. */
+  tasks: SystemTask[];
 }
 
 /** `due`: pending requests due within 7 days or overdue. Otherwise by status (all when none). */
@@ -42,6 +46,14 @@ export async function listDataSubjectRequests(
     ...(options.subjectId ? { subjectId: options.subjectId } : {}),
     limit: options.limit ?? 500,
   });
+  if (options.due) {
+    // A system's task that failed, or waits for staff, raises its request whatever its deadline: nothing is stuck unseen.
+    const listed = new Set(rows.map((row) => row.id));
+    for (const id of await requestsWithStuckTasks(ctx.db)) {
+      const row = listed.has(id) ? undefined : await findRequest(ctx.db, id);
+      if (row?.status === 'waiting') rows.push(row);
+    }
+  }
   return rows.map((row) => withDue(requestOf(row), now));
 }
 
@@ -64,6 +76,7 @@ export async function showDataSubjectRequest(ctx: VaultContext, requestId: strin
     ...(data.details !== undefined ? { details: data.details } : {}),
     ...(data.corrections !== undefined ? { corrections: JSON.parse(data.corrections) as Record<string, string> } : {}),
     events,
+    tasks: (await tasksOfRequest(ctx.db, row.id)).map(systemTaskOf),
   };
 }
 

@@ -9,13 +9,14 @@ export type RequestKind = (typeof requestKinds)[number];
 /**
  * unverified → open → completing → completed, or → denied; unverified → expired when
  * the code runs out. `completing` is a claimed completion: carried out and closed in one
- * transaction, resumed by any process if the one that claimed it died.
+ * transaction, resumed by any process if the one that claimed it died. `waiting`: Vow's
+ * own share is done and the declared systems' tasks run; the last one done completes it.
  */
-export const requestStatuses = ['unverified', 'open', 'completing', 'completed', 'denied', 'expired'] as const;
+export const requestStatuses = ['unverified', 'open', 'completing', 'waiting', 'completed', 'denied', 'expired'] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 
 /** Not yet answered: they count against their deadline. */
-export const pendingStatuses: readonly RequestStatus[] = ['unverified', 'open', 'completing'];
+export const pendingStatuses: readonly RequestStatus[] = ['unverified', 'open', 'completing', 'waiting'];
 
 export const requestOutcomes = ['exported', 'corrected', 'erased', 'held', 'answered', 'opted-out', 'no-data', 'denied', 'expired'] as const;
 export type RequestOutcome = (typeof requestOutcomes)[number];

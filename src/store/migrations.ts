@@ -533,4 +533,30 @@ export const migrations: Record<string, Migration> = {
       await typed.updateTable('audit_head').set({ mac: seal.mac, mac_key_id: seal.keyId }).where('id', '=', 1).execute();
     },
   },
+  '0019-system-tasks': {
+    async up(db: Kysely<unknown>) {
+      // Each declared system's share of a request: claimed by one process, retried with
+      // backoff, resumed after a crash, and the request done only once all are.
+      await db.schema
+        .createTable('system_tasks')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('request_id', 'text', (column) => column.notNull())
+        .addColumn('system_id', 'text', (column) => column.notNull())
+        .addColumn('action', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('attempts', 'integer', (column) => column.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('input', 'text', (column) => column.notNull())
+        .addColumn('result', 'text')
+        .addColumn('done_by', 'text')
+        .addColumn('done_reason', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('done_at', 'text')
+        .execute();
+      await db.schema.createIndex('system_tasks_request').on('system_tasks').column('request_id').execute();
+      await db.schema.createIndex('system_tasks_due').on('system_tasks').columns(['status', 'next_attempt_at']).execute();
+    },
+  },
 };

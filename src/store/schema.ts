@@ -305,6 +305,31 @@ export interface RequestTable {
   completion: string | null;
 }
 
+/** A declared system's share of a request (access, erasure or correction there). */
+export interface SystemTaskTable {
+  id: string;
+  request_id: string;
+  system_id: string;
+  /** access, erasure or correction. */
+  action: string;
+  /** pending, running, done, failed (retried with backoff) or waiting-for-staff. */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  /** While running: when another process may take the task over. */
+  lease_until: string | null;
+  /** The last failure, on one line: a driver's message, never a value. */
+  last_error: string | null;
+  /** Sealed (requests key): the identity values to find the subject by, and corrected fields; captured before Vow's own erasure. */
+  input: string;
+  /** Sealed (requests key): what an access task gathered, until the export is built; cleared then. */
+  result: string | null;
+  done_by: string | null;
+  done_reason: string | null;
+  created_at: string;
+  done_at: string | null;
+}
+
 /** The request log: what happened to each request, when and by whom; non-personal data, staff notes sealed like the request's data. */
 export interface RequestEventTable {
   id: string;
@@ -520,6 +545,7 @@ export interface RecipientTaskTable {
 
 export interface Database {
   recipient_tasks: RecipientTaskTable;
+  system_tasks: SystemTaskTable;
   purpose_consents: PurposeConsentTable;
   sale_opt_out_addresses: SaleOptOutAddressTable;
   subject_transfers: SubjectTransferTable;

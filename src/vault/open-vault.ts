@@ -13,13 +13,13 @@ import type { VaultContext } from './vault-context.js';
  * enforced from the next request on; a bare `declaration` is fixed (tests).
  */
 export async function openVault(
-  options: { db: Kysely<Database>; webhookPrivateAddresses?: boolean | undefined; faults?: Faults | undefined } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
+  options: { db: Kysely<Database>; webhookPrivateAddresses?: boolean | undefined; faults?: Faults | undefined; variable?: ((name: string) => string | undefined) | undefined } & KeySource & ({ policy: PolicySource } | { declaration: Declaration }),
 ): Promise<VaultContext> {
   const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
   const blindKey = await loadBlindIndexKey(options.db, keyring);
   const webhookPrivateAddresses = options.webhookPrivateAddresses === true;
-  const faults = options.faults;
-  if ('declaration' in options) return { db: options.db, keyring, blindKey, webhookPrivateAddresses, faults, declaration: options.declaration };
+  const { faults, variable } = options;
+  if ('declaration' in options) return { db: options.db, keyring, blindKey, webhookPrivateAddresses, faults, variable, declaration: options.declaration };
   const { policy } = options;
   return {
     db: options.db,
@@ -27,6 +27,7 @@ export async function openVault(
     blindKey,
     webhookPrivateAddresses,
     faults,
+    variable,
     versionInForce: () => policy.current().version.number,
     get declaration() {
       return policy.current().declaration;

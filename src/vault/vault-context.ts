@@ -13,6 +13,10 @@ export interface VaultContext {
   webhookPrivateAddresses?: boolean;
   /** The number of the version in force, when the vault follows the published policy (a server, a command); absent for a fixed declaration. */
   versionInForce?: () => number;
+  /** Reads an environment variable the declaration names (a declared system's connection); absent where none may be read. */
+  variable?: ((name: string) => string | undefined) | undefined;
+  /** Starts running declared systems' tasks just queued (the server's task runner); absent, the periodic job takes them. */
+  onSystemTasks?: (() => void) | undefined;
   /** Where the crash tests fail or kill work that spans transactions; absent outside them. */
   faults?: Faults | undefined;
   /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */

@@ -1,0 +1,67 @@
+/** SQL for the declared systems' tasks. */
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, SystemTaskTable } from '../store/schema.js';
+import type { SystemTaskRow } from './system-task.js';
+
+export async function insertSystemTasks(trx: Kysely<Database>, rows: SystemTaskRow[]): Promise<void> {
+  if (rows.length > 0) await trx.insertInto('system_tasks').values(rows).execute();
+}
+
+export function tasksOfRequest(db: Kysely<Database>, requestId: string): Promise<SystemTaskRow[]> {
+  return db.selectFrom('system_tasks').selectAll().where('request_id', '=', requestId).orderBy('system_id').orderBy('id').execute();
+}
+
+export function findSystemTask(db: Kysely<Database>, id: string): Promise<SystemTaskRow | undefined> {
+  return db.selectFrom('system_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Tasks Vow may run now: pending or failed and due, or running under a lease that ran out (its process died). */
+export function dueSystemTasks(db: Kysely<Database>, at: string, limit: number): Promise<SystemTaskRow[]> {
+  return db
+    .selectFrom('system_tasks')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', 'in', ['pending', 'failed']), eb('next_attempt_at', '<=', at)]),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '<', at)]),
+      ]),
+    )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Takes a task for one run; false when another process took it first. */
+export async function claimSystemTask(db: Kysely<Database>, task: SystemTaskRow, leaseUntil: string): Promise<boolean> {
+  const result = await db
+    .updateTable('system_tasks')
+    .set({ status: 'running', lease_until: leaseUntil, attempts: task.attempts + 1 })
+    .where('id', '=', task.id)
+    .where('status', '=', task.status)
+    .where('attempts', '=', task.attempts)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Updates a task only while it is in one of `from`. */
+export async function updateSystemTask(db: Kysely<Database>, id: string, from: readonly string[], patch: Updateable<SystemTaskTable>): Promise<boolean> {
+  const result = await db.updateTable('system_tasks').set(patch).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Running tasks become due again: at a server's start, the process that ran them may be the one that died. */
+export async function releaseRunningTasks(db: Kysely<Database>, at: string): Promise<number> {
+  const result = await db.updateTable('system_tasks').set({ lease_until: at }).where('status', '=', 'running').executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Requests with a task that failed or waits for staff: raised in the due list whatever their deadline. */
+export async function requestsWithStuckTasks(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('system_tasks').select('request_id').distinct().where('status', 'in', ['failed', 'waiting-for-staff']).execute();
+  return rows.map((row) => row.request_id);
+}
+
+/** An access task's gathered rows live only until the export holds them. */
+export async function clearTaskResults(trx: Kysely<Database>, requestId: string): Promise<void> {
+  await trx.updateTable('system_tasks').set({ result: null }).where('request_id', '=', requestId).execute();
+}
