@@ -190,7 +190,8 @@ async function seedShop(db: Kysely<ShopDatabase>): Promise<void> {
     .execute();
 }
 
-async function createShop(engine: ExternalEngine): Promise<{ fixture: ShopFixture; drop(): Promise<void> }> {
+/** A seeded shop of its own on `engine`, for a test that needs one on each engine at once. */
+export async function createShop(engine: ExternalEngine): Promise<{ fixture: ShopFixture; drop(): Promise<void> }> {
   const name = `vow_shop_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
   const admin = connect(engine, adminUrls[engine]);
   // A database name cannot be a bound parameter; this one is made here, of hex digits only.

@@ -1,0 +1,118 @@
+/**
+ * A real server killed in the middle of a deletion that spans two of the company's
+ * databases, one on PostgreSQL and one on MariaDB: after the first is erased and before
+ * the second is. The next server started finishes the second, completes the request with
+ * every row gone from both, and tells the requester once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { issueApiKey } from '../src/auth/api-key.js';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/store/open-store.js';
+import { createShop, externalEngines, shopSubjects } from './support/external-databases.js';
+import { examplePolicy, fixture } from './support/fixtures.js';
+
+const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const [ada, grace] = shopSubjects;
+
+/** The example declaration with the test shop declared twice: on PostgreSQL, and its EU twin on MariaDB. */
+function twoShopsPolicy(folder: string): string {
+  const shop = readFileSync(fixture('shop-systems.yaml'), 'utf8');
+  const entries = shop.slice(shop.indexOf('systems:\n') + 'systems:\n'.length);
+  const twin = entries.replace('- id: shop', '- id: shop-eu').replace('engine: postgres', 'engine: mysql').replace('SHOP_DATABASE_URL', 'SHOP_EU_DATABASE_URL').replace("The online shop's database", 'The EU shop');
+  const file = join(folder, 'vow.policy.yaml');
+  writeFileSync(file, `${readFileSync(examplePolicy, 'utf8')}${shop}${twin}`);
+  return file;
+}
+
+async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /open (http:\/\/\S+)\/privacy/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => {
+      reject(new Error(`server exited early: ${output}`));
+    });
+  });
+  return { child, url };
+}
+
+const both = externalEngines.postgres && externalEngines.mysql;
+
+(both ? describe : describe.skip)('a deletion across two databases, its server killed between them', () => {
+  it('completes on restart with every row gone from both, and the requester told once', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vow-crash-systems-'));
+    const postgres = await createShop('postgres');
+    const mariadb = await createShop('mysql');
+    const env = { VOW_DATA_DIR: join(folder, 'data'), VOW_POLICY: twoShopsPolicy(folder), SHOP_DATABASE_URL: postgres.fixture.url, SHOP_EU_DATABASE_URL: mariadb.fixture.url };
+    const servers: ChildProcess[] = [];
+    try {
+      const store = await openStore(loadConfig(env));
+      const key = (await issueApiKey(store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret;
+      await store.close();
+      const doomed = await serve({ ...env, VOW_CRASH_AT: 'system-task.done' });
+      servers.push(doomed.child);
+      let base = doomed.url;
+      const call = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return (await response.json()) as Record<string, unknown>;
+      };
+
+      const subjectId = (await call('POST', '/v1/accounts', { email: ada.email, name: ada.fullName, birthDate: '1990-01-01' })).id as string;
+      const id = (await call('POST', '/v1/requests', { kind: 'deletion', subjectId, verified: true, verification: 'checked at the desk' })).id as string;
+      const died = once(doomed.child, 'exit');
+      // The completion answers (waiting); the server dies once the first database is erased.
+      expect(await call('POST', `/v1/requests/${id}/complete`)).toMatchObject({ status: 'waiting', tasks: 2 });
+      const [, signal] = (await died) as [number | null, string | null];
+      expect(signal).toBe('SIGKILL');
+      const erasedFirst = [
+        (await postgres.fixture.db.selectFrom('users').select('id').where('id', '=', ada.id).execute()).length,
+        (await mariadb.fixture.db.selectFrom('users').select('id').where('id', '=', ada.id).execute()).length,
+      ];
+      // Exactly one of the two was erased when it died.
+      expect(erasedFirst.sort()).toEqual([0, 1]);
+
+      const next = await serve(env);
+      servers.push(next.child);
+      base = next.url;
+      await expect.poll(async () => (await call('GET', `/v1/requests/${id}`)).status, { timeout: 15_000, interval: 100 }).toBe('completed');
+      const shown = await call('GET', `/v1/requests/${id}`);
+      expect(shown.tasks).toMatchObject([{ system: 'shop', status: 'done' }, { system: 'shop-eu', status: 'done' }]);
+      for (const shop of [postgres, mariadb]) {
+        expect(await shop.fixture.db.selectFrom('users').select('id').where('id', '=', ada.id).execute()).toEqual([]);
+        expect(await shop.fixture.db.selectFrom('orders').select('id').where('user_id', '=', ada.id).execute()).toEqual([]);
+        expect(await shop.fixture.db.selectFrom('newsletter_subscribers').select('id').where('email', '=', ada.email).execute()).toEqual([]);
+        expect(await shop.fixture.db.selectFrom('users').select('email').where('id', '=', grace.id).execute()).toEqual([{ email: grace.email }]);
+      }
+      const outbox = (await call('GET', '/v1/outbox')).messages as { kind: string; to: string; text: string }[];
+      const notices = outbox.filter((message) => message.kind === 'completion' && message.to === ada.email);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.text).toContain("We also deleted it from: The online shop's database and The EU shop.");
+      const events = (shown.events as { type: string }[]).map((event) => event.type);
+      expect(events.filter((type) => type === 'completed')).toHaveLength(1);
+    } finally {
+      for (const child of servers) {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        }
+      }
+      await postgres.drop();
+      await mariadb.drop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
