@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { URL } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createVow } from '../dist/app.js';
@@ -116,7 +119,7 @@ async function timeRequest(vow, staff, kind) {
     if (row.status === 'completed') break;
     const failed = await vow.store.db.selectFrom('system_tasks').select('last_error').where('request_id', '=', id).where('status', '=', 'failed').executeTakeFirst();
     if (failed) throw new Error(`a task failed: ${failed.last_error}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
   }
   return performance.now() - started;
 }
