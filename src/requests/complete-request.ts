@@ -15,33 +15,32 @@
 import type { Kysely } from 'kysely';
 import { eraseSubjectWithin, afterErasure } from '../erasure/erase-subject.js';
 import { VowError } from '../errors.js';
+import type { ExportPart } from '../export/export-part.js';
 import { exportSubject, type SubjectExport } from '../export/export-subject.js';
 import { reached } from '../fault-points.js';
 import { enqueueMessage } from '../outbox/outbox.js';
+import type { DeclaredSystem } from '../policy/declared-system.js';
 import { listWords } from '../policy/policy-document-words.js';
 import type { Database } from '../store/schema.js';
+import { openTaskResult, queueSystemTasks, systemsReached } from '../systems/queue-system-tasks.js';
+import type { GatheredTable } from '../systems/sql-system-rights.js';
+import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
+import { clearTaskResults, tasksOfRequest } from '../systems/system-task.repository.js';
 import { open, seal } from '../vault/aes-gcm.js';
 import { correctAccountWithin } from '../vault/correct-account.js';
 import { openSubject } from '../vault/subject-store.js';
 import { asAddressConflict, checkAccountChanges } from '../vault/update-account.js';
+import { categoryOfKind } from '../vault/validate-fields.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
+import { readContactAddress } from './contact-address.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
-import { hashSecret, loadRequestKeys, newToken } from './request-keys.js';
+import { hashSecret, loadRequestKeys, newToken, type RequestKeys } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
 import { aboutSubject, completionMessage } from './request-messages.js';
 import type { RequestKind, RequestOutcome, RequestRow } from './request.js';
 import { findRequest, saveExport, updateRequest } from './request.repository.js';
 import { setSaleOptOut } from './sale-opt-out.js';
-import type { ExportPart } from '../export/export-part.js';
-import type { DeclaredSystem } from '../policy/declared-system.js';
-import { openTaskResult } from '../systems/queue-system-tasks.js';
-import { queueSystemTasks, systemsReached } from '../systems/queue-system-tasks.js';
-import type { GatheredTable } from '../systems/sql-system-rights.js';
-import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
-import { clearTaskResults, tasksOfRequest } from '../systems/system-task.repository.js';
-import { categoryOfKind } from '../vault/validate-fields.js';
-import { readContactAddress } from './contact-address.js';
 
 /** How long the requester's download link works. */
 export const EXPORT_LINK_DAYS = 7;
@@ -122,7 +121,7 @@ export async function finishCompletion(ctx: VaultContext, requestId: string, now
   if (row.status !== 'completing' || row.completion === null) throw new VowError('conflict', `request ${requestId} is ${row.status}`);
   const completion = openCompletion(keys.sealing, row.id, row.completion);
   const reach = await systemsOf(ctx, row, completion);
-  if (reach) return waitOnSystems(ctx, row, completion, reach, keys.sealing, now);
+  if (reach) return waitOnSystems(ctx, row, completion, reach, keys, now);
   // Built before the transaction, which it would otherwise hold open for as long as reading takes.
   const exported = row.kind === 'access' && row.subject_id !== null ? await exportOrNothing(ctx, row.subject_id, completion.actor, now) : undefined;
   let done: Outcome | undefined;
@@ -181,28 +180,26 @@ async function systemsOf(ctx: VaultContext, row: RequestRow, completion: Complet
  * system's rows), queues each system's task with the identity sealed on it, and leaves the
  * request waiting, in one transaction. The last task done finishes the request.
  */
-async function waitOnSystems(ctx: VaultContext, row: RequestRow, completion: Completion, reach: Reach, sealingKey: Buffer, now: Date): Promise<CompletedRequest> {
+async function waitOnSystems(ctx: VaultContext, row: RequestRow, completion: Completion, reach: Reach, keys: RequestKeys, now: Date): Promise<CompletedRequest> {
   let effect: Outcome | undefined;
+  let waiting = false;
   try {
-    const waiting = await ctx.db.transaction().execute(async (trx) => {
+    waiting = await ctx.db.transaction().execute(async (trx) => {
       if (!(await updateRequest(trx, row.id, ['completing'], { claimed_at: now.toISOString() }))) return false;
-      effect = row.kind === 'access' ? undefined : await carryOut(ctx, trx, row, completion, undefined, Buffer.alloc(0), now);
-      await queueSystemTasks(trx, { requestId: row.id, action: reach.action, systems: reach.systems, input: reach.input, sealingKey, now });
+      effect = row.kind === 'access' ? undefined : await carryOut(ctx, trx, row, completion, undefined, keys.hashing, now);
+      await queueSystemTasks(trx, { requestId: row.id, action: reach.action, systems: reach.systems, input: reach.input, sealingKey: keys.sealing, now });
       reached(ctx, 'request.carried-out');
       const kept: Completion = { ...completion, ...(effect ? { effect: { outcome: effect.outcome, body: effect.body, details: effect.details, result: effect.result } } : {}) };
-      await updateRequest(trx, row.id, ['completing'], { status: 'waiting', completion: sealCompletion(sealingKey, row.id, kept) });
+      await updateRequest(trx, row.id, ['completing'], { status: 'waiting', completion: sealCompletion(keys.sealing, row.id, kept) });
       await logRequestEvent(trx, { requestId: row.id, type: 'waiting', actor: completion.actor, data: { systems: reach.systems.map((system) => system.id).join(',') } }, now);
       return true;
     });
-    if (!waiting) throw new VowError('conflict', `request ${row.id} was completed meanwhile`);
   } catch (error) {
     const refusal = asAddressConflict(error);
-    if (refusal instanceof VowError && !(refusal.code === 'conflict' && refusal.message.includes('meanwhile'))) {
-      await handBack(ctx, row.id, completion.actor, refusal, now);
-      throw refusal;
-    }
+    if (refusal instanceof VowError) await handBack(ctx, row.id, completion.actor, refusal, now);
     throw refusal;
   }
+  if (!waiting) throw new VowError('conflict', `request ${row.id} was completed meanwhile`);
   effect?.after?.();
   ctx.onSystemTasks?.();
   reached(ctx, 'request.completed');
