@@ -9,6 +9,7 @@ import type { Declaration } from '../policy/declaration.js';
 import { isSqlSystem, type DeclaredSystem } from '../policy/declared-system.js';
 import type { Database } from '../store/schema.js';
 import { open, seal } from '../vault/aes-gcm.js';
+import { declaredCall } from './call-service.js';
 import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from './system-task.js';
 import { insertSystemTasks } from './system-task.repository.js';
 
@@ -29,8 +30,8 @@ export async function queueSystemTasks(
   const at = options.now.toISOString();
   const rows = options.systems.map((system): SystemTaskRow => {
     const id = `stk_${randomBytes(16).toString('base64url')}`;
-    // Databases Vow reaches itself; a service's API and a manual place are staff's to confirm.
-    const byVow = isSqlSystem(system);
+    // Databases and declared API calls Vow makes itself; a service without the call, and a manual place, are staff's to confirm.
+    const byVow = isSqlSystem(system) || (system.engine === 'http' && declaredCall(system, options.action) !== undefined);
     return {
       id,
       request_id: options.requestId,

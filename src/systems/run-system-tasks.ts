@@ -15,7 +15,8 @@ import { loadOrCreateVaultKey } from '../vault/vault-keys.js';
 import { connectSystem } from './connect-system.js';
 import { openTaskInput, sealTaskResult } from './queue-system-tasks.js';
 import { correctSubjectRows, eraseSubjectRows, gatherSubjectRows } from './sql-system-rights.js';
-import { retryDelayMs, type SystemTaskRow } from './system-task.js';
+import { callService } from './call-service.js';
+import { retryDelayMs, type SystemTaskAction, type SystemTaskRow } from './system-task.js';
 import { claimSystemTask, dueSystemTasks, releaseRunningTasks, tasksOfRequest, updateSystemTask } from './system-task.repository.js';
 
 /** Longer than a task takes on a database that answers; a dead process's task is retried after it. */
@@ -116,8 +117,16 @@ export function releaseTasksAtStart(ctx: VaultContext, now: Date = new Date()): 
 async function carryOut(ctx: VaultContext, task: SystemTaskRow, sealingKey: Buffer, maskKey: Buffer): Promise<unknown> {
   const system = ctx.declaration.systems?.find((candidate) => candidate.id === task.system_id);
   if (!system) throw new Error(`system ${task.system_id} is no longer declared: a person decides (mark the task done with a reason)`);
-  if (!isSqlSystem(system)) throw new Error(`system ${system.id} is not a database Vow reaches`);
-  const url = ctx.variable?.(system.connection);
+  const variable = ctx.variable ?? (() => undefined);
+  const action = task.action as SystemTaskAction;
+  if (system.engine === 'http') {
+    const { identity, corrected } = openTaskInput(sealingKey, task.id, task.input);
+    // A service is sent field names (`name`), not the declaration's `category.field` keys.
+    const byField = corrected && Object.fromEntries(Object.entries(corrected).map(([key, value]) => [key.slice(key.indexOf('.') + 1), value]));
+    return callService({ system, action, identity, ...(byField ? { corrected: byField } : {}), variable, allowPrivate: ctx.webhookPrivateAddresses === true });
+  }
+  if (!isSqlSystem(system)) throw new Error(`system ${system.id} is done by staff`);
+  const url = variable(system.connection);
   if (url === undefined || url === '') throw new Error(`${system.connection} is not set: the connection of system ${system.id}`);
   const { identity, corrected } = openTaskInput(sealingKey, task.id, task.input);
   const connected = await connectSystem(system.engine, url, 'write');

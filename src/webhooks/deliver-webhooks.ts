@@ -3,12 +3,10 @@
  * attempt recorded (time, status code or error, next attempt). Anything but a 2xx is
  * retried with exponential backoff, capped, until a 2xx acknowledges it.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Keyring } from '../vault/keyring.js';
-import { addressLiteralOf, guardedLookup, isPublicAddress } from './egress-guard.js';
+import { sendGuarded } from './guarded-request.js';
 import { signatureHeader } from './sign-webhook.js';
 import { claimDelivery, dueDeliveries, findEndpoint, recordAttempt, type DeliveryRow } from './webhook.repository.js';
 import { loadWebhooksKey, openSecret } from './webhook-secret.js';
@@ -88,27 +86,9 @@ async function attempt(deps: DeliveryDeps, key: Buffer, delivery: DeliveryRow, n
   return delivered;
 }
 
-/**
- * POSTs the body and answers the status; redirects are not followed (a 3xx is a failed
- * attempt). The socket resolves names through the egress guard, and an address literal is
- * checked before connecting, so the address refused is the one that would be reached.
- */
-function post(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<number> {
-  const literal = addressLiteralOf(url);
-  if (!allowPrivate && literal !== undefined && !isPublicAddress(literal)) return Promise.reject(Object.assign(new Error('non-public address'), { code: 'EADDRNOTPUBLIC' }));
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(allowPrivate), timeout: TIMEOUT_MS }, (response) => {
-      // The body is the recipient's; drained only to free the connection.
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('timeout', () => {
-      request.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+/** POSTs the body through the egress guard and answers the status; the recipient's answer is drained, not kept. */
+async function post(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<number> {
+  return (await sendGuarded(url, { method: 'POST', headers, body, allowPrivate, timeoutMs: TIMEOUT_MS, maxAnswerBytes: 0 })).status;
 }
 
 /** A short, fixed-vocabulary description: the error text of a failed request could echo the URL. */
