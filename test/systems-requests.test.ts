@@ -13,6 +13,7 @@ import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { loadConfig } from '../src/config.js';
 import { readOutbox } from '../src/outbox/outbox.js';
+import { remindDueRequests } from '../src/requests/request-jobs.js';
 import { describeEachExternalEngine, shopNotes, shopSubjects, type ShopFixture } from './support/external-databases.js';
 import { shopPolicy } from './support/fixtures.js';
 
@@ -126,6 +127,12 @@ describeEachExternalEngine('requests reach the declared databases', (shop) => {
       const due = await vow.server.inject({ method: 'GET', url: '/v1/requests?due=true', headers: staff });
       expect(due.json<{ requests: { id: string }[] }>().requests.map((request) => request.id)).toContain(id);
       expect((await readOutbox(vow.vault)).filter((message) => message.kind === 'completion')).toEqual([]);
+      // Staff are reminded of it though its deadline is a month away, and once a day at most.
+      expect(await remindDueRequests(vow.vault)).toEqual({ reminded: 1 });
+      expect(await remindDueRequests(vow.vault)).toEqual({ reminded: 0 });
+      const reminder = (await readOutbox(vow.vault)).find((message) => message.kind === 'reminder');
+      expect(reminder).toMatchObject({ to: vow.vault.declaration.organization.contactEmail, subject: `Vow: request ${id} is stuck in a system` });
+      expect(reminder?.text).toContain('It waits on: shop (failed, retried).');
 
       const again = await vow.server.inject({ method: 'POST', url: `/v1/requests/${id}/complete`, headers: staff });
       expect(again.statusCode).toBe(409);

@@ -12,7 +12,8 @@ import { dueState, NEAR_DUE_MS } from './deadlines.js';
 import { logRequestEvent } from './request-log.js';
 import { reminderMessage } from './request-messages.js';
 import type { RequestKind } from './request.js';
-import { clearDataClosedBefore, deleteExportsExpiredBefore, findExpiredUnverified, findReminderDue, markReminded, updateRequest } from './request.repository.js';
+import { tasksOfRequest } from '../systems/system-task.repository.js';
+import { clearDataClosedBefore, deleteExportsExpiredBefore, findExpiredUnverified, findReminderDue, findStuckReminderDue, markReminded, updateRequest } from './request.repository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH = 200;
@@ -38,14 +39,20 @@ export async function remindDueRequests(ctx: VaultContext, now: Date = new Date(
   const at = now.toISOString();
   const remindedBefore = new Date(now.getTime() - DAY_MS).toISOString();
   let reminded = 0;
-  for (const row of await findReminderDue(ctx.db, new Date(now.getTime() + NEAR_DUE_MS).toISOString(), remindedBefore, BATCH)) {
+  const due = await findReminderDue(ctx.db, new Date(now.getTime() + NEAR_DUE_MS).toISOString(), remindedBefore, BATCH);
+  // A task that failed or waits for staff is reminded of whatever the deadline: nothing is stuck without someone told.
+  const stuck = await findStuckReminderDue(ctx.db, remindedBefore, BATCH);
+  const rows = [...due, ...stuck.filter((row) => !due.some((other) => other.id === row.id))];
+  for (const row of rows) {
+    const tasks = (await tasksOfRequest(ctx.db, row.id)).filter((task) => task.status === 'failed' || task.status === 'waiting-for-staff');
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await markReminded(trx, row.id, at, remindedBefore))) return;
-      const { overdue } = dueState(new Date(row.due_at), now);
+      const { overdue, nearDue } = dueState(new Date(row.due_at), now);
+      const stuckTasks = tasks.map((task) => ({ system: task.system_id, status: task.status }));
       await enqueueMessage(
         ctx,
         trx,
-        { ...reminderMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, dueAt: row.due_at, overdue }), to: ctx.declaration.organization.contactEmail },
+        { ...reminderMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, dueAt: row.due_at, overdue, nearDue, stuck: stuckTasks }), to: ctx.declaration.organization.contactEmail },
         now,
       );
       reminded += 1;

@@ -92,12 +92,18 @@ export function denialMessage(declaration: Declaration, options: { requestId: st
   };
 }
 
-export function reminderMessage(declaration: Declaration, options: { requestId: string; kind: RequestKind; dueAt: string; overdue: boolean }): Message {
+export function reminderMessage(
+  declaration: Declaration,
+  options: { requestId: string; kind: RequestKind; dueAt: string; overdue: boolean; nearDue?: boolean; stuck?: readonly { system: string; status: string }[] },
+): Message {
+  const stuck = options.stuck ?? [];
+  const state = options.overdue ? 'OVERDUE' : options.nearDue === false ? 'stuck in a system' : 'due soon';
   return {
     kind: 'reminder',
-    subject: `Vow: request ${options.requestId} is ${options.overdue ? 'OVERDUE' : 'due soon'}`,
+    subject: `Vow: request ${options.requestId} is ${state}`,
     text: [
       `The ${options.kind} request ${options.requestId} ${options.overdue ? 'was' : 'is'} due on ${day(options.dueAt)}.`,
+      ...(stuck.length > 0 ? [`It waits on: ${stuck.map((task) => `${task.system} (${task.status === 'failed' ? 'failed, retried' : 'waiting for staff'})`).join(', ')}.`] : []),
       `See it with: vow request show ${options.requestId}`,
       '',
     ].join('\n'),

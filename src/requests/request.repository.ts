@@ -186,3 +186,16 @@ export async function clearDataClosedBefore(db: Kysely<Database>, before: string
 export async function findClaimedBefore(db: Kysely<Database>, claimedBefore: string, limit: number): Promise<RequestRow[]> {
   return db.selectFrom('requests').selectAll().where('status', '=', 'completing').where('claimed_at', '<', claimedBefore).orderBy('claimed_at').limit(limit).execute();
 }
+
+/** Waiting requests with a task that failed or waits for staff, not reminded since a time. */
+export async function findStuckReminderDue(db: Kysely<Database>, remindedBefore: string, limit: number): Promise<RequestRow[]> {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where('status', '=', 'waiting')
+    .where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', remindedBefore)]))
+    .where((eb) => eb.exists(eb.selectFrom('system_tasks').select('system_tasks.id').whereRef('system_tasks.request_id', '=', 'requests.id').where('system_tasks.status', 'in', ['failed', 'waiting-for-staff'])))
+    .orderBy('due_at')
+    .limit(limit)
+    .execute();
+}
