@@ -3,9 +3,7 @@
  * completion or a report's confirmation; the next server started on the same database
  * finishes the work by itself, exactly once, and the person is told once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-key.js';
 import type { FaultPoint } from '../src/fault-points.js';
@@ -15,47 +13,15 @@ import { openVault } from '../src/vault/open-vault.js';
 import { examplePolicyFile } from '../src/config.js';
 import { loadDeclaration } from '../src/policy/load-declaration.js';
 import { describeEachDatabase, type TestDatabase } from './support/databases.js';
+import { serveProcess, stopProcess, type ServerProcess } from './support/serve-process.js';
 
-const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-}
-
-async function serve(database: TestDatabase, env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOW_DATA_DIR: database.dataDir, DATABASE_URL: database.url ?? '', LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /open (http:\/\/\S+)\/privacy/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => {
-      reject(new Error(`server exited early: ${output}`));
-    });
-  });
-  return { child, url };
-}
-
-async function stop(running: Running): Promise<void> {
-  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
-  running.child.kill('SIGTERM');
-  await once(running.child, 'exit');
+function serve(database: TestDatabase, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return serveProcess({ VOW_DATA_DIR: database.dataDir, DATABASE_URL: database.url ?? '', ...env });
 }
 
 /** Issues a staff key straight into the database, before any server runs. */
-async function officerKey(database: TestDatabase): Promise<string> {
-  const store = await openStore(database.config());
-  try {
-    return (await issueApiKey(store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret;
-  } finally {
-    await store.close();
-  }
+function officerKey(database: TestDatabase): Promise<string> {
+  return withStore(database, async (store) => (await issueApiKey(store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret);
 }
 
 async function withStore<T>(database: TestDatabase, work: (store: Store) => Promise<T>): Promise<T> {
@@ -128,7 +94,7 @@ describeEachDatabase('a server killed mid-way', (database) => {
     it(`finishes a ${work.name} killed at ${work.step} on restart, exactly once`, async () => {
       const key = await officerKey(database());
       const doomed = await serve(database(), { VOW_CRASH_AT: work.step });
-      let next: Running | undefined;
+      let next: ServerProcess | undefined;
       try {
         let base = doomed.url;
         const call: Call = async (method, path, body) => {
@@ -165,8 +131,8 @@ describeEachDatabase('a server killed mid-way', (database) => {
           }
         });
       } finally {
-        await stop(doomed);
-        if (next) await stop(next);
+        await stopProcess(doomed);
+        if (next) await stopProcess(next);
       }
     });
   }

@@ -4,20 +4,19 @@
  * the second is. The next server started finishes the second, completes the request with
  * every row gone from both, and tells the requester once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/open-store.js';
 import { createShop, externalEngines, shopSubjects } from './support/external-databases.js';
 import { examplePolicy, fixture } from './support/fixtures.js';
+import { serveProcess, stopProcess } from './support/serve-process.js';
 
-const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const [ada, grace] = shopSubjects;
 
 /** The example declaration with the test shop declared twice: on PostgreSQL, and its EU twin on MariaDB. */
@@ -28,22 +27,6 @@ function twoShopsPolicy(folder: string): string {
   const file = join(folder, 'vow.policy.yaml');
   writeFileSync(file, `${readFileSync(examplePolicy, 'utf8')}${shop}${twin}`);
   return file;
-}
-
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /open (http:\/\/\S+)\/privacy/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => {
-      reject(new Error(`server exited early: ${output}`));
-    });
-  });
-  return { child, url };
 }
 
 const both = externalEngines.postgres && externalEngines.mysql;
@@ -59,7 +42,7 @@ const both = externalEngines.postgres && externalEngines.mysql;
       const store = await openStore(loadConfig(env));
       const key = (await issueApiKey(store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret;
       await store.close();
-      const doomed = await serve({ ...env, VOW_CRASH_AT: 'system-task.done' });
+      const doomed = await serveProcess({ ...env, VOW_CRASH_AT: 'system-task.done' });
       servers.push(doomed.child);
       let base = doomed.url;
       const call = async (method: string, path: string, body?: unknown) => {
@@ -85,7 +68,7 @@ const both = externalEngines.postgres && externalEngines.mysql;
       // Exactly one of the two was erased when it died.
       expect(erasedFirst.sort()).toEqual([0, 1]);
 
-      const next = await serve(env);
+      const next = await serveProcess(env);
       servers.push(next.child);
       base = next.url;
       await expect.poll(async () => (await call('GET', `/v1/requests/${id}`)).status, { timeout: 15_000, interval: 100 }).toBe('completed');
@@ -104,12 +87,7 @@ const both = externalEngines.postgres && externalEngines.mysql;
       const events = (shown.events as { type: string }[]).map((event) => event.type);
       expect(events.filter((type) => type === 'completed')).toHaveLength(1);
     } finally {
-      for (const child of servers) {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          await once(child, 'exit');
-        }
-      }
+      for (const child of servers) await stopProcess(child);
       await postgres.drop();
       await mariadb.drop();
       rmSync(folder, { recursive: true, force: true });
