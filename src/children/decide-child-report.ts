@@ -10,7 +10,7 @@ import { VowError } from '../errors.js';
 import { reached } from '../fault-points.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { childReportKey, openReportField, sealReportField } from './child-report-cipher.js';
-import { claimConfirmation, decideChildReport, findChildReport, findClaimedReportsBefore, touchConfirmation } from './child-report.repository.js';
+import { claimConfirmation, decideChildReport, findChildReport, touchConfirmation } from './child-report.repository.js';
 import { notifyReporter } from './notify-reporter.js';
 
 export type ChildReportOutcome = 'erased' | 'held' | 'nothing-held';
@@ -35,7 +35,7 @@ async function openReport(ctx: VaultContext, reportId: string) {
  * Confirms a report, exactly once whatever dies: the confirmation is claimed first (open →
  * confirming, with who confirms and the subject to erase), then the erasure, the decision
  * and the reporter's notice commit in one transaction. A process that dies after the
- * claim leaves the rest to `resumeConfirmations`.
+ * claim leaves the rest to `resumeClaimedWork` (jobs/claimed-work.ts).
  */
 export async function confirmChildReport(
   ctx: VaultContext,
@@ -104,26 +104,6 @@ export async function finishConfirmation(ctx: VaultContext, reportId: string, no
     heldCategories: decided.erasure?.outcome.heldCategories ?? [],
     recipientsNotified: decided.erasure?.outcome.recipientsNotified ?? [],
   };
-}
-
-/** Finishes confirmations claimed before a time by a process that may have died. */
-export async function resumeConfirmations(
-  ctx: VaultContext,
-  options: { claimedBefore: Date; now?: Date; onError?: (reportId: string, error: unknown) => void },
-): Promise<{ finished: number; failed: number }> {
-  let finished = 0;
-  let failed = 0;
-  for (const row of await findClaimedReportsBefore(ctx.db, options.claimedBefore.toISOString(), 100)) {
-    try {
-      await finishConfirmation(ctx, row.id, options.now ?? new Date());
-      finished += 1;
-    } catch (error) {
-      if (error instanceof VowError) continue;
-      failed += 1;
-      options.onError?.(row.id, error);
-    }
-  }
-  return { finished, failed };
 }
 
 export async function dismissChildReport(ctx: VaultContext, options: { reportId: string; actor: string; reason: string; now?: Date }): Promise<ChildReportDecision> {

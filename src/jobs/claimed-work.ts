@@ -5,10 +5,11 @@
  * that lets one finisher through. Afterwards, every minute, claims older than a lease
  * that no live completion holds that long (another server died).
  */
-import { resumeConfirmations } from '../children/decide-child-report.js';
-import { finishWaitingRequest } from '../requests/complete-request.js';
-import { listRequests } from '../requests/request.repository.js';
-import { resumeCompletions } from '../requests/resume-completions.js';
+import { finishConfirmation } from '../children/decide-child-report.js';
+import { findClaimedReportsBefore } from '../children/child-report.repository.js';
+import { VowError } from '../errors.js';
+import { finishCompletion, finishWaitingRequest } from '../requests/complete-request.js';
+import { findClaimedBefore, listRequests } from '../requests/request.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { ScheduledJob } from './scheduler.js';
 
@@ -22,21 +23,33 @@ export interface ResumeOptions {
   onError?: (id: string, error: unknown) => void;
 }
 
+const BATCH = 100;
+
 export async function resumeClaimedWork(ctx: VaultContext, options: ResumeOptions): Promise<{ finished: number; failed: number }> {
-  const requests = await resumeCompletions(ctx, options);
-  const reports = await resumeConfirmations(ctx, options);
-  const waiting = await finishReadyRequests(ctx, options);
-  return { finished: requests.finished + reports.finished + waiting.finished, failed: requests.failed + reports.failed + waiting.failed };
+  const now = options.now ?? new Date();
+  const before = options.claimedBefore.toISOString();
+  const runs = [
+    await finishEach(await findClaimedBefore(ctx.db, before, BATCH), (id) => finishCompletion(ctx, id, now), options),
+    await finishEach(await findClaimedReportsBefore(ctx.db, before, BATCH), (id) => finishConfirmation(ctx, id, now), options),
+    // Waiting requests whose every task is done: the process that did the last one died before finishing the request.
+    await finishEach(await listRequests(ctx.db, { statuses: ['waiting'], limit: BATCH }), (id) => finishWaitingRequest(ctx, id, now), options),
+  ];
+  return { finished: runs.reduce((sum, run) => sum + run.finished, 0), failed: runs.reduce((sum, run) => sum + run.failed, 0) };
 }
 
-/** Waiting requests whose every task is done: the process that did the last one died before finishing the request. */
-async function finishReadyRequests(ctx: VaultContext, options: ResumeOptions): Promise<{ finished: number; failed: number }> {
+/**
+ * Finishes each row's work; `false` from `finish` is nothing to do. A VowError is not a
+ * failure of this run: finished meanwhile by another process, or refused and handed back
+ * to staff. Any other error leaves the claim for the next run, and `onError` hears of it.
+ */
+async function finishEach(rows: readonly { id: string }[], finish: (id: string) => Promise<unknown>, options: ResumeOptions): Promise<{ finished: number; failed: number }> {
   let finished = 0;
   let failed = 0;
-  for (const row of await listRequests(ctx.db, { statuses: ['waiting'], limit: 100 })) {
+  for (const row of rows) {
     try {
-      if (await finishWaitingRequest(ctx, row.id, options.now ?? new Date())) finished += 1;
+      if ((await finish(row.id)) !== false) finished += 1;
     } catch (error) {
+      if (error instanceof VowError) continue;
       failed += 1;
       options.onError?.(row.id, error);
     }

@@ -9,7 +9,7 @@
  * its inputs and the requester's address sealed on the claim under the `requests` key,
  * so the notice still reaches the requester once an erasure has destroyed the subject's
  * key. Then the effect, the closing and the notice commit in one transaction. A process
- * that dies after the claim leaves the work to `resumeCompletions`; one that dies inside
+ * that dies after the claim leaves the work to `resumeClaimedWork` (jobs/claimed-work.ts); one that dies inside
  * the transaction leaves nothing of it behind.
  */
 import type { Kysely } from 'kysely';

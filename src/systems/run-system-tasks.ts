@@ -5,11 +5,11 @@
  * out. Every operation is idempotent (an erasure run again finds nothing left), so a task
  * run twice, by a process that died after its work committed, does no harm.
  */
+import { randomBytes } from 'node:crypto';
 import type { ScheduledJob } from '../jobs/scheduler.js';
 import { reached } from '../fault-points.js';
 import { isSqlSystem } from '../policy/declared-system.js';
 import { loadRequestKeys } from '../requests/request-keys.js';
-import { randomBytes } from 'node:crypto';
 import type { VaultContext } from '../vault/vault-context.js';
 import { loadOrCreateVaultKey } from '../vault/vault-keys.js';
 import { connectSystem } from './connect-system.js';
@@ -39,11 +39,14 @@ export function createSystemTaskRunner(ctx: VaultContext, options: { onRequestDo
   let again = false;
 
   const runOnce = async (now: Date) => {
-    const keys = await loadRequestKeys(ctx.db, ctx.keyring);
-    const maskKey = await loadOrCreateVaultKey(ctx.db, ctx.keyring, 'system-mask', () => randomBytes(32));
     let done = 0;
     let failed = 0;
-    for (const task of await dueSystemTasks(ctx.db, now.toISOString(), BATCH)) {
+    const due = await dueSystemTasks(ctx.db, now.toISOString(), BATCH);
+    // Most runs find nothing due: the keys are read only when there is work.
+    if (due.length === 0) return { done, failed };
+    const keys = await loadRequestKeys(ctx.db, ctx.keyring);
+    const maskKey = await loadOrCreateVaultKey(ctx.db, ctx.keyring, 'system-mask', () => randomBytes(32));
+    for (const task of due) {
       if (!(await claimSystemTask(ctx.db, task, new Date(now.getTime() + LEASE_MS).toISOString()))) continue;
       const attempts = task.attempts + 1;
       try {
