@@ -15,6 +15,8 @@ import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { loadConfig } from '../src/config.js';
 import { readOutbox } from '../src/outbox/outbox.js';
+import { listDataSubjectRequests, showDataSubjectRequest } from '../src/requests/read-requests.js';
+import { remindDueRequests } from '../src/requests/request-jobs.js';
 import { examplePolicy } from './support/fixtures.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'vow-systems-http-'));
@@ -80,6 +82,8 @@ describe('requests reach the services and places the declaration lists', () => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
+        // A service that never answers: the call hangs until Vow's timeout.
+        if (status === 0) return;
         received.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, body });
         if (status !== 200) {
           response.writeHead(status).end('upstream trouble, quoting ada+crm@example.com');
@@ -156,6 +160,23 @@ describe('requests reach the services and places the declaration lists', () => {
     const row = await vow.store.db.selectFrom('system_tasks').select(['next_attempt_at', 'attempts']).where('id', '=', task?.id ?? '').executeTakeFirstOrThrow();
     expect(row.attempts).toBe(1);
     expect(new Date(row.next_attempt_at ?? 0).getTime()).toBeGreaterThan(Date.now() + 20_000);
+  });
+
+  it('a task still running an hour on is raised as running late, in the due list and the reminder', async () => {
+    await start();
+    status = 0;
+    const id = await file('correction', { corrections: { email: 'ada.king+crm@example.com' } });
+    await vow.server.inject({ method: 'POST', url: `/v1/requests/${id}/complete`, headers: staff });
+    await expect.poll(async () => (await shown(id)).tasks.map((task) => `${task.system}:${task.status}`), { timeout: 10_000 }).toEqual(['crm:running']);
+    const now = new Date();
+    expect((await listDataSubjectRequests(vow.vault, { due: true, now })).map((request) => request.id)).not.toContain(id);
+    const anHourOn = new Date(now.getTime() + 61 * 60 * 1000);
+    expect((await listDataSubjectRequests(vow.vault, { due: true, now: anHourOn })).map((request) => request.id)).toContain(id);
+    expect((await showDataSubjectRequest(vow.vault, id, anHourOn)).tasks).toMatchObject([{ system: 'crm', status: 'running', late: true }]);
+    expect(await remindDueRequests(vow.vault, anHourOn)).toEqual({ reminded: 1 });
+    const reminder = (await readOutbox(vow.vault)).find((message) => message.kind === 'reminder');
+    expect(reminder?.text).toContain('It waits on: crm (running late).');
+    crm.closeAllConnections();
   });
 
   it('refuses to call a loopback or private address unless the operator allows it', async () => {

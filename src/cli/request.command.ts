@@ -91,7 +91,7 @@ export function requestShowCommand(config: Config, io: Io, id: string): Promise<
     if (request.tasks.length > 0) io.out('tasks in the declared systems:');
     for (const task of request.tasks) {
       const retry = task.status === 'failed' && task.nextAttemptAt ? `; retried at ${task.nextAttemptAt}` : '';
-      io.out(`  ${task.id}  ${task.system} ${task.action}: ${task.status}${task.lastError ? ` (${task.lastError}${retry})` : ''}${task.doneBy ? ` by ${task.doneBy}` : ''}`);
+      io.out(`  ${task.id}  ${task.system} ${task.action}: ${task.status}${task.late ? ' (running late)' : ''}${task.lastError ? ` (${task.lastError}${retry})` : ''}${task.doneBy ? ` by ${task.doneBy}` : ''}`);
     }
     return 0;
   });

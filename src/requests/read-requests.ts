@@ -47,9 +47,9 @@ export async function listDataSubjectRequests(
     limit: options.limit ?? 500,
   });
   if (options.due) {
-    // A system's task that failed, or waits for staff, raises its request whatever its deadline: nothing is stuck unseen.
+    // A system's task that failed, waits for staff or runs late raises its request whatever its deadline: nothing is stuck unseen.
     const listed = new Set(rows.map((row) => row.id));
-    for (const id of await requestsWithStuckTasks(ctx.db)) {
+    for (const id of await requestsWithStuckTasks(ctx.db, now)) {
       const row = listed.has(id) ? undefined : await findRequest(ctx.db, id);
       if (row?.status === 'waiting') rows.push(row);
     }
@@ -76,7 +76,7 @@ export async function showDataSubjectRequest(ctx: VaultContext, requestId: strin
     ...(data.details !== undefined ? { details: data.details } : {}),
     ...(data.corrections !== undefined ? { corrections: JSON.parse(data.corrections) as Record<string, string> } : {}),
     events,
-    tasks: (await tasksOfRequest(ctx.db, row.id)).map(systemTaskOf),
+    tasks: (await tasksOfRequest(ctx.db, row.id)).map((task) => systemTaskOf(task, now)),
   };
 }
 

@@ -12,6 +12,7 @@ import { dueState, NEAR_DUE_MS } from './deadlines.js';
 import { logRequestEvent } from './request-log.js';
 import { reminderMessage } from './request-messages.js';
 import type { RequestKind } from './request.js';
+import { stuckReason } from '../systems/system-task.js';
 import { tasksOfRequest } from '../systems/system-task.repository.js';
 import { clearDataClosedBefore, deleteExportsExpiredBefore, findExpiredUnverified, findReminderDue, findStuckReminderDue, markReminded, updateRequest } from './request.repository.js';
 
@@ -41,18 +42,20 @@ export async function remindDueRequests(ctx: VaultContext, now: Date = new Date(
   let reminded = 0;
   const due = await findReminderDue(ctx.db, new Date(now.getTime() + NEAR_DUE_MS).toISOString(), remindedBefore, BATCH);
   // A task that failed or waits for staff is reminded of whatever the deadline: nothing is stuck without someone told.
-  const stuck = await findStuckReminderDue(ctx.db, remindedBefore, BATCH);
+  const stuck = await findStuckReminderDue(ctx.db, remindedBefore, now, BATCH);
   const rows = [...due, ...stuck.filter((row) => !due.some((other) => other.id === row.id))];
   for (const row of rows) {
-    const tasks = (await tasksOfRequest(ctx.db, row.id)).filter((task) => task.status === 'failed' || task.status === 'waiting-for-staff');
+    const tasks = (await tasksOfRequest(ctx.db, row.id)).flatMap((task) => {
+      const reason = stuckReason(task, now);
+      return reason === undefined ? [] : [{ system: task.system_id, status: reason }];
+    });
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await markReminded(trx, row.id, at, remindedBefore))) return;
       const { overdue, nearDue } = dueState(new Date(row.due_at), now);
-      const stuckTasks = tasks.map((task) => ({ system: task.system_id, status: task.status }));
       await enqueueMessage(
         ctx,
         trx,
-        { ...reminderMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, dueAt: row.due_at, overdue, nearDue, stuck: stuckTasks }), to: ctx.declaration.organization.contactEmail },
+        { ...reminderMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, dueAt: row.due_at, overdue, nearDue, stuck: tasks }), to: ctx.declaration.organization.contactEmail },
         now,
       );
       reminded += 1;

@@ -92,6 +92,8 @@ export function denialMessage(declaration: Declaration, options: { requestId: st
   };
 }
 
+const stuckWords: Readonly<Record<string, string>> = { failed: 'failed, retried', 'waiting-for-staff': 'waiting for staff', late: 'running late' };
+
 export function reminderMessage(
   declaration: Declaration,
   options: { requestId: string; kind: RequestKind; dueAt: string; overdue: boolean; nearDue?: boolean; stuck?: readonly { system: string; status: string }[] },
@@ -103,7 +105,7 @@ export function reminderMessage(
     subject: `Vow: request ${options.requestId} is ${state}`,
     text: [
       `The ${options.kind} request ${options.requestId} ${options.overdue ? 'was' : 'is'} due on ${day(options.dueAt)}.`,
-      ...(stuck.length > 0 ? [`It waits on: ${stuck.map((task) => `${task.system} (${task.status === 'failed' ? 'failed, retried' : 'waiting for staff'})`).join(', ')}.`] : []),
+      ...(stuck.length > 0 ? [`It waits on: ${stuck.map((task) => `${task.system} (${stuckWords[task.status] ?? task.status})`).join(', ')}.`] : []),
       `See it with: vow request show ${options.requestId}`,
       '',
     ].join('\n'),

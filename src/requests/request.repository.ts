@@ -1,5 +1,6 @@
 /** SQL for requests, their log, verification codes and exports. */
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import { isStuckTask } from '../systems/system-task.repository.js';
 import type { Database, RequestCodeTable, RequestEventTable, RequestExportTable, RequestTable } from '../store/schema.js';
 import { pendingStatuses, type RequestRow } from './request.js';
 
@@ -187,14 +188,22 @@ export async function findClaimedBefore(db: Kysely<Database>, claimedBefore: str
   return db.selectFrom('requests').selectAll().where('status', '=', 'completing').where('claimed_at', '<', claimedBefore).orderBy('claimed_at').limit(limit).execute();
 }
 
-/** Waiting requests with a task that failed or waits for staff, not reminded since a time. */
-export async function findStuckReminderDue(db: Kysely<Database>, remindedBefore: string, limit: number): Promise<RequestRow[]> {
+/** Waiting requests with a task that failed, waits for staff or runs late, not reminded since a time. */
+export async function findStuckReminderDue(db: Kysely<Database>, remindedBefore: string, now: Date, limit: number): Promise<RequestRow[]> {
   return db
     .selectFrom('requests')
     .selectAll()
     .where('status', '=', 'waiting')
     .where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', remindedBefore)]))
-    .where((eb) => eb.exists(eb.selectFrom('system_tasks').select('system_tasks.id').whereRef('system_tasks.request_id', '=', 'requests.id').where('system_tasks.status', 'in', ['failed', 'waiting-for-staff'])))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('system_tasks')
+          .select('system_tasks.id')
+          .whereRef('system_tasks.request_id', '=', 'requests.id')
+          .where((tasks) => isStuckTask(tasks, now)),
+      ),
+    )
     .orderBy('due_at')
     .limit(limit)
     .execute();

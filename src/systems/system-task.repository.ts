@@ -1,7 +1,16 @@
 /** SQL for the declared systems' tasks. */
-import type { Kysely, Updateable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Updateable } from 'kysely';
 import type { Database, SystemTaskTable } from '../store/schema.js';
-import type { SystemTaskRow } from './system-task.js';
+import { LATE_AFTER_MS, type SystemTaskRow } from './system-task.js';
+
+/** The SQL form of `stuckReason`: failed, waiting for staff, or pending or running for longer than `LATE_AFTER_MS`. */
+export function isStuckTask(eb: ExpressionBuilder<Database, 'system_tasks'>, now: Date) {
+  const lateBefore = new Date(now.getTime() - LATE_AFTER_MS).toISOString();
+  return eb.or([
+    eb('system_tasks.status', 'in', ['failed', 'waiting-for-staff']),
+    eb.and([eb('system_tasks.status', 'in', ['pending', 'running']), eb('system_tasks.created_at', '<', lateBefore)]),
+  ]);
+}
 
 export async function insertSystemTasks(trx: Kysely<Database>, rows: SystemTaskRow[]): Promise<void> {
   if (rows.length > 0) await trx.insertInto('system_tasks').values(rows).execute();
@@ -55,9 +64,9 @@ export async function releaseRunningTasks(db: Kysely<Database>, at: string): Pro
   return Number(result.numUpdatedRows);
 }
 
-/** Requests with a task that failed or waits for staff: raised in the due list whatever their deadline. */
-export async function requestsWithStuckTasks(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('system_tasks').select('request_id').distinct().where('status', 'in', ['failed', 'waiting-for-staff']).execute();
+/** Requests with a task that failed, waits for staff or runs late: raised in the due list whatever their deadline. */
+export async function requestsWithStuckTasks(db: Kysely<Database>, now: Date): Promise<string[]> {
+  const rows = await db.selectFrom('system_tasks').select('request_id').distinct().where((eb) => isStuckTask(eb, now)).execute();
   return rows.map((row) => row.request_id);
 }
 

@@ -28,6 +28,8 @@ export interface SystemTask {
   system: string;
   action: SystemTaskAction;
   status: SystemTaskStatus;
+  /** Pending or running for longer than `LATE_AFTER_MS`: raised like a failure. */
+  late: boolean;
   attempts: number;
   nextAttemptAt: string | null;
   lastError: string | null;
@@ -37,12 +39,13 @@ export interface SystemTask {
   doneAt: string | null;
 }
 
-export function systemTaskOf(row: SystemTaskRow): SystemTask {
+export function systemTaskOf(row: SystemTaskRow, now: Date): SystemTask {
   return {
     id: row.id,
     system: row.system_id,
     action: row.action as SystemTaskAction,
     status: row.status as SystemTaskStatus,
+    late: stuckReason(row, now) === 'late',
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
@@ -51,6 +54,22 @@ export function systemTaskOf(row: SystemTaskRow): SystemTask {
     createdAt: row.created_at,
     doneAt: row.done_at,
   };
+}
+
+/**
+ * How long a task Vow runs may stay pending or running before it counts as late: a
+ * database reached in milliseconds that has not answered in an hour is someone's to look at.
+ */
+export const LATE_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Why a task needs a person, or undefined while it runs as it should: it failed (and is
+ * retried), waits for staff, or has been pending or running longer than `LATE_AFTER_MS`.
+ */
+export function stuckReason(task: Pick<SystemTaskRow, 'status' | 'created_at'>, now: Date): 'failed' | 'waiting-for-staff' | 'late' | undefined {
+  if (task.status === 'failed' || task.status === 'waiting-for-staff') return task.status;
+  if ((task.status === 'pending' || task.status === 'running') && Date.parse(task.created_at) < now.getTime() - LATE_AFTER_MS) return 'late';
+  return undefined;
 }
 
 /** 30 s, 2 min, 8 min, … capped at 6 h: a database down for a night is retried all night, not hammered. */
