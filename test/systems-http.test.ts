@@ -82,9 +82,9 @@ describe('requests reach the services and places the declaration lists', () => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
+        received.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, body });
         // A service that never answers: the call hangs until Vow's timeout.
         if (status === 0) return;
-        received.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization, body });
         if (status !== 200) {
           response.writeHead(status).end('upstream trouble, quoting ada+crm@example.com');
           return;
@@ -176,6 +176,8 @@ describe('requests reach the services and places the declaration lists', () => {
     expect(await remindDueRequests(vow.vault, anHourOn)).toEqual({ reminded: 1 });
     const reminder = (await readOutbox(vow.vault)).find((message) => message.kind === 'reminder');
     expect(reminder?.text).toContain('It waits on: crm (running late).');
+    // The service hangs up at last: the call fails instead of holding the server's close for its timeout.
+    await expect.poll(() => received.length).toBe(1);
     crm.closeAllConnections();
   });
 
