@@ -47,6 +47,16 @@ export function checkDeclaredSystems(declaration: Declaration): Finding[] {
       }
     });
     system.tables.forEach((table, tableIndex) => {
+      const identity = table.identity;
+      // Vow reads the value from the subject's records before erasing them: it must know which field holds it.
+      if (identity?.type === 'external-id' && !table.fields.some((field) => field.column === identity.column)) {
+        findings.push({
+          path: [...at, 'tables', tableIndex, 'identity', 'column'],
+          message: `an external-id identity needs its column "${identity.column}" among the table's fields, naming the declared field that holds the value`,
+        });
+      }
+    });
+    system.tables.forEach((table, tableIndex) => {
       if (!table.references) return;
       const path = [...at, 'tables', tableIndex, 'references', 'table'];
       const problem = unreachedIdentity(table, tables);

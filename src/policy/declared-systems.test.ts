@@ -39,14 +39,20 @@ describe('the declaration names the systems holding personal data, and how reque
     ]);
   });
 
-  it('refuses undeclared categories and fields, references to no table or in a cycle, and duplicate systems, each at its line', () => {
+  it('refuses undeclared categories and fields, references to no table or in a cycle, an external id Vow could not read, and duplicate systems, each at its line', () => {
     expect(problemsOf('broken-systems.policy.yaml')).toEqual([
       { path: 'systems[0].tables[0].fields[1].field', message: 'category "account" declares no field "phone"', line: 50, column: 49 },
       { path: 'systems[0].tables[0].fields[2].category', message: 'undeclared category "profile"', line: 51, column: 28 },
+      {
+        path: 'systems[0].tables[4].identity.column',
+        message: 'an external-id identity needs its column "member_no" among the table\'s fields, naming the declared field that holds the value',
+        line: 63,
+        column: 21,
+      },
       { path: 'systems[0].tables[1].references.table', message: 'table "orders" references "customers", which is not a table of this system', line: 54, column: 40 },
       { path: 'systems[0].tables[2].references.table', message: expect.stringContaining('in a cycle (parcels → boxes → parcels)') as unknown, line: 57, column: 39 },
       { path: 'systems[0].tables[3].references.table', message: expect.stringContaining('in a cycle (boxes → parcels → boxes)') as unknown, line: 60, column: 42 },
-      { path: 'systems[1].id', message: 'duplicate system "shop"', line: 62, column: 5 },
+      { path: 'systems[1].id', message: 'duplicate system "shop"', line: 65, column: 5 },
     ]);
   });
 

@@ -22,6 +22,7 @@ import { enqueueMessage } from '../outbox/outbox.js';
 import type { DeclaredSystem } from '../policy/declared-system.js';
 import { listWords } from '../policy/policy-document-words.js';
 import type { Database } from '../store/schema.js';
+import { captureIdentity } from '../systems/capture-identity.js';
 import { openTaskResult, queueSystemTasks, systemsReached } from '../systems/queue-system-tasks.js';
 import type { GatheredTable } from '../systems/sql-system-rights.js';
 import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
@@ -33,7 +34,6 @@ import { asAddressConflict, checkAccountChanges } from '../vault/update-account.
 import { categoryOfKind } from '../vault/validate-fields.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
-import { readContactAddress } from './contact-address.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
 import { hashSecret, loadRequestKeys, newToken, type RequestKeys } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
@@ -170,8 +170,7 @@ async function systemsOf(ctx: VaultContext, row: RequestRow, completion: Complet
   const corrected = Object.fromEntries(Object.entries(completion.corrections ?? {}).map(([field, value]) => [`${account}.${field}`, value]));
   const systems = systemsReached(ctx.declaration, action, corrected);
   if (systems.length === 0) return undefined;
-  const email = (await readContactAddress(ctx, row.subject_id)) ?? completion.contact;
-  const identity = { 'subject-id': row.subject_id, ...(email !== undefined ? { email } : {}) };
+  const identity = await captureIdentity(ctx, row.subject_id, systems, completion.contact !== undefined ? { email: completion.contact } : {});
   return { action, systems, input: { identity, ...(action === 'correction' ? { corrected } : {}) } };
 }
 
