@@ -37,7 +37,7 @@ interface Work {
   name: string;
   step: FaultPoint;
   /** Prepares the work on the doomed server and returns the call that kills it, and how to read its status. */
-  start(call: Call): Promise<{ trigger: () => Promise<unknown>; status: () => Promise<string>; done: string; subjectId: string; to: string }>;
+  start(call: Call): Promise<{ trigger: () => Promise<unknown>; status: () => Promise<string>; done: string; subjectId: string; to: string; staffTasks?: () => Promise<void> }>;
 }
 
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: () => Promise<Record<string, unknown>> }>;
@@ -52,12 +52,24 @@ const request = (kind: 'deletion' | 'correction' | 'access', step: FaultPoint): 
     const subjectId = await signUp(call, to);
     const filed = await call('POST', '/v1/requests', { kind, subjectId, verified: true, verification: 'checked at the desk', ...(kind === 'correction' ? { corrections: { name: 'Ada Fixed' } } : {}) });
     const id = (await filed.json()).id as string;
+    const status = async () => (await (await call('GET', `/v1/requests/${id}`)).json()).status as string;
     return {
       trigger: () => call('POST', `/v1/requests/${id}/complete`),
-      status: async () => (await (await call('GET', `/v1/requests/${id}`)).json()).status as string,
+      status,
       done: 'completed',
       subjectId,
       to,
+      // The example's recipients have no webhook: once the erasure or correction is done, staff tell them.
+      staffTasks:
+        kind === 'access'
+          ? undefined
+          : async () => {
+              await expect.poll(status, { timeout: 10_000, interval: 100 }).toBe('waiting');
+              const tasks = (await (await call('GET', `/v1/requests/${id}`)).json()).tasks as { id: string; status: string }[];
+              for (const task of tasks.filter((candidate) => candidate.status === 'waiting-for-staff')) {
+                expect((await call('POST', `/v1/requests/${id}/tasks/${task.id}/done`, { reason: 'told the recipient' })).status).toBe(200);
+              }
+            },
     };
   },
 });
@@ -113,6 +125,7 @@ describeEachDatabase('a server killed mid-way', (database) => {
 
         next = await serve(database());
         base = next.url;
+        await started.staffTasks?.();
         await expect.poll(started.status, { timeout: 10_000, interval: 100 }).toBe(started.done);
 
         await withStore(database(), async (store) => {

@@ -12,6 +12,7 @@ import type { FaultPoint } from '../src/fault-points.js';
 import { resumeClaimedWork } from '../src/jobs/claimed-work.js';
 import { readOutbox } from '../src/outbox/outbox.js';
 import { describeEachDatabase } from './support/databases.js';
+import { tellRecipientsOf } from './support/staff-tasks.js';
 
 type Headers = { authorization: string };
 
@@ -74,7 +75,7 @@ describeEachDatabase('work that spans steps is done exactly once, whatever fails
         failOnceAt(vow, step);
         expect((await complete(id)).statusCode).toBe(500);
         const committed = step === 'request.completed';
-        expect((await requestStatus(vow, id)).status).toBe(committed ? 'completed' : 'completing');
+        expect((await requestStatus(vow, id)).status).toBe(committed ? 'waiting' : 'completing');
         // Inside the transaction, a failure leaves nothing of the erasure behind.
         expect(await vow.store.db.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst()).toEqual(committed ? undefined : { id: subjectId });
 
@@ -85,6 +86,9 @@ describeEachDatabase('work that spans steps is done exactly once, whatever fails
         }
         expect(await resume(vow)).toEqual({ finished: committed ? 0 : 1, failed: 0 });
         expect(await resume(vow)).toEqual({ finished: 0, failed: 0 });
+        // The recipients without a webhook are staff's to tell: the request waits for them, then closes.
+        expect((await requestStatus(vow, id)).status).toBe('waiting');
+        expect(await tellRecipientsOf(vow, officer, id)).not.toEqual([]);
 
         expect(await requestStatus(vow, id)).toEqual({ status: 'completed', completion: null });
         expect(await vow.store.db.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst()).toBeUndefined();
@@ -108,6 +112,7 @@ describeEachDatabase('work that spans steps is done exactly once, whatever fails
         failOnceAt(vow, step);
         expect((await complete(id)).statusCode).toBe(500);
         await resume(vow);
+        await tellRecipientsOf(vow, officer, id);
 
         expect(await requestStatus(vow, id)).toEqual({ status: 'completed', completion: null });
         const updates = await vow.store.db.selectFrom('audit_log').select('action').where('target', '=', `subject:${subjectId}`).where('action', '=', 'account.updated').execute();
@@ -185,6 +190,7 @@ describeEachDatabase('work that spans steps is done exactly once, whatever fails
       expect(updates).toHaveLength(1);
       const tasks = await tasksOf(vow, subjectId, 'correction');
       expect(new Set(tasks.map((task) => task.recipient)).size).toBe(tasks.length);
+      expect((await tellRecipientsOf(vow, officer, id)).sort()).toEqual(tasks.map((task) => task.recipient).sort());
       expect(await noticesOf(vow, id)).toHaveLength(1);
     } finally {
       await vow.close();

@@ -4,6 +4,7 @@ import { issueApiKey } from '../src/auth/api-key.js';
 import { isSaleOptedOut } from '../src/requests/sale-opt-out.js';
 import { describeEachDatabase } from './support/databases.js';
 import { startSmtp } from './support/smtp.js';
+import { tellRecipientsOf } from './support/staff-tasks.js';
 
 interface OutboxJson {
   messages: { id: string; kind: string; to: string; subject: string; text: string; status: string }[];
@@ -155,8 +156,12 @@ describeEachDatabase('data-subject requests over HTTP', (database) => {
 
       const done = await server.inject({ method: 'POST', url: `/v1/requests/${id}/complete`, headers: { authorization: `Bearer ${officer}` } });
       expect(done.statusCode, done.body).toBe(200);
-      expect(done.json()).toMatchObject({ outcome: 'erased', notified: true });
+      // Erased at once; the request waits for staff to tell the recipients that have no webhook, then the requester is told.
+      expect(done.json()).toMatchObject({ status: 'waiting', outcome: 'erased', notified: false });
       expect(await vow.store.db.selectFrom('subjects').select('id').where('id', '=', subjectId).executeTakeFirst()).toBeUndefined();
+      expect((await outbox(vow, officer)).filter((message) => message.kind === 'completion')).toEqual([]);
+      const told = await tellRecipientsOf(vow, { authorization: `Bearer ${officer}` }, id);
+      expect(told).toContain('email');
       const notice = (await outbox(vow, officer)).find((message) => message.kind === 'completion');
       expect(notice?.to).toBe('gone@example.com');
       expect(notice?.text).toContain('We deleted your personal information');
@@ -164,7 +169,8 @@ describeEachDatabase('data-subject requests over HTTP', (database) => {
       const shown = (await server.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: { authorization: `Bearer ${officer}` } })).json<RequestJson>();
       expect(shown).toMatchObject({ status: 'completed', outcome: 'erased', subjectId });
       expect(shown.email).toBeUndefined();
-      expect(shown.events.map((event) => event.type)).toEqual(['received', 'verified', 'claimed', 'completed']);
+      expect(shown.events.map((event) => event.type)).toEqual(['received', 'verified', 'claimed', 'waiting', ...told.map(() => 'task-confirmed'), 'completed']);
+      expect(notice?.text).toContain('Our staff have passed your request on to');
     } finally {
       await vow.close();
     }

@@ -12,6 +12,7 @@ import { createVow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { describeEachDatabase } from './support/databases.js';
 import { examplePolicy } from './support/fixtures.js';
+import { tellRecipientsOf } from './support/staff-tasks.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'vow-systems-identity-'));
 afterAll(() => {
@@ -91,7 +92,8 @@ describeEachDatabase('requests find the subject by phone and by the company’s 
       const filed = await vow.server.inject({ method: 'POST', url: '/v1/requests', headers: staff, payload: { kind: 'deletion', subjectId, verified: true, verification: 'desk' } });
       const id = filed.json<{ id: string }>().id;
       const completed = await vow.server.inject({ method: 'POST', url: `/v1/requests/${id}/complete`, headers: staff });
-      expect(completed.json()).toMatchObject({ status: 'waiting', outcome: 'erased', tasks: 1 });
+      expect(completed.json()).toMatchObject({ status: 'waiting', outcome: 'erased' });
+      await tellRecipientsOf(vow, staff, id);
       await expect.poll(async () => (await vow.server.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: staff })).json<{ status: string }>().status, { timeout: 10_000 }).toBe('completed');
       expect(rowsOf(hotline)).toEqual({ callers: ['+1 555 0100'], members: ['LOY-00-0001'], visits: ['Hamburg'] });
     } finally {

@@ -140,6 +140,9 @@ describeEachDatabase('the head of the log is sealed with a key derived from the 
       await db.schema.alterTable('audit_head').dropColumn('mac_key_id').execute();
       // Later migrations undone too, so the upgrade runs as it would from that schema (a new one adds its undoing here).
       await db.schema.dropTable('system_tasks').execute();
+      await db.schema.dropIndex('recipient_tasks_request').execute();
+      await db.schema.alterTable('recipient_tasks').dropColumn('request_id').execute();
+      await db.schema.alterTable('recipient_tasks').dropColumn('done_reason').execute();
       await sql`delete from kysely_migration where name >= '0018-audit-head-mac'`.execute(db);
     });
     await withStore(database(), async ({ db }) => {

@@ -89,7 +89,7 @@ async function eraseOne(
   const scope: HeldScope = heldScope([...inheritedHolds, ...own]);
   const disclosures = await disclosureIdsOf(trx, subjectId);
   // Recipients are found through the accounting, which goes with the subject: queue first.
-  const notices = scope.all ? { recipients: [], toldByStaff: [], deliveryIds: [] } : await queueNotices(ctx, trx, { subjectId, event: 'erasure', now });
+  const notices = scope.all ? { recipients: [], toldByStaff: [], deliveryIds: [] } : await queueNotices(ctx, trx, { subjectId, event: 'erasure', now, ...(options.requestId !== undefined ? { requestId: options.requestId } : {}) });
   const counts: ErasureCounts = await applyErasure(trx, subjectId, scope);
   const heldCategories = describeScope(scope);
   await insertErasure(trx, {

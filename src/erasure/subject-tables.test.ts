@@ -3,7 +3,7 @@ import { describeEachDatabase, withStore } from '../../test/support/databases.js
 import { subjectTables } from './subject-tables.js';
 
 describeEachDatabase('the registry of subject tables', (database) => {
-  it('names every table of the live schema that has a subject id column, and only real tables and columns', () =>
+  it('names every table of the live schema that has a subject id column, what erasure does and what the export shows, and only real tables and columns', () =>
     withStore(database(), async ({ db }) => {
       const tables = await db.introspection.getTables();
       const registered = new Set(subjectTables.map((entry) => `${entry.table}.${entry.column}`));
@@ -17,6 +17,11 @@ describeEachDatabase('the registry of subject tables', (database) => {
       for (const entry of subjectTables) {
         if (entry.categoryColumn) expect(live.has(`${entry.table}.${entry.categoryColumn}`)).toBe(true);
         expect(entry.why.length).toBeGreaterThan(10);
+        // What the access export shows is decided table by table, column by column, never found by a naming rule.
+        if ('part' in entry.exported) {
+          for (const exported of Object.values(entry.exported.columns)) expect(live.has(`${entry.table}.${typeof exported === 'string' ? exported : exported.column}`), entry.table).toBe(true);
+        }
+        if ('hidden' in entry.exported) expect(entry.exported.hidden.length).toBeGreaterThan(10);
       }
     }));
 });

@@ -15,7 +15,7 @@ import { buildSummary } from './build-summary.js';
 import { partToCsv, type ExportPart, type ExportRow } from './export-part.js';
 import * as repo from './export.repository.js';
 import { zipFiles } from './zip-files.js';
-import { subjectTables } from '../erasure/subject-tables.js';
+import { subjectTables, type ExportedColumn } from '../erasure/subject-tables.js';
 
 export interface SubjectExport {
   zip: Uint8Array;
@@ -24,41 +24,15 @@ export interface SubjectExport {
   files: string[];
 }
 
-/** Tables read part by part below, or internal to Vow (keys, blind indexes, proofs, other people's reports). */
-const notExported: ReadonlySet<string> = new Set([
-  'subjects',
-  'subject_keys',
-  'subject_identifiers',
-  'subject_links',
-  'vault_records',
-  'events',
-  'consent_records',
-  'disclosure_subjects',
-  'policy_notices',
-  'policy_acceptances',
-  'outbox_messages',
-  'request_exports',
-  'child_reports',
-  'erasures',
-  'legal_holds',
-  'webhook_deliveries',
-]);
-const partNames: Readonly<Record<string, string>> = { subject_transfers: 'transfers', sale_opt_outs: 'sale-opt-out', subject_visibility: 'visibility' };
+/** The registry's tables that are parts of their own, with the columns each shows. */
+const registryParts = subjectTables.flatMap((entry) => ('part' in entry.exported ? [{ table: entry.table, column: entry.column, part: entry.exported.part, columns: entry.exported.columns }] : []));
 
-/**
- * The parts other contexts add (transfers, requests, sale opt-out, …): every subject-keyed
- * table in the erasure registry not read above, when present in this database.
- */
-function optionalPartsOf(tables: Map<string, Set<string>>): { table: string; column: string; part: string }[] {
-  return subjectTables
-    .filter((entry) => !notExported.has(entry.table) && tables.get(entry.table)?.has(entry.column))
-    .map((entry) => ({ table: entry.table, column: entry.column, part: partNames[entry.table] ?? entry.table.replaceAll('_', '-') }));
+/** A stored value as the export shows it: 0/1 as yes/no, JSON text as what it holds. */
+function shown(value: unknown, as: ExportedColumn): unknown {
+  if (typeof as === 'string' || value === null) return value;
+  if (as.as === 'boolean') return value === 1 || value === true || value === '1';
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
 }
-
-/** Columns never exported from other contexts' tables: secrets and hashes mean nothing to the subject. */
-const hiddenColumn = /(^|_)(code|secret|hash|token|blind_index|wrapped)(_|$)/;
-/** Values sealed under a key are left out rather than shown as ciphertext. */
-const isSealed = (value: unknown) => typeof value === 'string' && value.startsWith('v1.');
 
 export async function exportSubject(
   ctx: VaultContext,
@@ -66,9 +40,6 @@ export async function exportSubject(
   options: { subjectId: string; actor: string; now?: Date; extraParts?: readonly ExportPart[] },
 ): Promise<SubjectExport> {
   const now = options.now ?? new Date();
-  const tables = await repo.presentTables(ctx.db);
-  const optional = optionalPartsOf(tables);
-
   // The reads and their audit record in one transaction: the record exists exactly when the data was read.
   const raw = await ctx.db.transaction().execute(async (trx) => {
     const found = await repo.findSubjectsAndKeys(trx, options.subjectId);
@@ -82,8 +53,12 @@ export async function exportSubject(
       repo.findPolicyNoticesOf(trx, options.subjectId),
       repo.findPolicyAcceptancesOf(trx, options.subjectId),
     ]);
-    const others = new Map<string, Record<string, unknown>[]>();
-    for (const { table, column, part } of optional) others.set(part, await repo.findRowsOf(trx, table, column, ids));
+    const others = new Map<string, ExportRow[]>();
+    for (const { table, column, part, columns } of registryParts) {
+      const rows = await repo.findRowsOf(trx, table, column, ids, Object.values(columns).map((exported) => (typeof exported === 'string' ? exported : exported.column)));
+      const mapped = rows.map((row) => Object.fromEntries(Object.entries(columns).map(([name, exported]) => [name, shown(row[typeof exported === 'string' ? exported : exported.column], exported)])));
+      others.set(part, [...(others.get(part) ?? []), ...mapped]);
+    }
     await appendAudit(
       trx,
       {
@@ -219,10 +194,7 @@ export async function exportSubject(
   ];
   const otherRecords = recordRows.get('other-records') ?? [];
   if (otherRecords.length > 0) parts.push({ name: 'other-records', rows: otherRecords, columns: recordColumns });
-  for (const { part } of optional) {
-    const rows = (raw.others.get(part) ?? []).map((row) => Object.fromEntries(Object.entries(row).filter(([column, value]) => !hiddenColumn.test(column) && !isSealed(value))));
-    parts.push({ name: part, rows, columns: [] });
-  }
+  for (const { part, columns } of registryParts) parts.push({ name: part, rows: raw.others.get(part) ?? [], columns: Object.keys(columns) });
 
   parts.push(...(options.extraParts ?? []));
   const files = [...parts.flatMap((part) => [`${part.name}.json`, `${part.name}.csv`]), 'summary.md'];
@@ -240,8 +212,8 @@ export async function exportSubject(
       refused: latestConsent.refused as string[],
     },
     disclosures,
-    transfers: optional.some(({ part }) => part === 'transfers') ? (raw.others.get('transfers') ?? []).length : undefined,
-    requests: optional.some(({ part }) => part === 'requests') ? (raw.others.get('requests') ?? []).length : undefined,
+    transfers: (raw.others.get('transfers') ?? []).length,
+    requests: (raw.others.get('requests') ?? []).length,
     policy: { notified: raw.notices.map((notice) => notice.version), accepted: acceptances },
     files,
   });

@@ -104,27 +104,13 @@ export function findPolicyAcceptancesOf(db: Kysely<Database>, subjectId: string)
     .execute();
 }
 
-const tableColumns = new WeakMap<object, Promise<Map<string, Set<string>>>>();
-
 /**
- * The tables present and their columns, read once per database handle: parts that other
- * contexts add (transfers, requests) are exported when their tables exist.
+ * The named columns of a table another context owns, keyed by the subject column: the
+ * registry (`erasure/subject-tables.ts`) names both, so they are not known at compile time.
  */
-export function presentTables(db: Kysely<Database>): Promise<Map<string, Set<string>>> {
-  let found = tableColumns.get(db);
-  if (!found) {
-    found = db.introspection
-      .getTables()
-      .then((tables) => new Map(tables.map((table) => [table.name, new Set(table.columns.map((column) => column.name))])));
-    found.catch(() => tableColumns.delete(db));
-    tableColumns.set(db, found);
-  }
-  return found;
-}
-
-/** The rows of a table another context owns, keyed by subject_id; its columns are not known at compile time. */
-export async function findRowsOf(db: Kysely<Database>, table: string, column: string, subjectIds: readonly string[]): Promise<Record<string, unknown>[]> {
+export async function findRowsOf(db: Kysely<Database>, table: string, column: string, subjectIds: readonly string[], columns: readonly string[]): Promise<Record<string, unknown>[]> {
   const ids = sql.join(subjectIds.map((id) => sql`${id}`));
-  const result = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.ref(column)} in (${ids})`.execute(db);
+  const selected = sql.join(columns.map((name) => sql.ref(name)));
+  const result = await sql<Record<string, unknown>>`select ${selected} from ${sql.table(table)} where ${sql.ref(column)} in (${ids})`.execute(db);
   return result.rows;
 }

@@ -237,9 +237,9 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
     {
       ...staffAction,
       schema: {
-        summary: 'Confirm a declared system’s task done by other means, with the reason; the last task done completes the request',
+        summary: 'Confirm a task of the request done by other means (a declared system, or a recipient without a webhook told by staff), with the reason; the last task done completes the request',
         tags: ['requests'],
-        params: z.strictObject({ id: RequestId.shape.id, taskId: z.string().regex(/^stk_[A-Za-z0-9_-]{22}$/, 'must be a task id') }),
+        params: z.strictObject({ id: RequestId.shape.id, taskId: z.string().regex(/^(stk_[A-Za-z0-9_-]{22}|rtk_[A-Za-z0-9_-]{22})$/, 'must be a task id (stk_ or rtk_ followed by 22 characters)') }),
         body: z.strictObject({ reason: Text }),
       },
     },

@@ -1,10 +1,11 @@
 /** Recipients' webhook endpoints: signed notices of erasures and corrections. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { confirmRecipientTask } from '../requests/confirm-system-task.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { listWebhookDeliveries } from '../webhooks/list-deliveries.js';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks/register-webhook.js';
-import { completeRecipientTask, listRecipientTasks } from '../webhooks/recipient-tasks.js';
+import { listRecipientTasks } from '../webhooks/recipient-tasks.js';
 import { recipientTaskIdPattern, webhookEndpointIdPattern } from '../webhooks/webhook-ids.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
 
@@ -80,6 +81,6 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
         params: z.strictObject({ id: z.string().regex(recipientTaskIdPattern, 'must be a recipient task id (rtk_ followed by 22 characters)') }),
       },
     },
-    async (request) => completeRecipientTask(vault.db, { id: request.params.id, actor: auditActorOfRequest(request) }),
+    async (request) => confirmRecipientTask(vault, { id: request.params.id, actor: auditActorOfRequest(request) }),
   );
 };

@@ -26,7 +26,7 @@ import { captureIdentity } from '../systems/capture-identity.js';
 import { openTaskResult, queueSystemTasks, systemsReached } from '../systems/queue-system-tasks.js';
 import type { GatheredTable } from '../systems/sql-system-rights.js';
 import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
-import { clearTaskResults, tasksOfRequest } from '../systems/system-task.repository.js';
+import { clearTaskResults, recipientPlace, tasksOfRequest } from '../systems/system-task.repository.js';
 import { open, seal } from '../vault/aes-gcm.js';
 import { correctAccountWithin } from '../vault/correct-account.js';
 import { openSubject } from '../vault/subject-store.js';
@@ -35,7 +35,7 @@ import { categoryOfKind } from '../vault/validate-fields.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { kickDeliveries } from '../webhooks/deliver-webhooks.js';
 import { loadRequest, type LoadedRequest } from './load-request.js';
-import { hashSecret, loadRequestKeys, newToken, type RequestKeys } from './request-keys.js';
+import { hashSecret, loadRequestKeys, newToken } from './request-keys.js';
 import { logRequestEvent } from './request-log.js';
 import { aboutSubject, completionMessage } from './request-messages.js';
 import type { RequestKind, RequestOutcome, RequestRow } from './request.js';
@@ -91,6 +91,8 @@ interface Outcome {
   body: string[];
   details: Record<string, string | number | boolean | null>;
   result: Partial<CompletedRequest>;
+  /** Recipients without a webhook, each a task for staff the request waits for. */
+  toldByStaff?: string[];
   /** What to start once the transaction committed (webhook deliveries, the purge). */
   after?: () => void;
 }
@@ -121,36 +123,46 @@ export async function finishCompletion(ctx: VaultContext, requestId: string, now
   if (row.status !== 'completing' || row.completion === null) throw new VowError('conflict', `request ${requestId} is ${row.status}`);
   const completion = openCompletion(keys.sealing, row.id, row.completion);
   const reach = await systemsOf(ctx, row, completion);
-  if (reach) return waitOnSystems(ctx, row, completion, reach, keys, now);
-  // Built before the transaction, which it would otherwise hold open for as long as reading takes.
-  const exported = row.kind === 'access' && row.subject_id !== null ? await exportOrNothing(ctx, row.subject_id, completion.actor, now) : undefined;
-  let done: Outcome | undefined;
+  // An access request's export waits for every system's rows; without systems it is built
+  // now, before the transaction, which it would otherwise hold open for as long as reading takes.
+  const exported = row.kind === 'access' && row.subject_id !== null && !reach ? await exportOrNothing(ctx, row.subject_id, completion.actor, now) : undefined;
+  let done: { outcome: Outcome | undefined; waitingOn: string[] } | undefined;
   try {
     done = await ctx.db.transaction().execute(async (trx) => {
       // Touching the claim first takes the row: a second finisher waits here, then finds it closed.
       if (!(await updateRequest(trx, row.id, ['completing'], { claimed_at: now.toISOString() }))) return undefined;
-      const outcome = await carryOut(ctx, trx, row, completion, exported, keys.hashing, now);
+      const outcome = row.kind === 'access' && reach ? undefined : await carryOut(ctx, trx, row, completion, exported, keys.hashing, now);
+      if (reach) await queueSystemTasks(trx, { requestId: row.id, action: reach.action, systems: reach.systems, input: reach.input, sealingKey: keys.sealing, now });
       reached(ctx, 'request.carried-out');
+      // The request waits for every place that takes its share later: the systems, and the recipients staff tell.
+      const waitingOn = [...(reach?.systems.map((system) => system.id) ?? []), ...(outcome?.toldByStaff ?? []).map(recipientPlace)];
+      if (waitingOn.length > 0) {
+        const kept: Completion = { ...completion, ...(outcome ? { effect: { outcome: outcome.outcome, body: outcome.body, details: outcome.details, result: outcome.result } } : {}) };
+        await updateRequest(trx, row.id, ['completing'], { status: 'waiting', completion: sealCompletion(keys.sealing, row.id, kept) });
+        await logRequestEvent(trx, { requestId: row.id, type: 'waiting', actor: completion.actor, data: { systems: waitingOn.join(',') } }, now);
+        return { outcome, waitingOn };
+      }
+      if (!outcome) throw new Error('a request that waits on nothing has an outcome');
       await updateRequest(trx, row.id, ['completing'], { status: 'completed', outcome: outcome.outcome, closed_at: now.toISOString(), completion: null });
       await logRequestEvent(trx, { requestId: row.id, type: 'completed', actor: completion.actor, data: { outcome: outcome.outcome, ...outcome.details } }, now);
       if (completion.contact !== undefined) {
         const message = completionMessage(ctx.declaration, { requestId: row.id, kind: row.kind as RequestKind, body: outcome.body });
         await enqueueMessage(ctx, trx, { ...message, to: completion.contact, ...aboutSubject(row.subject_id) }, now);
       }
-      return outcome;
+      return { outcome, waitingOn };
     });
   } catch (error) {
     const refusal = asAddressConflict(error);
-    if (refusal instanceof VowError) {
-      await handBack(ctx, row.id, completion.actor, refusal, now);
-      throw refusal;
-    }
-    throw error;
+    if (refusal instanceof VowError) await handBack(ctx, row.id, completion.actor, refusal, now);
+    throw refusal;
   }
   if (!done) throw new VowError('conflict', `request ${row.id} was completed meanwhile`);
-  done.after?.();
+  const { outcome, waitingOn } = done;
+  outcome?.after?.();
+  if (waitingOn.length > 0) ctx.onSystemTasks?.();
   reached(ctx, 'request.completed');
-  return { id: row.id, status: 'completed', outcome: done.outcome, notified: completion.contact !== undefined, ...done.result };
+  if (waitingOn.length > 0) return { id: row.id, status: 'waiting', ...(outcome ? { outcome: outcome.outcome, ...outcome.result } : {}), notified: false, tasks: waitingOn.length };
+  return { id: row.id, status: 'completed', ...(outcome ? { outcome: outcome.outcome, ...outcome.result } : {}), notified: completion.contact !== undefined };
 }
 
 interface Reach {
@@ -172,37 +184,6 @@ async function systemsOf(ctx: VaultContext, row: RequestRow, completion: Complet
   if (systems.length === 0) return undefined;
   const identity = await captureIdentity(ctx, row.subject_id, systems, completion.contact !== undefined ? { email: completion.contact } : {});
   return { action, systems, input: { identity, ...(action === 'correction' ? { corrected } : {}) } };
-}
-
-/**
- * Carries out Vow's own share (none yet for an access: its export waits for every
- * system's rows), queues each system's task with the identity sealed on it, and leaves the
- * request waiting, in one transaction. The last task done finishes the request.
- */
-async function waitOnSystems(ctx: VaultContext, row: RequestRow, completion: Completion, reach: Reach, keys: RequestKeys, now: Date): Promise<CompletedRequest> {
-  let effect: Outcome | undefined;
-  let waiting = false;
-  try {
-    waiting = await ctx.db.transaction().execute(async (trx) => {
-      if (!(await updateRequest(trx, row.id, ['completing'], { claimed_at: now.toISOString() }))) return false;
-      effect = row.kind === 'access' ? undefined : await carryOut(ctx, trx, row, completion, undefined, keys.hashing, now);
-      await queueSystemTasks(trx, { requestId: row.id, action: reach.action, systems: reach.systems, input: reach.input, sealingKey: keys.sealing, now });
-      reached(ctx, 'request.carried-out');
-      const kept: Completion = { ...completion, ...(effect ? { effect: { outcome: effect.outcome, body: effect.body, details: effect.details, result: effect.result } } : {}) };
-      await updateRequest(trx, row.id, ['completing'], { status: 'waiting', completion: sealCompletion(keys.sealing, row.id, kept) });
-      await logRequestEvent(trx, { requestId: row.id, type: 'waiting', actor: completion.actor, data: { systems: reach.systems.map((system) => system.id).join(',') } }, now);
-      return true;
-    });
-  } catch (error) {
-    const refusal = asAddressConflict(error);
-    if (refusal instanceof VowError) await handBack(ctx, row.id, completion.actor, refusal, now);
-    throw refusal;
-  }
-  if (!waiting) throw new VowError('conflict', `request ${row.id} was completed meanwhile`);
-  effect?.after?.();
-  ctx.onSystemTasks?.();
-  reached(ctx, 'request.completed');
-  return { id: row.id, status: 'waiting', ...(effect ? { outcome: effect.outcome, ...effect.result } : {}), notified: false, tasks: reach.systems.length };
 }
 
 /**
@@ -245,7 +226,9 @@ function systemParts(sealingKey: Buffer, tasks: readonly SystemTaskRow[]): Expor
   });
 }
 
-function systemsSentence(ctx: VaultContext, kind: RequestKind, tasks: readonly SystemTaskRow[]): string[] {
+function systemsSentence(ctx: VaultContext, kind: RequestKind, allTasks: readonly SystemTaskRow[]): string[] {
+  // Recipients have their own sentence (whoIsTold).
+  const tasks = allTasks.filter((task) => !task.system_id.startsWith(recipientPlace('')));
   if (tasks.length === 0) return [];
   const names = listWords(tasks.map((task) => ctx.declaration.systems?.find((system) => system.id === task.system_id)?.description ?? task.system_id));
   const what = kind === 'access' ? 'The export includes what we hold in' : kind === 'deletion' ? 'We also deleted it from' : 'We also corrected it in';
@@ -358,12 +341,13 @@ async function carryOut(
       if (subjectId === null) return noData;
       const changes = checkAccountChanges(ctx, completion.corrections ?? {}, now);
       // The recipients' notices commit with the correction and the closing, never one without the others.
-      const { updated, notices } = await correctAccountWithin(ctx, trx, { subjectId, changes, actor, now });
+      const { updated, notices } = await correctAccountWithin(ctx, trx, { subjectId, changes, actor, now, requestId: row.id });
       return {
         outcome: 'corrected',
         body: [`We corrected: ${updated.join(', ')}.`, ...whoIsTold(ctx, notices.recipients, notices.toldByStaff, 'of the correction')],
         details: { fields: updated.join(',') },
         result: { fields: updated, recipientsNotified: notices.recipients },
+        toldByStaff: notices.toldByStaff,
         after: () => {
           kickDeliveries(ctx, notices.deliveryIds);
         },
@@ -390,6 +374,7 @@ async function carryOut(
         ],
         details: { held: held.join(','), recipients: outcome.recipientsNotified.length },
         result: { heldCategories: held, recipientsNotified: outcome.recipientsNotified },
+        toldByStaff: outcome.recipientsToldByStaff,
         after: () => {
           afterErasure(ctx, deliveryIds);
         },
@@ -398,11 +383,11 @@ async function carryOut(
   }
 }
 
-/** The sentences of the person's mail that say who was told, by name, and who will be. */
+/** The sentences of the person's mail that say who was told, by name: the notice goes once staff have told theirs. */
 function whoIsTold(ctx: VaultContext, told: readonly string[], byStaff: readonly string[], what: string): string[] {
   const names = (ids: readonly string[]) => listWords(ids.map((id) => ctx.declaration.recipients.find((recipient) => recipient.id === id)?.name ?? id));
   return [
     ...(told.length > 0 ? [`We have told ${names(told)}, who received your information from us, ${what}.`] : []),
-    ...(byStaff.length > 0 ? [`Our staff will tell ${names(byStaff)}, who also received it, ${what}.`] : []),
+    ...(byStaff.length > 0 ? [`Our staff have passed your request on to ${names(byStaff)}, who also received it.`] : []),
   ];
 }

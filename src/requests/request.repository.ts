@@ -196,13 +196,17 @@ export async function findStuckReminderDue(db: Kysely<Database>, remindedBefore:
     .where('status', '=', 'waiting')
     .where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', remindedBefore)]))
     .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('system_tasks')
-          .select('system_tasks.id')
-          .whereRef('system_tasks.request_id', '=', 'requests.id')
-          .where((tasks) => isStuckTask(tasks, now)),
-      ),
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('system_tasks')
+            .select('system_tasks.id')
+            .whereRef('system_tasks.request_id', '=', 'requests.id')
+            .where((tasks) => isStuckTask(tasks, now)),
+        ),
+        // A recipient staff must tell always waits for staff.
+        eb.exists(eb.selectFrom('recipient_tasks').select('recipient_tasks.id').whereRef('recipient_tasks.request_id', '=', 'requests.id').where('recipient_tasks.status', '=', 'open')),
+      ]),
     )
     .orderBy('due_at')
     .limit(limit)

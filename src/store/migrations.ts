@@ -559,4 +559,13 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('system_tasks_due').on('system_tasks').columns(['status', 'next_attempt_at']).execute();
     },
   },
+  '0020-recipient-task-request': {
+    async up(db: Kysely<unknown>) {
+      // A recipient told by staff of a request's erasure or correction is one of the
+      // request's tasks: the request completes once staff confirm it, with their reason.
+      await db.schema.alterTable('recipient_tasks').addColumn('request_id', 'text').execute();
+      await db.schema.alterTable('recipient_tasks').addColumn('done_reason', 'text').execute();
+      await db.schema.createIndex('recipient_tasks_request').on('recipient_tasks').column('request_id').execute();
+    },
+  },
 };

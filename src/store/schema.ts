@@ -541,6 +541,10 @@ export interface RecipientTaskTable {
   created_at: string;
   done_at: string | null;
   done_by: string | null;
+  /** The request whose erasure or correction it passes on: the request waits for it. */
+  request_id: string | null;
+  /** What staff said they did, for a request's task. */
+  done_reason: string | null;
 }
 
 export interface Database {

@@ -1,6 +1,6 @@
 /** SQL for the declared systems' tasks. */
-import type { ExpressionBuilder, Kysely, Updateable } from 'kysely';
-import type { Database, SystemTaskTable } from '../store/schema.js';
+import type { ExpressionBuilder, Kysely, Selectable, Updateable } from 'kysely';
+import type { Database, RecipientTaskTable, SystemTaskTable } from '../store/schema.js';
 import { LATE_AFTER_MS, type SystemTaskRow } from './system-task.js';
 
 /** The SQL form of `stuckReason`: failed, waiting for staff, or pending or running for longer than `LATE_AFTER_MS`. */
@@ -16,8 +16,38 @@ export async function insertSystemTasks(trx: Kysely<Database>, rows: SystemTaskR
   if (rows.length > 0) await trx.insertInto('system_tasks').values(rows).execute();
 }
 
-export function tasksOfRequest(db: Kysely<Database>, requestId: string): Promise<SystemTaskRow[]> {
-  return db.selectFrom('system_tasks').selectAll().where('request_id', '=', requestId).orderBy('system_id').orderBy('id').execute();
+/**
+ * A request's tasks: each declared system's share, and each recipient without a webhook
+ * that staff must tell (as place `recipient:<id>`, waiting for staff until they confirm).
+ */
+export async function tasksOfRequest(db: Kysely<Database>, requestId: string): Promise<SystemTaskRow[]> {
+  const systems = await db.selectFrom('system_tasks').selectAll().where('request_id', '=', requestId).execute();
+  const recipients = await db.selectFrom('recipient_tasks').selectAll().where('request_id', '=', requestId).execute();
+  const all = [...systems, ...recipients.map(recipientTaskAsSystemTask)];
+  return all.sort((a, b) => (a.system_id < b.system_id ? -1 : a.system_id > b.system_id ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The place of a recipient's task among a request's tasks. */
+export const recipientPlace = (recipient: string) => `recipient:${recipient}`;
+
+function recipientTaskAsSystemTask(row: Selectable<RecipientTaskTable>): SystemTaskRow {
+  return {
+    id: row.id,
+    request_id: row.request_id ?? '',
+    system_id: recipientPlace(row.recipient),
+    action: row.event,
+    status: row.status === 'done' ? 'done' : 'waiting-for-staff',
+    attempts: 0,
+    next_attempt_at: null,
+    lease_until: null,
+    last_error: null,
+    input: '',
+    result: null,
+    done_by: row.done_by,
+    done_reason: row.done_reason,
+    created_at: row.created_at,
+    done_at: row.done_at,
+  };
 }
 
 export function findSystemTask(db: Kysely<Database>, id: string): Promise<SystemTaskRow | undefined> {
@@ -66,8 +96,9 @@ export async function releaseRunningTasks(db: Kysely<Database>, at: string): Pro
 
 /** Requests with a task that failed, waits for staff or runs late: raised in the due list whatever their deadline. */
 export async function requestsWithStuckTasks(db: Kysely<Database>, now: Date): Promise<string[]> {
-  const rows = await db.selectFrom('system_tasks').select('request_id').distinct().where((eb) => isStuckTask(eb, now)).execute();
-  return rows.map((row) => row.request_id);
+  const systems = await db.selectFrom('system_tasks').select('request_id').distinct().where((eb) => isStuckTask(eb, now)).execute();
+  const recipients = await db.selectFrom('recipient_tasks').select('request_id').distinct().where('status', '=', 'open').where('request_id', 'is not', null).execute();
+  return [...new Set([...systems.map((row) => row.request_id), ...recipients.flatMap((row) => (row.request_id === null ? [] : [row.request_id]))])];
 }
 
 /** An access task's gathered rows live only until the export holds them. */

@@ -34,10 +34,11 @@ export async function correctAccount(
 export async function correctAccountWithin(
   ctx: VaultContext,
   trx: Kysely<Database>,
-  options: { subjectId: string; changes: Fields; actor: Actor; now: Date },
+  options: { subjectId: string; changes: Fields; actor: Actor; now: Date; requestId?: string },
 ): Promise<{ subjectId: string; updated: string[]; notices: QueuedNotices }> {
   const { subjectId, updated } = await writeAccountChanges(ctx, trx, options);
   const notices = await queueNotices(ctx, trx, {
+    ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
     subjectId,
     event: 'correction',
     fields: [...updated],

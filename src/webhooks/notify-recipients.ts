@@ -63,6 +63,8 @@ export async function queueNotices(
     fields?: string[];
     /** The categories changed (a correction's); every category the subject has data in when absent (an erasure). */
     categories?: readonly string[];
+    /** The request whose completion makes the change: it waits for the staff's tasks. */
+    requestId?: string;
     now?: Date;
   },
 ): Promise<QueuedNotices> {
@@ -106,7 +108,7 @@ export async function queueNotices(
   const toldByStaff = [...recipients.keys()].filter((recipient) => !queued.has(recipient)).sort();
   const fields = options.event === 'correction' ? { fields: [...new Set(options.fields ?? [])].sort() } : {};
   for (const recipient of toldByStaff) {
-    await queueRecipientTask(db, { recipient, subjectId: options.subjectId, event: options.event, disclosures: recipients.get(recipient) ?? [], ...fields, at });
+    await queueRecipientTask(db, { recipient, subjectId: options.subjectId, event: options.event, disclosures: recipients.get(recipient) ?? [], ...fields, ...(options.requestId !== undefined ? { requestId: options.requestId } : {}), at });
   }
   return { recipients: [...queued].sort(), toldByStaff, deliveryIds };
 }
