@@ -45,6 +45,7 @@ import { accountsCloseCommand } from './accounts.command.js';
 import { serveCommand } from './serve.command.js';
 import { systemsCheckCommand, type SystemsCheckOptions } from './systems-check.command.js';
 import { systemsDiscoverCommand, type SystemsDiscoverOptions } from './systems-discover.command.js';
+import { systemsPlacesCommand } from './systems-places.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
 
@@ -118,6 +119,10 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--system <id>', 'only this declared system')
     .description('connect read-only to each declared database and report drift: declared tables or columns missing, personal-looking columns undeclared')
     .action((file: string | undefined, options: SystemsCheckOptions) => run(() => systemsCheckCommand(config, io, file, options))());
+  systems
+    .command('places')
+    .description("list every place a subject's data lives (Vow, each declared system, each recipient) and how access, erasure and correction reach it")
+    .action(() => run(() => systemsPlacesCommand(config, io))());
   systems
     .command('discover')
     .addOption(new Option('--engine <engine>', 'the database engine').choices(['postgres', 'mysql']).makeOptionMandatory())

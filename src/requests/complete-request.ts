@@ -19,11 +19,11 @@ import type { ExportPart } from '../export/export-part.js';
 import { exportSubject, type SubjectExport } from '../export/export-subject.js';
 import { reached } from '../fault-points.js';
 import { enqueueMessage } from '../outbox/outbox.js';
-import type { DeclaredSystem } from '../policy/declared-system.js';
 import { listWords } from '../policy/policy-document-words.js';
 import type { Database } from '../store/schema.js';
 import { captureIdentity } from '../systems/capture-identity.js';
-import { openTaskResult, queueSystemTasks, systemsReached } from '../systems/queue-system-tasks.js';
+import { systemsReached } from '../subject-data/data-places.js';
+import { openTaskResult, queueSystemTasks } from '../systems/queue-system-tasks.js';
 import type { GatheredTable } from '../systems/sql-system-rights.js';
 import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
 import { clearTaskResults, recipientPlace, tasksOfRequest } from '../systems/system-task.repository.js';
@@ -135,7 +135,7 @@ export async function finishCompletion(ctx: VaultContext, requestId: string, now
       if (reach) await queueSystemTasks(trx, { requestId: row.id, action: reach.action, systems: reach.systems, input: reach.input, sealingKey: keys.sealing, now });
       reached(ctx, 'request.carried-out');
       // The request waits for every place that takes its share later: the systems, and the recipients staff tell.
-      const waitingOn = [...(reach?.systems.map((system) => system.id) ?? []), ...(outcome?.toldByStaff ?? []).map(recipientPlace)];
+      const waitingOn = [...(reach?.systems.map(({ system }) => system.id) ?? []), ...(outcome?.toldByStaff ?? []).map(recipientPlace)];
       if (waitingOn.length > 0) {
         const kept: Completion = { ...completion, ...(outcome ? { effect: { outcome: outcome.outcome, body: outcome.body, details: outcome.details, result: outcome.result } } : {}) };
         await updateRequest(trx, row.id, ['completing'], { status: 'waiting', completion: sealCompletion(keys.sealing, row.id, kept) });
@@ -167,7 +167,7 @@ export async function finishCompletion(ctx: VaultContext, requestId: string, now
 
 interface Reach {
   action: SystemTaskAction;
-  systems: DeclaredSystem[];
+  systems: ReturnType<typeof systemsReached>;
   input: SystemTaskInput;
 }
 
@@ -182,7 +182,7 @@ async function systemsOf(ctx: VaultContext, row: RequestRow, completion: Complet
   const corrected = Object.fromEntries(Object.entries(completion.corrections ?? {}).map(([field, value]) => [`${account}.${field}`, value]));
   const systems = systemsReached(ctx.declaration, action, corrected);
   if (systems.length === 0) return undefined;
-  const identity = await captureIdentity(ctx, row.subject_id, systems, completion.contact !== undefined ? { email: completion.contact } : {});
+  const identity = await captureIdentity(ctx, row.subject_id, systems.map(({ system }) => system), completion.contact !== undefined ? { email: completion.contact } : {});
   return { action, systems, input: { identity, ...(action === 'correction' ? { corrected } : {}) } };
 }
 

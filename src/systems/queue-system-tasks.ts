@@ -5,33 +5,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Declaration } from '../policy/declaration.js';
-import { isSqlSystem, type DeclaredSystem } from '../policy/declared-system.js';
+import type { DeclaredSystem } from '../policy/declared-system.js';
 import type { Database } from '../store/schema.js';
 import { open, seal } from '../vault/aes-gcm.js';
-import { declaredCall } from './call-service.js';
 import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from './system-task.js';
 import { insertSystemTasks } from './system-task.repository.js';
 
-/** The systems a request's action reaches: every one for access and erasure; for a correction, those holding a corrected field. */
-export function systemsReached(declaration: Declaration, action: SystemTaskAction, corrected: Record<string, string> = {}): DeclaredSystem[] {
-  const systems = declaration.systems ?? [];
-  if (action !== 'correction') return systems;
-  const holds = (category: string, field: string) => corrected[`${category}.${field}`] !== undefined;
-  return systems.filter((system) =>
-    isSqlSystem(system) ? system.tables.some((table) => table.fields.some((field) => holds(field.category, field.field))) : system.fields.some((field) => holds(field.category, field.field)),
-  );
-}
-
 export async function queueSystemTasks(
   trx: Kysely<Database>,
-  options: { requestId: string; action: SystemTaskAction; systems: readonly DeclaredSystem[]; input: SystemTaskInput; sealingKey: Buffer; now: Date },
+  options: {
+    requestId: string;
+    action: SystemTaskAction;
+    /** From `systemsReached` (subject-data/data-places.ts): whether Vow runs each task or staff do. */
+    systems: readonly { system: DeclaredSystem; reach: 'by-vow' | 'by-staff' }[];
+    input: SystemTaskInput;
+    sealingKey: Buffer;
+    now: Date;
+  },
 ): Promise<SystemTaskRow[]> {
   const at = options.now.toISOString();
-  const rows = options.systems.map((system): SystemTaskRow => {
+  const rows = options.systems.map(({ system, reach }): SystemTaskRow => {
     const id = `stk_${randomBytes(16).toString('base64url')}`;
-    // Databases and declared API calls Vow makes itself; a service without the call, and a manual place, are staff's to confirm.
-    const byVow = isSqlSystem(system) || (system.engine === 'http' && declaredCall(system, options.action) !== undefined);
+    const byVow = reach === 'by-vow';
     return {
       id,
       request_id: options.requestId,
