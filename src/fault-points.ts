@@ -13,6 +13,8 @@ export const faultPoints = [
   'child-report.claimed',
   'child-report.carried-out',
   'child-report.confirmed',
+  /** A declared system's task carried out there (its transaction committed), not yet recorded done. */
+  'system-task.carried-out',
   /** A declared system's task done and recorded; the request not yet finished. */
   'system-task.done',
 ] as const;

@@ -51,6 +51,8 @@ export function createSystemTaskRunner(ctx: VaultContext, options: { onRequestDo
       const attempts = task.attempts + 1;
       try {
         const result = await carryOut(ctx, task, keys.sealing, maskKey);
+        // Dying here runs the task again later: every share is idempotent (nothing left to erase, the same values written).
+        reached(ctx, 'system-task.carried-out');
         const finished = await updateSystemTask(ctx.db, task.id, ['running'], {
           status: 'done',
           done_at: new Date().toISOString(),
