@@ -9,7 +9,7 @@ import { finishConfirmation } from '../children/decide-child-report.js';
 import { findClaimedReportsBefore } from '../children/child-report.repository.js';
 import { VowError } from '../errors.js';
 import { finishCompletion, finishWaitingRequest } from '../requests/complete-request.js';
-import { findClaimedBefore, listRequests } from '../requests/request.repository.js';
+import { findClaimedBefore, findWaitingAllDone } from '../requests/request.repository.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { ScheduledJob } from './scheduler.js';
 
@@ -32,7 +32,8 @@ export async function resumeClaimedWork(ctx: VaultContext, options: ResumeOption
     await finishEach(await findClaimedBefore(ctx.db, before, BATCH), (id) => finishCompletion(ctx, id, now), options),
     await finishEach(await findClaimedReportsBefore(ctx.db, before, BATCH), (id) => finishConfirmation(ctx, id, now), options),
     // Waiting requests whose every task is done: the process that did the last one died before finishing the request.
-    await finishEach(await listRequests(ctx.db, { statuses: ['waiting'], limit: BATCH }), (id) => finishWaitingRequest(ctx, id, now), options),
+    // (Only those: requests waiting for staff could otherwise fill every batch.)
+    await finishEach(await findWaitingAllDone(ctx.db, BATCH), (id) => finishWaitingRequest(ctx, id, now), options),
   ];
   return { finished: runs.reduce((sum, run) => sum + run.finished, 0), failed: runs.reduce((sum, run) => sum + run.failed, 0) };
 }

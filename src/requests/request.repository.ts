@@ -188,6 +188,25 @@ export async function findClaimedBefore(db: Kysely<Database>, claimedBefore: str
   return db.selectFrom('requests').selectAll().where('status', '=', 'completing').where('claimed_at', '<', claimedBefore).orderBy('claimed_at').limit(limit).execute();
 }
 
+/** Waiting requests whose every task is done: only finishing them is left (their finisher may have died). */
+export async function findWaitingAllDone(db: Kysely<Database>, limit: number): Promise<RequestRow[]> {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where('status', '=', 'waiting')
+    .where((eb) =>
+      eb.not(
+        eb.or([
+          eb.exists(eb.selectFrom('system_tasks').select('system_tasks.id').whereRef('system_tasks.request_id', '=', 'requests.id').where('system_tasks.status', '!=', 'done')),
+          eb.exists(eb.selectFrom('recipient_tasks').select('recipient_tasks.id').whereRef('recipient_tasks.request_id', '=', 'requests.id').where('recipient_tasks.status', '!=', 'done')),
+        ]),
+      ),
+    )
+    .orderBy('due_at')
+    .limit(limit)
+    .execute();
+}
+
 /** Waiting requests with a task that failed, waits for staff or runs late, not reminded since a time. */
 export async function findStuckReminderDue(db: Kysely<Database>, remindedBefore: string, now: Date, limit: number): Promise<RequestRow[]> {
   return db
