@@ -35,6 +35,7 @@ import { purposeConsentRoutes } from './purpose-consent.routes.js';
 import { requestsRoutes } from './requests.routes.js';
 import { safeValidatorCompiler } from './safe-input.js';
 import { sdkRoutes } from './sdk.routes.js';
+import { installSiteCors } from './site-cors.js';
 import { socialRoutes } from './social.routes.js';
 import { statsRoutes } from './stats.routes.js';
 import { transfersRoutes } from './transfers.routes.js';
@@ -120,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  await installSiteCors(app, options.vault);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {

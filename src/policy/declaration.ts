@@ -155,6 +155,19 @@ export const Receipt = z.strictObject({
   purposes: z.array(Id).min(1),
 });
 
+/** A site's origin: scheme, host and port only, as a browser sends it in `Origin`. */
+const SiteOrigin = z.string().check((ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(ctx.value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== ctx.value) {
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: 'must be an origin such as https://www.example.com: scheme and host (and port), no path or trailing slash' });
+  }
+});
+
 export const Recipient = z
   .strictObject({
     id: Id,
@@ -256,6 +269,11 @@ export const Declaration = z.strictObject({
   scope: z.strictObject({
     site: Text,
     services: Text,
+    /**
+     * The origins of the company's sites that load the SDK from Vow's own address
+     * (`https://www.example.com`): the public routes the SDK calls answer CORS for these, and no others.
+     */
+    origins: z.array(SiteOrigin).default([]),
   }),
   purposes: z.array(Purpose).min(1),
   categories: z.array(Category).min(1),
