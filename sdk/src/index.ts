@@ -15,6 +15,7 @@ import { askFor, createBanner, type Banner } from './banner.js';
 import { activate, categoryOf, pendingElements, watchPending } from './blocked-scripts.js';
 import { createCollector, type Collector, type TrackProps } from './collector.js';
 import { CONSENT_COOKIE, readConsent, writeConsent, type StoredConsent } from './consent-cookie.js';
+import { consentDefault, consentUpdate, onConsent as addConsentListener, type ConsentChange, type ConsentReason } from './consent-mode.js';
 import { deleteCookies } from './cookies.js';
 import { h } from './dom.js';
 import { guardLinks } from './links.js';
@@ -41,6 +42,8 @@ interface State {
 }
 
 const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+// Now, as the script runs: tags placed after vow.js find every signal denied but the necessary ones.
+consentDefault();
 let started: Promise<void> | undefined;
 let state: State | undefined;
 
@@ -111,8 +114,13 @@ function held(s: State, element: Element): void {
   }
 }
 
+/** Tells the tags (Consent Mode, Tag Manager, `Vow.onConsent`) what is allowed now. */
+function tellTags(s: State, reason: ConsentReason): void {
+  consentUpdate(s.data.categories, (category) => choiceOf(s, category) === 'granted', reason);
+}
+
 /** Records a decision (`POST /v1/consent`), stores it in the cookie and applies it. */
-async function decide(s: State, choices: Choices): Promise<void> {
+async function decide(s: State, choices: Choices, reason: ConsentReason = 'choice'): Promise<void> {
   s.banner.close();
   // What was collected under the decision in force goes out before it changes.
   s.collector.flush();
@@ -144,6 +152,7 @@ async function decide(s: State, choices: Choices): Promise<void> {
   s.stored = { visitorId, policyVersion: s.data.policyVersion, choices };
   writeConsent(s.stored);
   apply(s);
+  tellTags(s, reason);
 }
 
 /** Whether Vow still knows this visitor; true when it cannot tell (offline), so a decision is not lost to a network error. */
@@ -254,8 +263,13 @@ async function start(options: InitOptions): Promise<void> {
 
   const decision = current(s);
   // A decision that an honored signal now contradicts is recorded again, with the signal applied.
-  if (decision && Object.keys(decision.choices).some((id) => optedOut.has(id) && decision.choices[id] === 'granted')) await decide(s, choicesOf(s));
-  else apply(s);
+  if (decision && Object.keys(decision.choices).some((id) => optedOut.has(id) && decision.choices[id] === 'granted')) await decide(s, choicesOf(s), 'signal');
+  else {
+    apply(s);
+    // A stored choice, or an honored signal before any, is news to the tags waiting on the default.
+    if (decision) tellTags(s, 'stored');
+    else if (optedOut.size > 0) tellTags(s, 'signal');
+  }
   if (!decision) s.banner.ask();
   await Promise.all(
     Array.from(document.querySelectorAll('[data-vow-purposes]'), (element) =>
@@ -349,13 +363,36 @@ export async function purposes(element: Element): Promise<HTMLFormElement | unde
   return state ? mountPurposes(state, element) : undefined;
 }
 
+/**
+ * Calls `listener` with the consent in force each time it changes (a choice, a withdrawal,
+ * an honored Global Privacy Control signal) and once at once when there is one already:
+ * for tags that are not Google's. `categories` says which cookie categories are allowed,
+ * `signals` the Google Consent Mode state, `reason` why (`choice`, `stored`, `signal`).
+ *
+ * @returns A function that removes the listener.
+ * @example
+ *   Vow.onConsent(({ categories }) => {
+ *     if (categories.analytics) startHeatmap(); else stopHeatmap();
+ *   });
+ */
+export function onConsent(listener: (change: ConsentChange) => void): () => void {
+  return addConsentListener(listener);
+}
+
 declare global {
   interface Window {
-    Vow: { init: typeof init; openSettings: typeof openSettings; track: typeof track; hasConsent: typeof hasConsent; purposes: typeof purposes };
+    Vow: {
+      init: typeof init;
+      openSettings: typeof openSettings;
+      track: typeof track;
+      hasConsent: typeof hasConsent;
+      purposes: typeof purposes;
+      onConsent: typeof onConsent;
+    };
   }
 }
 
-window.Vow = { init, openSettings, track, hasConsent, purposes };
+window.Vow = { init, openSettings, track, hasConsent, purposes, onConsent };
 
 if (!script?.hasAttribute('data-vow-manual')) {
   const auto = () => {

@@ -1,4 +1,5 @@
 /** The shapes the SDK reads from Vow's consent API (docs/consent-api.md). */
+import type { ConsentSignal } from './consent-mode.js';
 
 /** A cookie of a category: `pattern: true` makes `name` a regular expression (`^_ga_`). */
 export interface CookieRule {
@@ -15,6 +16,8 @@ export interface BannerCategory {
   /** `sale`, `sharing`, `advertising`: what an opt-out preference signal opts out of. */
   treatedAs: string[];
   cookies: CookieRule[];
+  /** The Google Consent Mode signals allowing it grants. */
+  consentMode: ConsentSignal[];
 }
 
 export type StringKey =

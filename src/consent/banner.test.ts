@@ -4,6 +4,7 @@ import { examplePolicy } from '../../test/support/fixtures.js';
 import { loadDeclaration, parseDeclaration } from '../policy/load-declaration.js';
 import { bannerLanguage, bannerStringKeys, bannerStrings } from './banner-strings.js';
 import { bannerFor, bannerHashesOf } from './banner.js';
+import { consentModeDefaults } from './consent-mode.js';
 
 const { declaration } = await loadDeclaration(examplePolicy);
 const versions = { policyVersion: 4, lastMaterialVersion: 2 };
@@ -20,7 +21,7 @@ describe('the consent banner', () => {
       links: { notice: true, privacyUrl: '/privacy' },
     });
     expect(banner.categories).toEqual([
-      { id: 'necessary', name: 'Strictly necessary', description: expect.any(String) as unknown, necessary: true, treatedAs: [], cookies: [{ name: 'vow_consent', pattern: false }, { name: 'vow_age_gate', pattern: false }] },
+      { id: 'necessary', name: 'Strictly necessary', description: expect.any(String) as unknown, necessary: true, treatedAs: [], cookies: [{ name: 'vow_consent', pattern: false }, { name: 'vow_age_gate', pattern: false }], consentMode: ['security_storage', 'functionality_storage'] },
       {
         id: 'analytics',
         name: 'Analytics',
@@ -31,11 +32,32 @@ describe('the consent banner', () => {
           { name: '_ga', pattern: false },
           { name: '^_ga_', pattern: true },
         ],
+        consentMode: ['analytics_storage'],
       },
-      { id: 'advertising', name: 'Advertising', description: expect.any(String) as unknown, necessary: false, treatedAs: ['sale', 'sharing', 'advertising'], cookies: [] },
+      { id: 'advertising', name: 'Advertising', description: expect.any(String) as unknown, necessary: false, treatedAs: ['sale', 'sharing', 'advertising'], cookies: [], consentMode: ['ad_storage', 'ad_user_data', 'ad_personalization'] },
     ]);
     expect(banner.bannerHash).toMatch(/^[0-9a-f]{64}$/);
     expect(bannerFor(declaration, { ...versions, lang: 'de' })).toEqual(banner);
+  });
+
+  it('maps each signal of Google Consent Mode to one cookie category, refusing a signal mapped twice', () => {
+    const text = readFileSync(examplePolicy, 'utf8').replace('consentMode: [analytics_storage]', 'consentMode: [analytics_storage, ad_storage]');
+    const result = parseDeclaration(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toMatchObject([{ path: 'cookies[2].consentMode[0]', message: 'Consent Mode signal "ad_storage" is already mapped by cookie category "analytics"' }]);
+    expect(consentModeDefaults(declaration)).toEqual({
+      signals: {
+        ad_storage: 'denied',
+        ad_user_data: 'denied',
+        ad_personalization: 'denied',
+        analytics_storage: 'denied',
+        functionality_storage: 'granted',
+        personalization_storage: 'denied',
+        security_storage: 'granted',
+      },
+      waitForUpdate: 500,
+    });
   });
 
   it('speaks French: Vow’s strings and the declaration’s translations', () => {

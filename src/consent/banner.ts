@@ -3,7 +3,7 @@
  * and the hash of exactly what it shows, which each consent record then names.
  */
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
-import type { cookieTreatments, Declaration } from '../policy/declaration.js';
+import type { ConsentModeSignal, cookieTreatments, Declaration } from '../policy/declaration.js';
 import { bannerLanguage, bannerLanguages, bannerStrings, type BannerLanguage, type BannerStrings } from './banner-strings.js';
 
 export interface BannerCategory {
@@ -15,6 +15,8 @@ export interface BannerCategory {
   treatedAs: (typeof cookieTreatments)[number][];
   /** `pattern: true`: `name` is a regular expression (`^_ga_`). */
   cookies: { name: string; pattern: boolean }[];
+  /** The Google Consent Mode signals allowing the category grants (not shown, so not in the banner's hash). */
+  consentMode: ConsentModeSignal[];
 }
 
 export interface Banner {
@@ -45,7 +47,8 @@ export interface BannerOptions {
  */
 export function bannerFor(declaration: Declaration, options: BannerOptions): Banner {
   const lang = bannerLanguage(options.lang);
-  const { strings, categories, bannerHash } = shownTexts(declaration, lang);
+  const { strings, categories: shown, bannerHash } = shownTexts(declaration, lang);
+  const categories = shown.map((category, index) => ({ ...category, consentMode: [...(declaration.cookies[index]?.consentMode ?? [])] }));
   return {
     lang,
     policyVersion: options.policyVersion,
@@ -58,7 +61,7 @@ export function bannerFor(declaration: Declaration, options: BannerOptions): Ban
   };
 }
 
-function shownTexts(declaration: Declaration, lang: BannerLanguage): Pick<Banner, 'strings' | 'categories' | 'bannerHash'> {
+function shownTexts(declaration: Declaration, lang: BannerLanguage): { strings: BannerStrings; categories: Omit<BannerCategory, 'consentMode'>[]; bannerHash: string } {
   const translated = declaration.translations?.[lang]?.cookies ?? {};
   const strings = { ...bannerStrings[lang] };
   const categories = declaration.cookies.map((group) => ({

@@ -185,7 +185,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   await app.register(privacyFormsRoutes, { vault: options.vault, ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}) });
-  await app.register(sdkRoutes);
+  await app.register(sdkRoutes, { declaration: () => options.vault.declaration });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

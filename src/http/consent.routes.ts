@@ -14,7 +14,7 @@ import { recordConsent } from '../consent/record-consent.js';
 import { readSignals } from '../consent/signals.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
-import { cookieTreatments } from '../policy/declaration.js';
+import { consentModeSignals, cookieTreatments } from '../policy/declaration.js';
 import type { LivePolicy, PolicyInForce, PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { subjectIdPattern } from '../vault/ids.js';
@@ -41,6 +41,7 @@ const BannerResponse = z.object({
       necessary: z.boolean(),
       treatedAs: z.array(z.enum(cookieTreatments)),
       cookies: z.array(z.object({ name: z.string(), pattern: z.boolean() })),
+      consentMode: z.array(z.enum(consentModeSignals)).describe('the Google Consent Mode signals allowing the category grants'),
     }),
   ),
   signals: z.object({ doNotTrack: Signal, globalPrivacyControl: Signal }),

@@ -11,12 +11,16 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { consentModeDefaults } from '../consent/consent-mode.js';
 import { VowError } from '../errors.js';
+import type { Declaration } from '../policy/declaration.js';
 import { askForDeviceModel } from './accept-client-hints.js';
 
 export interface SdkRouteOptions {
   /** The built SDK: `vow.js` and `demo/`. Default `dist/sdk` of this installation. */
   dir?: string;
+  /** The declaration in force: its Consent Mode defaults are written ahead of the script, so they hold before any tag runs. */
+  declaration?: () => Declaration;
 }
 
 /** From both `src/http` (tests) and `dist/http` (the built server), the project's `dist/sdk`. */
@@ -48,12 +52,14 @@ interface StaticFile {
   etag: string;
 }
 
+const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+
 async function load(path: string): Promise<StaticFile | undefined> {
   const type = contentTypes[extname(path)];
   if (type === undefined) return undefined;
   try {
     const body = await readFile(path);
-    return { body, type, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"` };
+    return { body, type, etag: etagOf(body) };
   } catch {
     return undefined;
   }
@@ -84,6 +90,19 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
   const dir = options.dir ?? defaultDir;
   const sdk = await load(join(dir, 'vow.js'));
   const demo = await loadDemo(join(dir, 'demo'));
+  // One script per published version: its Consent Mode defaults, then the SDK.
+  const scripts = new WeakMap<Declaration, StaticFile>();
+  const scriptFor = (file: StaticFile): StaticFile => {
+    const declaration = options.declaration?.();
+    if (!declaration) return file;
+    let script = scripts.get(declaration);
+    if (!script) {
+      const body = Buffer.concat([Buffer.from(`self.__vowConsentMode=${JSON.stringify(consentModeDefaults(declaration))};\n`, 'utf8'), file.body]);
+      script = { body, type: file.type, etag: etagOf(body) };
+      scripts.set(declaration, script);
+    }
+    return script;
+  };
 
   app.get(
     '/sdk/vow.js',
@@ -92,7 +111,7 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
       if (!sdk) throw notBuilt();
       // Sites on other origins load it with <script src>: allow that, and revalidate often (the URL is not versioned).
       void reply.header('cross-origin-resource-policy', 'cross-origin');
-      return send(request, reply, sdk, 'public, max-age=300, must-revalidate');
+      return send(request, reply, scriptFor(sdk), 'public, max-age=300, must-revalidate');
     },
   );
 

@@ -80,6 +80,15 @@ export function checkDeclaration(declaration: Declaration): CheckResult {
   declaration.cookies.forEach((group, index) => {
     requireDeclared('category', group.collects, ['cookies', index, 'collects']);
   });
+  // A signal granted by two categories would be granted by either: one category owns each.
+  const signalOwners = new Map<string, string>();
+  declaration.cookies.forEach((group, groupIndex) => {
+    group.consentMode.forEach((signal, index) => {
+      const owner = signalOwners.get(signal);
+      if (owner !== undefined) errors.push({ path: ['cookies', groupIndex, 'consentMode', index], message: `Consent Mode signal "${signal}" is already mapped by cookie category "${owner}"` });
+      else signalOwners.set(signal, group.id);
+    });
+  });
   const cookieCategoryIds = new Set(declaration.cookies.map((group) => group.id));
   for (const [language, translation] of Object.entries(declaration.translations ?? {})) {
     for (const id of Object.keys(translation.cookies ?? {})) {

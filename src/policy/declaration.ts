@@ -127,6 +127,18 @@ export const Cookie = z.strictObject({
   duration: z.union([z.literal('session'), z.iso.duration({ error: 'must be "session" or an ISO 8601 duration' })]),
 });
 
+/** Google Consent Mode v2's signals: each cookie category grants the ones it maps to. */
+export const consentModeSignals = [
+  'ad_storage',
+  'ad_user_data',
+  'ad_personalization',
+  'analytics_storage',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
+] as const;
+export type ConsentModeSignal = (typeof consentModeSignals)[number];
+
 export const CookieCategory = z.strictObject({
   id: Id,
   name: Text,
@@ -137,6 +149,8 @@ export const CookieCategory = z.strictObject({
   /** The data categories this cookie category collects. */
   collects: z.array(Id).default([]),
   cookies: z.array(Cookie).default([]),
+  /** The Consent Mode signals this category grants when allowed (granted from the start when necessary). */
+  consentMode: z.array(z.enum(consentModeSignals)).default([]),
 });
 
 export const recipientKinds = ['service-provider', 'affiliate', 'business-transfer', 'legal-authority', 'other-users'] as const;
