@@ -59,6 +59,8 @@ export function createBanner(options: BannerOptions): Banner {
       labelledBy: titleId,
       describedBy: introId,
       modal,
+      lang: options.data.lang,
+      fallbackFocus: () => document.querySelector<HTMLElement>('[data-vow-settings],a[href="#privacy-settings"]'),
       content: [h('h2', { id: titleId }, strings.title), h('p', { id: introId }, strings.intro), ...content],
       ...(onEscape ? { onEscape } : {}),
     });

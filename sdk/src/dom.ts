@@ -22,10 +22,28 @@ export const uid = (prefix: string): string => `vow-${prefix}-${++lastId}`;
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 
+/**
+ * What Tab stops at in `container`, in order: shown, enabled, and of a group of radio
+ * buttons only the checked one (the first, when none is), as the browser does.
+ */
+export function tabbables(container: HTMLElement): HTMLElement[] {
+  const seenGroups = new Set<string>();
+  const items = Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((item) => item.getClientRects().length > 0);
+  return items.filter((item) => {
+    if (!(item instanceof HTMLInputElement) || item.type !== 'radio' || item.name === '') return true;
+    if (seenGroups.has(item.name)) return false;
+    const group = items.filter((other): other is HTMLInputElement => other instanceof HTMLInputElement && other.type === 'radio' && other.name === item.name);
+    const stop = group.find((radio) => radio.checked) ?? group[0];
+    if (stop !== item) return false;
+    seenGroups.add(item.name);
+    return true;
+  });
+}
+
 /** Keeps Tab and Shift+Tab inside `container` (a modal dialog). */
 export function trapTab(container: HTMLElement, event: KeyboardEvent): void {
   if (event.key !== 'Tab') return;
-  const items = Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((item) => item.getClientRects().length > 0);
+  const items = tabbables(container);
   const first = items[0];
   const last = items[items.length - 1];
   if (!first || !last) return;
@@ -39,9 +57,33 @@ export function trapTab(container: HTMLElement, event: KeyboardEvent): void {
   }
 }
 
-/** The element focus should go back to, when it is still in the page. */
-export function restoreFocus(element: Element | null): void {
-  if (element instanceof HTMLElement && element.isConnected && element !== document.body) element.focus();
+/** Gives focus back to `element` when it is still in the page; true when it could. */
+export function restoreFocus(element: Element | null): boolean {
+  if (!(element instanceof HTMLElement) || !element.isConnected || element === document.body) return false;
+  element.focus();
+  return document.activeElement === element;
+}
+
+let status: HTMLElement | undefined;
+
+/** Says `text` to screen readers, through one polite live region that stays in the page. */
+export function announce(text: string): void {
+  if (!status?.isConnected) document.body.append((status = h('div', { class: 'vow-status', role: 'status' })));
+  // Emptied first, so that the same words said twice are said again.
+  status.textContent = '';
+  const region = status;
+  setTimeout(() => {
+    region.textContent = text;
+  }, 50);
+}
+
+/** Makes everything of the page but `keep` inert (out of reach of focus and assistive technology); returns the undoing. */
+function inertOutside(keep: HTMLElement): () => void {
+  const made = Array.from(document.body.children).filter((child): child is HTMLElement => child instanceof HTMLElement && child !== keep && !child.inert && child.tagName !== 'SCRIPT');
+  for (const element of made) element.inert = true;
+  return () => {
+    for (const element of made) element.inert = false;
+  };
 }
 
 export interface Layer {
@@ -54,7 +96,17 @@ export interface Layer {
  * Shows a dialog and moves focus into it; closing gives focus back to where it was.
  * A modal one darkens the page, keeps Tab inside and has `aria-modal`.
  */
-export function openLayer(options: { labelledBy: string; describedBy?: string; modal: boolean; role?: string; content: Child[]; onEscape?: () => void }): Layer {
+export function openLayer(options: {
+  labelledBy: string;
+  describedBy?: string;
+  modal: boolean;
+  role?: string;
+  lang?: string;
+  content: Child[];
+  onEscape?: () => void;
+  /** Where focus goes on closing when the element it came from is gone (the page's privacy settings link). */
+  fallbackFocus?: () => HTMLElement | null;
+}): Layer {
   const opener = document.activeElement;
   const box = h('div', {
     class: 'vow-box',
@@ -65,7 +117,7 @@ export function openLayer(options: { labelledBy: string; describedBy?: string; m
     tabindex: '-1',
   });
   box.append(...options.content.filter((child): child is Node | string => Boolean(child)));
-  const root = h('div', { class: options.modal ? 'vow-root vow-modal' : 'vow-root' }, box);
+  const root = h('div', { class: options.modal ? 'vow-root vow-modal' : 'vow-root', lang: options.lang }, box);
   root.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && options.onEscape) {
       event.preventDefault();
@@ -73,13 +125,15 @@ export function openLayer(options: { labelledBy: string; describedBy?: string; m
     } else if (options.modal) trapTab(box, event);
   });
   document.body.append(root);
+  const undoInert = options.modal ? inertOutside(root) : () => undefined;
   box.focus();
   return {
     box,
     close() {
-      const hadFocus = root.contains(document.activeElement);
+      const hadFocus = root.contains(document.activeElement) || document.activeElement === document.body;
+      undoInert();
       root.remove();
-      if (hadFocus) restoreFocus(opener);
+      if (hadFocus && !restoreFocus(opener)) restoreFocus(options.fallbackFocus?.() ?? null);
     },
   };
 }

@@ -17,7 +17,7 @@ import { createCollector, type Collector, type TrackProps } from './collector.js
 import { CONSENT_COOKIE, readConsent, writeConsent, type StoredConsent } from './consent-cookie.js';
 import { consentDefault, consentUpdate, onConsent as addConsentListener, type ConsentChange, type ConsentReason } from './consent-mode.js';
 import { deleteCookies } from './cookies.js';
-import { h } from './dom.js';
+import { announce, h } from './dom.js';
 import { guardLinks } from './links.js';
 import { createPurposeForm } from './purpose-form.js';
 import { injectStyles } from './styles.js';
@@ -153,6 +153,7 @@ async function decide(s: State, choices: Choices, reason: ConsentReason = 'choic
   writeConsent(s.stored);
   apply(s);
   tellTags(s, reason);
+  if (reason === 'choice') announce(s.data.strings.saved);
 }
 
 /** Whether Vow still knows this visitor; true when it cannot tell (offline), so a decision is not lost to a network error. */

@@ -11,7 +11,7 @@ import { httpStatus, VowError } from '../errors.js';
 import { fileRequest } from '../requests/file-request.js';
 import { requestIdPattern, requestKinds } from '../requests/request.js';
 import { formAnswerPage } from '../requests/rights-forms-html.js';
-import { verifyRequest } from '../requests/verify-request.js';
+import { resendCode, verifyRequest } from '../requests/verify-request.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { installFormParser } from './form-body.js';
 import { askForDeviceModel } from './accept-client-hints.js';
@@ -36,7 +36,9 @@ const RequestForm = z.strictObject({
   details: optionalText(5000),
   jurisdiction: optionalText(10).pipe(z.string().regex(/^(gdpr|ccpa|[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?)$/, 'must be a region such as FR or US-CA').optional()),
 });
-const VerifyForm = z.strictObject({ request: z.string().regex(requestIdPattern), code: z.string().regex(/^\s*\d{6}\s*$/, 'must be the 6-digit code') });
+const RequestIdField = z.string().regex(requestIdPattern, 'is not a request reference');
+const VerifyForm = z.strictObject({ request: RequestIdField, code: z.string().regex(/^\s*\d{6}\s*$/, 'must be the 6-digit code') });
+const ResendForm = z.strictObject({ request: RequestIdField });
 const ChildForm = z.strictObject({
   childEmail: optionalEmail,
   reporterEmail: optionalEmail,
@@ -90,10 +92,48 @@ export const privacyFormsRoutes: FastifyPluginAsync<PrivacyFormsRouteOptions> = 
     return reply.code(202).type(html).send(page);
   });
 
+  /** The code form again, its error beside the field, and a way to a new code: a wrong code never leads nowhere. */
+  const codeAgain = (requestId: string, error: VowError) =>
+    formAnswerPage({
+      title: 'Check the code',
+      paragraphs: [`Enter the code we sent for your request (reference ${requestId}), or ask for a new one.`],
+      verifyRequestId: requestId,
+      codeError: error.message,
+      resend: true,
+    });
+  const codeStatus = (error: VowError) => httpStatus[error.code];
+  // A refusal that another code can mend (a wrong, mistyped or expired code, too many tries) answers with the form.
+  const mendable = (error: unknown): error is VowError => error instanceof VowError && ['bad_request', 'expired', 'rate_limited'].includes(error.code);
+
   app.post('/privacy/requests/verify', { config: formLimit, bodyLimit: 1024, schema: { summary: 'The privacy page’s code form', tags: ['requests'] } }, async (request, reply) => {
-    const form = parse(VerifyForm, request.body);
-    await verifyRequest(vault, { requestId: form.request, code: form.code });
-    return reply.type(html).send(formAnswerPage({ title: 'Confirmed', paragraphs: [`Your request (reference ${form.request}) is confirmed. We will answer by e-mail.`] }));
+    const form = VerifyForm.safeParse(request.body ?? {});
+    const requestId = form.success ? form.data.request : RequestIdField.safeParse((request.body as { request?: unknown } | undefined)?.request).data;
+    if (!form.success) {
+      const refusal = new VowError('bad_request', 'The code is the 6 digits in the e-mail we sent.');
+      if (requestId === undefined) throw refusal;
+      return reply.code(codeStatus(refusal)).type(html).send(codeAgain(requestId, refusal));
+    }
+    try {
+      await verifyRequest(vault, { requestId: form.data.request, code: form.data.code });
+    } catch (error) {
+      if (!mendable(error)) throw error;
+      return reply.code(codeStatus(error)).type(html).send(codeAgain(form.data.request, error));
+    }
+    return reply.type(html).send(formAnswerPage({ title: 'Confirmed', paragraphs: [`Your request (reference ${form.data.request}) is confirmed. We will answer by e-mail.`] }));
+  });
+
+  app.post('/privacy/requests/resend', { config: formLimit, bodyLimit: 1024, schema: { summary: 'The privacy page’s button for a new code', tags: ['requests'] } }, async (request, reply) => {
+    const form = parse(ResendForm, request.body);
+    try {
+      await resendCode(vault, { requestId: form.request });
+    } catch (error) {
+      if (!mendable(error)) throw error;
+      return reply.code(codeStatus(error)).type(html).send(codeAgain(form.request, error));
+    }
+    kickOutbox?.();
+    return reply.code(202).type(html).send(
+      formAnswerPage({ title: 'Check your e-mail', paragraphs: [`We sent a new code for your request (reference ${form.request}). Enter it below.`], verifyRequestId: form.request }),
+    );
   });
 
   app.post('/privacy/reports/child', { config: formLimit, bodyLimit: FORM_LIMIT, schema: { summary: 'The privacy page’s form to report a child’s data', tags: ['requests'] } }, async (request, reply) => {

@@ -16,6 +16,7 @@ const formStyle = `
 .rights textarea { min-height: 6rem; }
 .rights button { margin-top: 1rem; font: inherit; font-weight: 600; padding: 0.5rem 1.25rem; border: 2px solid var(--link); border-radius: 0.35rem; background: var(--link); color: var(--bg); cursor: pointer; }
 .rights .hint { color: var(--muted); font-size: 0.95rem; margin: 0.25rem 0 0; }
+.rights .form-error { font-weight: 600; border-left: 4px solid currentColor; padding-left: 0.5rem; margin: 0.5rem 0 0; }
 `;
 
 const kinds: readonly [string, string][] = [
@@ -63,8 +64,8 @@ export function rightsSection(declaration: Declaration): string {
     '<h3 id="report-child">Report a child’s data</h3>',
     `<p>If you believe a child under ${declaration.minimumAge} gave us personal information, tell us: we review the report and delete the child’s data.</p>`,
     '<form method="post" action="/privacy/reports/child" accept-charset="utf-8">',
-    '<label for="child-email">The child’s e-mail address, if known</label>',
-    `<input id="child-email" name="childEmail" type="email" maxlength="254" autocomplete="off"${reportWarning.describedBy}>`,
+    '<label for="child-email">The child’s e-mail address, as they gave it to us (we find their data by it)</label>',
+    `<input id="child-email" name="childEmail" type="email" maxlength="254" autocomplete="off" required${reportWarning.describedBy}>`,
     '<label for="child-reporter">Your e-mail address (optional, to hear back)</label>',
     `<input id="child-reporter" name="reporterEmail" type="email" maxlength="254" autocomplete="email"${reportWarning.describedBy}>`,
     reportWarning.hint,
@@ -84,8 +85,14 @@ export function withRightsForms(page: string, declaration: Declaration): string 
   return withSection.replace('</ol>\n</nav>', `<li><a href="#${RIGHTS_SECTION_ID}">Your rights</a></li>\n</ol>\n</nav>`);
 }
 
-/** The small page a form post answers with. */
-export function formAnswerPage(options: { title: string; paragraphs: string[]; verifyRequestId?: string; back?: boolean }): string {
+/**
+ * The small page a form post answers with. With `verifyRequestId`, the code form, so a
+ * wrong or mistyped code leads back to the field, its error named beside it (`codeError`);
+ * `resend` adds the button that sends a new code.
+ */
+export function formAnswerPage(options: { title: string; paragraphs: string[]; verifyRequestId?: string; codeError?: string; resend?: boolean }): string {
+  const request = options.verifyRequestId === undefined ? '' : escapeHtml(options.verifyRequestId);
+  const invalid = options.codeError === undefined ? '' : ' aria-invalid="true" aria-describedby="verify-code-error"';
   const main = [
     ...options.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
     ...(options.verifyRequestId === undefined
@@ -93,11 +100,21 @@ export function formAnswerPage(options: { title: string; paragraphs: string[]; v
       : [
           `<section class="rights"><style>${formStyle}</style>`,
           '<form method="post" action="/privacy/requests/verify" accept-charset="utf-8">',
-          `<input type="hidden" name="request" value="${escapeHtml(options.verifyRequestId)}">`,
+          `<input type="hidden" name="request" value="${request}">`,
           '<label for="verify-code">Code from the e-mail</label>',
-          '<input id="verify-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>',
+          `<input id="verify-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required${invalid}${options.codeError === undefined ? '' : ' autofocus'}>`,
+          ...(options.codeError === undefined ? [] : [`<p id="verify-code-error" class="form-error" role="alert">${escapeHtml(options.codeError)}</p>`]),
           '<button type="submit">Confirm</button>',
-          '</form></section>',
+          '</form>',
+          ...(options.resend
+            ? [
+                '<form method="post" action="/privacy/requests/resend" accept-charset="utf-8">',
+                `<input type="hidden" name="request" value="${request}">`,
+                '<button type="submit">Send me a new code</button>',
+                '</form>',
+              ]
+            : []),
+          '</section>',
         ]),
     '<p><a href="/privacy">Back to the privacy policy</a></p>',
   ].join('\n');
