@@ -1,14 +1,19 @@
 /**
- * The banner and the privacy page's forms work for everyone: walked keyboard-only in
- * headless Chromium, with axe-core (`@axe-core/playwright`) run on every state and no
- * violation allowed. axe alone caught none of the bugs these tests were written for: a
+ * The banner and the privacy page's forms work for everyone and tell enough: walked
+ * keyboard-only in headless Chromium, with axe-core (`@axe-core/playwright`) run on every
+ * state and no violation allowed. axe alone caught none of the bugs these tests were written for: a
  * focus trap Shift+Tab escaped, focus lost to the page after a choice, a French banner
  * without `lang`, a form requiring a field its label called optional, and a wrong code
  * leading to a page with no code field.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
+import { loadConfig } from '../src/config.js';
 import { haveChromium, launchChromium, requireChromium, startVowServer, type VowServer } from './support/browser.js';
 import { examplePolicy } from './support/fixtures.js';
 
@@ -174,4 +179,102 @@ describe.skipIf(!haveChromium)('the banner and the forms, keyboard-only and unde
     expect(await page.locator('#verify-code').count()).toBe(1);
     expect(await violations(page)).toEqual([]);
   });
+
+  it('the first layer names the categories; the settings list each cookie, its provider, purpose and duration, and who receives the data', async () => {
+    const page = await open('/demo/');
+    const banner = page.getByRole('dialog', { name: 'Your privacy choices' });
+    await banner.getByText('We ask your consent for: Analytics, Advertising.').waitFor();
+    await banner.getByRole('button', { name: 'Choose' }).click();
+    const analytics = page.getByRole('group', { name: 'Analytics' });
+    const rows = await page.evaluate<string[][]>(
+      `Array.from(document.querySelectorAll('[data-vow-choice="analytics"] tbody tr'), (tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent))`,
+    );
+    expect(rows).toEqual([
+      ['_ga', 'Google Analytics', 'Distinguishes visitors.', '2 years'],
+      ['^_ga_', 'Google Analytics', 'Keeps the state of a visit.', '2 years'],
+    ]);
+    expect(await analytics.getByText(/^Shared with: /).textContent()).toContain('Cloud infrastructure provider');
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('a blocked embed shows why, with a button that allows its category, keyboard-only; focus then goes to the embed', async () => {
+    const page = await open('/demo/');
+    await page.getByRole('dialog', { name: 'Your privacy choices' }).waitFor();
+    await tabTo(page, 'Reject all');
+    await page.keyboard.press('Enter');
+    const placeholder = page.locator('[data-vow-blocked="advertising"]');
+    expect(await placeholder.textContent()).toContain('Partner advertisement: This content is blocked: it uses Advertising cookies, which you have not allowed.');
+    expect(await violations(page)).toEqual([]);
+    await tabTo(page, 'Allow Advertising');
+    const posted = page.waitForResponse((response) => response.url().endsWith('/v1/consent') && response.request().method() === 'POST');
+    await page.keyboard.press('Enter');
+    expect(((await (await posted).json()) as { granted: string[] }).granted).toEqual(['necessary', 'advertising']);
+    await expect.poll(() => placeholder.count()).toBe(0);
+    expect(await page.locator('iframe.ad').getAttribute('src')).toBe('/demo/ad.html');
+    expect(await focused(page)).toMatchObject({ tag: 'IFRAME' });
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('with Global Privacy Control on, the first layer says the signal was honored, and a blocked advertising embed offers no button', async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { 'Sec-GPC': '1' } });
+    contexts.push(context);
+    await context.addInitScript({ content: "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })" });
+    const page = await context.newPage();
+    await page.goto(`${origin}/demo/`);
+    await page.evaluate('Vow.init()');
+    const banner = page.getByRole('dialog', { name: 'Your privacy choices' });
+    await banner.getByText('Your opt-out preference signal was honored.').waitFor();
+    expect(await page.locator('[data-vow-blocked="advertising"]').count()).toBe(0);
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('in a dark scheme, the banner follows it, legibly', async () => {
+    const context = await browser.newContext({ colorScheme: 'dark' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${origin}/demo/`);
+    await page.evaluate('Vow.init()');
+    const banner = page.getByRole('dialog', { name: 'Your privacy choices' });
+    await banner.waitFor();
+    expect(await page.evaluate('getComputedStyle(document.querySelector(".vow-box")).backgroundColor')).toBe('rgb(30, 31, 34)');
+    // Only the banner is held to it: the demo page itself has no dark scheme.
+    const result = await new AxeBuilder({ page }).include('.vow-root').analyze();
+    expect(result.violations.map((violation) => violation.id)).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveChromium)('after a material change of the policy', () => {
+  it('the banner asks again and says why', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vow-material-'));
+    const vow = await startVowServer({ VOW_POLICY: examplePolicy });
+    const browser = await launchChromium([HOST]);
+    try {
+      const origin = `http://${HOST}:${vow.port}`;
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/demo/`);
+      await page.evaluate('Vow.init()');
+      await page.getByRole('dialog', { name: 'Your privacy choices' }).getByRole('button', { name: 'Accept all' }).click();
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your choices are saved.' }).count()).toBe(1);
+
+      const changed = join(folder, 'vow.policy.yaml');
+      writeFileSync(changed, readFileSync(examplePolicy, 'utf8').replace('minimumAge: 13', 'minimumAge: 14'));
+      const io = { out: () => undefined, err: () => undefined };
+      expect(await runCli(['policy', 'publish', changed, '--material'], loadConfig({ VOW_DATA_DIR: vow.dataDir, LOG_LEVEL: 'silent' }), io)).toBe(0);
+      // The server finds the new version within a second or two.
+      await expect.poll(async () => ((await (await fetch(`http://127.0.0.1:${vow.port}/v1/consent/banner`)).json()) as { lastMaterialVersion: number }).lastMaterialVersion, { timeout: 10_000 }).toBe(2);
+
+      await page.reload();
+      await page.evaluate('Vow.init()');
+      const banner = page.getByRole('dialog', { name: 'Your privacy choices' });
+      await banner.getByText('Our privacy policy has changed in a way that matters since your last choice, so we ask again.').waitFor();
+      const result = await new AxeBuilder({ page }).analyze();
+      expect(result.violations.map((violation) => violation.id)).toEqual([]);
+      await context.close();
+    } finally {
+      await browser.close();
+      await vow.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -17,6 +17,8 @@ export interface BannerOptions {
   choices(): Choices;
   /** Whether a choice under the policy in force exists (the settings may then be closed as they are). */
   decided(): boolean;
+  /** Whether a choice exists but a material change of the policy since asks again. */
+  askingAgain(): boolean;
   decide(choices: Choices): void;
 }
 
@@ -98,14 +100,30 @@ export function createBanner(options: BannerOptions): Banner {
       h('legend', {}, item.name),
       h('p', { id: descriptionId }, item.description),
       item.necessary ? h('p', { class: 'vow-fixed' }, strings.alwaysActive) : radios,
+      item.cookieDetails.length > 0 && cookieTable(item),
+      item.recipients.length > 0 && h('p', { class: 'vow-recipients' }, `${strings.sharedWith}: ${item.recipients.join(', ')}`),
     );
   };
 
+  /** The category's cookies: name, provider, purpose, duration. */
+  const cookieTable = (item: BannerCategory) =>
+    h(
+      'table',
+      {},
+      h('caption', { class: 'vow-status' }, `${item.name}: ${strings.cookie}`),
+      h('thead', {}, h('tr', {}, ...[strings.cookie, strings.provider, strings.cookiePurpose, strings.duration].map((head) => h('th', { scope: 'col' }, head)))),
+      h('tbody', {}, ...item.cookieDetails.map((cookie) => h('tr', {}, h('td', {}, cookie.name), h('td', {}, cookie.provider), h('td', {}, cookie.purpose), h('td', {}, cookie.duration)))),
+    );
+
   const banner: Banner = {
     ask() {
+      const asked = optional(options.data).map((item) => item.name);
       show(() => ({
         modal: false,
         content: [
+          options.askingAgain() && h('p', { class: 'vow-note' }, strings.askAgain),
+          options.optedOut.size > 0 && h('p', { class: 'vow-note', role: 'status' }, strings.signalHonored),
+          asked.length > 0 && h('p', {}, strings.categoriesAsked.replace('{categories}', asked.join(', '))),
           h('div', { class: 'vow-actions' }, acceptAll(), rejectAll(), button(strings.choose, 'choose', () => {
             banner.settings();
           })),
@@ -187,4 +205,20 @@ export function askFor(element: Element, category: BannerCategory, data: BannerD
     corner.append(prompt);
   } else element.before(prompt);
   return prompt;
+}
+
+/**
+ * In place of an embed whose category the visitor has not allowed: what is missing and
+ * why, and a button that allows the category (recorded like any choice).
+ */
+export function blockedEmbed(element: Element, category: BannerCategory, data: BannerData, allow: () => void): HTMLElement {
+  const label = element.getAttribute('title') ?? element.getAttribute('data-vow-label');
+  const placeholder = h(
+    'div',
+    { class: 'vow-ask vow-blocked', 'data-vow-blocked': category.id },
+    h('p', {}, `${label ? `${label}: ` : ''}${data.strings.blockedEmbed.replace('{category}', category.name)}`),
+    h('div', { class: 'vow-actions' }, h('button', { type: 'button', class: 'vow-btn', 'data-vow-action': 'allow', onclick: allow }, data.strings.allowCategory.replace('{category}', category.name))),
+  );
+  element.before(placeholder);
+  return placeholder;
 }

@@ -11,7 +11,7 @@
  * origin), `data-lang` (the banner's language, default the browser's), and
  * `data-vow-manual` (do not start by itself; call `Vow.init`).
  */
-import { askFor, createBanner, type Banner } from './banner.js';
+import { askFor, blockedEmbed, createBanner, type Banner } from './banner.js';
 import { activate, categoryOf, pendingElements, watchPending } from './blocked-scripts.js';
 import { createCollector, type Collector, type TrackProps } from './collector.js';
 import { CONSENT_COOKIE, readConsent, writeConsent, type StoredConsent } from './consent-cookie.js';
@@ -92,13 +92,37 @@ function apply(s: State): void {
   } else s.collector.disable();
 }
 
-/** A held-back element: loaded when its category is allowed, asked about when the visitor wants to be asked. */
+/** The placeholders shown in place of blocked embeds. */
+const placeholders = new WeakMap<Element, HTMLElement>();
+
+/**
+ * A held-back element: loaded when its category is allowed, asked about when the visitor
+ * wants to be asked, and, for an embed the visitor refused (or has not decided on), a
+ * placeholder saying why it is missing, with a button that allows its category.
+ */
 function held(s: State, element: Element): void {
   const category = s.data.categories.find((item) => item.id === categoryOf(element));
   if (!category) return;
   const choice = choiceOf(s, category);
   const asked = element.hasAttribute('data-vow-asked');
   if (choice !== 'ask') element.removeAttribute('data-vow-asked');
+  const placeholder = placeholders.get(element);
+  if (choice === 'refused' && !(element instanceof HTMLScriptElement) && element.isConnected) {
+    // An opt-out signal refuses it whatever is clicked: no button then.
+    if (!placeholder && !s.optedOut.has(category.id))
+      placeholders.set(
+        element,
+        blockedEmbed(element, category, s.data, () => {
+          void decide(s, { ...choicesOf(s), [category.id]: 'granted' });
+        }),
+      );
+  } else if (placeholder) {
+    placeholders.delete(element);
+    const hadFocus = placeholder.contains(document.activeElement);
+    placeholder.remove();
+    // Focus follows the button to what it let in, or to its prompt.
+    if (hadFocus && element instanceof HTMLElement) queueMicrotask(() => { (document.querySelector<HTMLElement>(`[data-vow-ask="${CSS.escape(category.id)}"]`) ?? element).focus(); });
+  }
   if (choice === 'granted') activate(element);
   else if (choice === 'ask' && !asked) {
     element.setAttribute('data-vow-asked', '');
@@ -241,6 +265,8 @@ async function start(options: InitOptions): Promise<void> {
       optedOut,
       choices: () => choicesOf(s),
       decided: () => current(s) !== undefined,
+      // Version 0 is the preference form's placeholder, not a banner choice.
+      askingAgain: () => s.stored !== undefined && s.stored.policyVersion > 0 && current(s) === undefined,
       decide: (choices) => {
         void decide(s, choices);
       },

@@ -16,6 +16,10 @@ export interface BannerCategory {
   /** `sale`, `sharing`, `advertising`: what an opt-out preference signal opts out of. */
   treatedAs: string[];
   cookies: CookieRule[];
+  /** Each cookie as the settings list it. */
+  cookieDetails: { name: string; provider: string; purpose: string; duration: string }[];
+  /** Who receives what the category collects. */
+  recipients: string[];
   /** The Google Consent Mode signals allowing it grants. */
   consentMode: ConsentSignal[];
 }
@@ -40,7 +44,16 @@ export type StringKey =
   | 'close'
   | 'purposesTitle'
   | 'saved'
-  | 'notSaved';
+  | 'notSaved'
+  | 'categoriesAsked'
+  | 'askAgain'
+  | 'cookie'
+  | 'provider'
+  | 'cookiePurpose'
+  | 'duration'
+  | 'sharedWith'
+  | 'blockedEmbed'
+  | 'allowCategory';
 
 /** `GET /v1/consent/banner`. */
 export interface BannerData {

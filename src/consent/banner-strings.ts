@@ -32,6 +32,20 @@ export const bannerStringKeys = [
   /** Announced once the form's decisions are recorded. */
   'saved',
   'notSaved',
+  /** The first layer's list of the categories asked about: `{categories}` stands for their names. */
+  'categoriesAsked',
+  /** The first layer's reason for asking again: a material change of the policy since the visitor's choice. */
+  'askAgain',
+  /** The head of the settings' table of a category's cookies. */
+  'cookie',
+  'provider',
+  'cookiePurpose',
+  'duration',
+  /** Before the recipients of what a category collects. */
+  'sharedWith',
+  /** A blocked embed's placeholder: `{category}` stands for the category's name. */
+  'blockedEmbed',
+  'allowCategory',
 ] as const;
 export type BannerStringKey = (typeof bannerStringKeys)[number];
 export type BannerStrings = Record<BannerStringKey, string>;
@@ -62,6 +76,15 @@ export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrin
     purposesTitle: 'What {organization} may do with your consent',
     saved: 'Your choices are saved.',
     notSaved: 'Your choices could not be saved. Please try again.',
+    categoriesAsked: 'We ask your consent for: {categories}.',
+    askAgain: 'Our privacy policy has changed in a way that matters since your last choice, so we ask again.',
+    cookie: 'Cookie',
+    provider: 'Provider',
+    cookiePurpose: 'Purpose',
+    duration: 'Duration',
+    sharedWith: 'Shared with',
+    blockedEmbed: 'This content is blocked: it uses {category} cookies, which you have not allowed.',
+    allowCategory: 'Allow {category}',
   },
   fr: {
     title: 'Vos choix en matière de confidentialité',
@@ -85,6 +108,15 @@ export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrin
     purposesTitle: 'Ce que {organization} peut faire avec votre accord',
     saved: 'Vos choix sont enregistrés.',
     notSaved: 'Vos choix n’ont pas pu être enregistrés. Veuillez réessayer.',
+    categoriesAsked: 'Nous vous demandons votre accord pour : {categories}.',
+    askAgain: 'Notre politique de confidentialité a changé de façon importante depuis votre dernier choix : nous vous le redemandons.',
+    cookie: 'Cookie',
+    provider: 'Fournisseur',
+    cookiePurpose: 'Finalité',
+    duration: 'Durée',
+    sharedWith: 'Partagé avec',
+    blockedEmbed: 'Ce contenu est bloqué : il utilise des cookies « {category} », que vous n’avez pas autorisés.',
+    allowCategory: 'Autoriser « {category} »',
   },
 };
 

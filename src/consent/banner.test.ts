@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { examplePolicy } from '../../test/support/fixtures.js';
 import { loadDeclaration, parseDeclaration } from '../policy/load-declaration.js';
 import { bannerLanguage, bannerStringKeys, bannerStrings } from './banner-strings.js';
-import { bannerFor, bannerHashesOf } from './banner.js';
+import { bannerFor, bannerHashesOf, durationWords } from './banner.js';
 import { consentModeDefaults } from './consent-mode.js';
 
 const { declaration } = await loadDeclaration(examplePolicy);
@@ -20,7 +20,8 @@ describe('the consent banner', () => {
       signals: { doNotTrack: 'ignore', globalPrivacyControl: 'honor' },
       links: { notice: true, privacyUrl: '/privacy' },
     });
-    expect(banner.categories).toEqual([
+    const shown = banner.categories.map((category) => Object.fromEntries(Object.entries(category).filter(([key]) => key !== 'cookieDetails' && key !== 'recipients')));
+    expect(shown).toEqual([
       { id: 'necessary', name: 'Strictly necessary', description: expect.any(String) as unknown, necessary: true, treatedAs: [], cookies: [{ name: 'vow_consent', pattern: false }, { name: 'vow_age_gate', pattern: false }], consentMode: ['security_storage', 'functionality_storage'] },
       {
         id: 'analytics',
@@ -38,6 +39,20 @@ describe('the consent banner', () => {
     ]);
     expect(banner.bannerHash).toMatch(/^[0-9a-f]{64}$/);
     expect(bannerFor(declaration, { ...versions, lang: 'de' })).toEqual(banner);
+  });
+
+  it('lists each category’s cookies with provider, purpose and duration in words, and who receives what it collects', () => {
+    const [, analytics] = bannerFor(declaration, versions).categories;
+    expect(analytics?.cookieDetails).toEqual([
+      { name: '_ga', provider: 'Google Analytics', purpose: 'Distinguishes visitors.', duration: '2 years' },
+      { name: '^_ga_', provider: 'Google Analytics', purpose: 'Keeps the state of a visit.', duration: '2 years' },
+    ]);
+    expect(analytics?.recipients).toEqual(expect.arrayContaining(['Website hosting provider', 'Cloud infrastructure provider']));
+    const [necessary] = bannerFor(declaration, { ...versions, lang: 'fr' }).categories;
+    expect(necessary?.cookieDetails.map((cookie) => cookie.duration)).toEqual(['1 an', '1 jour']);
+    expect(durationWords('P1Y6M', 'en')).toBe('1 year 6 months');
+    expect(durationWords('PT30M', 'fr')).toBe('30 minutes');
+    expect(durationWords('session', 'en')).toBe('session');
   });
 
   it('maps each signal of Google Consent Mode to one cookie category, refusing a signal mapped twice', () => {

@@ -15,6 +15,10 @@ export interface BannerCategory {
   treatedAs: (typeof cookieTreatments)[number][];
   /** `pattern: true`: `name` is a regular expression (`^_ga_`). */
   cookies: { name: string; pattern: boolean }[];
+  /** What the settings show of each cookie, its duration in words of the banner's language. */
+  cookieDetails: { name: string; provider: string; purpose: string; duration: string }[];
+  /** The names of the recipients of what the category collects. */
+  recipients: string[];
   /** The Google Consent Mode signals allowing the category grants (not shown, so not in the banner's hash). */
   consentMode: ConsentModeSignal[];
 }
@@ -71,8 +75,32 @@ function shownTexts(declaration: Declaration, lang: BannerLanguage): { strings: 
     necessary: group.necessary,
     treatedAs: [...group.treatedAs],
     cookies: group.cookies.map((cookie) => ({ name: cookie.name, pattern: cookie.pattern })),
+    cookieDetails: group.cookies.map((cookie) => ({ name: cookie.name, provider: cookie.provider, purpose: cookie.description, duration: durationWords(cookie.duration, lang) })),
+    recipients: declaration.recipients
+      .filter((recipient) => recipient.receives.some((receipt) => receipt.categories.some((category) => group.collects.includes(category))))
+      .map((recipient) => recipient.name),
   }));
   return { strings, categories, bannerHash: sha256Hex(canonicalJson({ lang, strings, categories })) };
+}
+
+const durationUnits: Readonly<Record<BannerLanguage, Readonly<Record<string, [string, string]>>>> = {
+  en: { Y: ['year', 'years'], M: ['month', 'months'], W: ['week', 'weeks'], D: ['day', 'days'], h: ['hour', 'hours'], m: ['minute', 'minutes'], s: ['second', 'seconds'] },
+  fr: { Y: ['an', 'ans'], M: ['mois', 'mois'], W: ['semaine', 'semaines'], D: ['jour', 'jours'], h: ['heure', 'heures'], m: ['minute', 'minutes'], s: ['seconde', 'secondes'] },
+};
+
+/** `P1Y6M` → "1 year 6 months", `session` → "session", in the banner's language. */
+export function durationWords(duration: string, lang: BannerLanguage): string {
+  if (duration === 'session') return 'session';
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
+  if (!match) return duration;
+  const units = durationUnits[lang];
+  const parts = ['Y', 'M', 'W', 'D', 'h', 'm', 's'].flatMap((unit, index) => {
+    const value = match[index + 1];
+    if (value === undefined || Number(value) === 0) return [];
+    const [one, many] = units[unit] ?? [unit, unit];
+    return [`${value} ${Number(value) === 1 ? one : many}`];
+  });
+  return parts.length > 0 ? parts.join(' ') : duration;
 }
 
 const hashesByDeclaration = new WeakMap<Declaration, ReadonlySet<string>>();

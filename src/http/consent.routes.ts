@@ -41,6 +41,8 @@ const BannerResponse = z.object({
       necessary: z.boolean(),
       treatedAs: z.array(z.enum(cookieTreatments)),
       cookies: z.array(z.object({ name: z.string(), pattern: z.boolean() })),
+      cookieDetails: z.array(z.object({ name: z.string(), provider: z.string(), purpose: z.string(), duration: z.string() })).describe('each cookie as the settings show it'),
+      recipients: z.array(z.string()).describe('the names of the recipients of what the category collects'),
       consentMode: z.array(z.enum(consentModeSignals)).describe('the Google Consent Mode signals allowing the category grants'),
     }),
   ),
