@@ -46,6 +46,7 @@ import { serveCommand } from './serve.command.js';
 import { systemsCheckCommand, type SystemsCheckOptions } from './systems-check.command.js';
 import { systemsDiscoverCommand, type SystemsDiscoverOptions } from './systems-discover.command.js';
 import { systemsPlacesCommand } from './systems-places.command.js';
+import { scanCommand, type ScanOptions } from './scan.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
 
@@ -132,6 +133,19 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--id <id>', "the proposed system's id (default: from the database name)")
     .description('introspect a database and print a proposed systems entry, in YAML, for a person to review')
     .action((options: SystemsDiscoverOptions) => run(() => systemsDiscoverCommand(config, io, options))());
+
+  program
+    .command('scan')
+    .argument('<url>', "the site's start page")
+    .option('--pages <n>', 'pages to visit, crawled from the start page on the same origin', positiveInteger, 20)
+    .option('--out <dir>', 'where report.json, report.html and the screenshots go', 'vow-scan')
+    .option('--policy <file>', 'the declaration to hold the site against (default: VOW_POLICY or the example)')
+    .option('--vow <host...>', "the host serving Vow's SDK and API, when not found from the page")
+    .option('--strict', 'also fail on what is declared but never seen', false)
+    .option('--chromium <path>', 'the Chromium to drive', '/usr/bin/chromium')
+    .option('--host-rule <host...>', 'host names to resolve to 127.0.0.1 (local sites)')
+    .description('crawl the live site in headless Chromium before any choice, after reject all, after accept all and with GPC, and report drift from the declaration (exit 1)')
+    .action((url: string, options: ScanOptions) => run(() => scanCommand(config, io, url, options))());
 
   program
     .command('export')

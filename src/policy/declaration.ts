@@ -204,6 +204,11 @@ export const Recipient = z
      * "sharing"): subjects who opted out, or are under 16 and did not opt in, are left out.
      */
     treatedAs: z.array(z.enum(cookieTreatments)).default([]),
+    /**
+     * The host names the company's site reaches this recipient at (`google-analytics.com`
+     * covers its subdomains): `vow scan` reports a third-party request to any other.
+     */
+    domains: z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a lower-case host name such as google-analytics.com')).default([]),
   })
   .check((ctx) => {
     const recipient = ctx.value;

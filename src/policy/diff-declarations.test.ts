@@ -40,7 +40,7 @@ describe('policy diff', () => {
 
   it('reports a removed recipient as one removal', () => {
     const before = minimal();
-    before.recipients.push({ id: 'host', name: 'Host Co', kind: 'service-provider', service: 'hosting', receives: [{ categories: ['account'], purposes: ['provide-services'] }], countries: ['US'], treatedAs: [] });
+    before.recipients.push({ id: 'host', name: 'Host Co', kind: 'service-provider', service: 'hosting', receives: [{ categories: ['account'], purposes: ['provide-services'] }], countries: ['US'], treatedAs: [], domains: [] });
     const changes = diffDeclarations(before, minimal());
     expect(changes).toEqual([expect.objectContaining({ kind: 'removed', path: 'recipients[host]' })]);
     expect(formatChanges(changes)).toMatch(/^- recipients\[host\] \{.*"receives":\[/);
