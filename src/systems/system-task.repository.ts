@@ -54,7 +54,7 @@ export function findSystemTask(db: Kysely<Database>, id: string): Promise<System
   return db.selectFrom('system_tasks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Tasks Vow may run now: pending or failed and due, or running under a lease that ran out (its process died). */
+/** Tasks Vow may run now: pending or failed and due, or running under a lease that ran out (its process died; released at a start, it ends the moment it is released). */
 export function dueSystemTasks(db: Kysely<Database>, at: string, limit: number): Promise<SystemTaskRow[]> {
   return db
     .selectFrom('system_tasks')
@@ -62,7 +62,7 @@ export function dueSystemTasks(db: Kysely<Database>, at: string, limit: number):
     .where((eb) =>
       eb.or([
         eb.and([eb('status', 'in', ['pending', 'failed']), eb('next_attempt_at', '<=', at)]),
-        eb.and([eb('status', '=', 'running'), eb('lease_until', '<', at)]),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', at)]),
       ]),
     )
     .orderBy('created_at')
