@@ -57,7 +57,9 @@ describe.skipIf(!haveChromium)('Google Consent Mode v2 from the declaration, in 
 
   it('issues the default before the site’s tag runs: every signal denied but the necessary ones, waiting for the update', async () => {
     const { page, context } = await visit();
-    const [first, ...rest] = await commands(page);
+    const [regional, first, ...rest] = await commands(page);
+    // The opt-out regions' own default (notice with opt-out in the US), then everyone else's.
+    expect(regional).toEqual(['consent', 'default', { ...ALL_GRANTED, personalization_storage: 'granted', region: ['US'], wait_for_update: 500 }]);
     expect(first).toEqual(['consent', 'default', { ...ALL_DENIED, wait_for_update: 500 }]);
     const names = rest.map((command) => command[0]);
     expect(names.slice(0, 3)).toEqual(['js', 'config', 'event']);

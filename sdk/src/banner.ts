@@ -63,7 +63,7 @@ export function createBanner(options: BannerOptions): Banner {
       modal,
       lang: options.data.lang,
       fallbackFocus: () => document.querySelector<HTMLElement>('[data-vow-settings],a[href="#privacy-settings"]'),
-      content: [h('h2', { id: titleId }, strings.title), h('p', { id: introId }, strings.intro), ...content],
+      content: [h('h2', { id: titleId }, strings.title), h('p', { id: introId }, options.data.consentModel === 'opt-out' ? strings.introOptOut : strings.intro), ...content],
       ...(onEscape ? { onEscape } : {}),
     });
     layer.box.setAttribute('data-vow-layer', modal ? 'settings' : 'first');
@@ -123,7 +123,8 @@ export function createBanner(options: BannerOptions): Banner {
         content: [
           options.askingAgain() && h('p', { class: 'vow-note' }, strings.askAgain),
           options.optedOut.size > 0 && h('p', { class: 'vow-note', role: 'status' }, strings.signalHonored),
-          asked.length > 0 && h('p', {}, strings.categoriesAsked.replace('{categories}', asked.join(', '))),
+          // Where notice is enough, nothing is asked: the words say what is on, and how to turn it off.
+          asked.length > 0 && options.data.consentModel === 'opt-in' && h('p', {}, strings.categoriesAsked.replace('{categories}', asked.join(', '))),
           h('div', { class: 'vow-actions' }, acceptAll(), rejectAll(), button(strings.choose, 'choose', () => {
             banner.settings();
           })),

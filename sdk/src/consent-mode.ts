@@ -13,8 +13,8 @@ const SIGNALS = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_
 export type ConsentSignal = (typeof SIGNALS)[number];
 export type SignalState = Record<ConsentSignal, 'granted' | 'denied'>;
 
-/** Why the consent changed: the visitor chose, a stored choice was applied, or an opt-out signal was honored. */
-export type ConsentReason = 'choice' | 'stored' | 'signal';
+/** Why the consent changed: the visitor chose, a stored choice was applied, an opt-out signal was honored, or the opt-out model's notice applies (no choice yet). */
+export type ConsentReason = 'choice' | 'stored' | 'signal' | 'notice';
 
 export interface ConsentChange {
   /** Each cookie category, allowed or not. */
@@ -28,7 +28,7 @@ type Gtag = (...args: unknown[]) => void;
 interface TagWindow {
   dataLayer?: unknown[];
   gtag?: Gtag;
-  __vowConsentMode?: { signals: SignalState; waitForUpdate: number };
+  __vowConsentMode?: { signals: SignalState; regions?: { region: string[]; signals: SignalState }[]; waitForUpdate: number };
 }
 
 const tagWindow = window as unknown as TagWindow;
@@ -48,7 +48,10 @@ export function consentDefault(): void {
   if (typeof tagWindow.gtag !== 'function') tagWindow.gtag = pushArguments;
   const defaults = tagWindow.__vowConsentMode;
   const signals = defaults?.signals ?? (Object.fromEntries(SIGNALS.map((signal) => [signal, 'denied'])) as SignalState);
-  tagWindow.gtag('consent', 'default', { ...signals, wait_for_update: defaults?.waitForUpdate ?? 500 });
+  const wait = defaults?.waitForUpdate ?? 500;
+  // Regions of the opt-out model first (Consent Mode gives a region's default precedence whatever the order), then everyone else.
+  for (const entry of defaults?.regions ?? []) tagWindow.gtag('consent', 'default', { ...entry.signals, region: entry.region, wait_for_update: wait });
+  tagWindow.gtag('consent', 'default', { ...signals, wait_for_update: wait });
 }
 
 /** Issues the update for what is allowed now, pushes the Tag Manager event, and tells the listeners. */

@@ -55,7 +55,8 @@ function current(s: State): StoredConsent | undefined {
 function choiceOf(s: State, category: BannerCategory): Choice {
   if (category.necessary) return 'granted';
   if (s.optedOut.has(category.id)) return 'refused';
-  return current(s)?.choices[category.id] ?? 'refused';
+  // Before any choice: off where consent comes first (opt-in), on until refused where notice is enough (opt-out).
+  return current(s)?.choices[category.id] ?? (s.data.consentModel === 'opt-out' ? 'granted' : 'refused');
 }
 
 function choicesOf(s: State): Choices {
@@ -296,6 +297,7 @@ async function start(options: InitOptions): Promise<void> {
     // A stored choice, or an honored signal before any, is news to the tags waiting on the default.
     if (decision) tellTags(s, 'stored');
     else if (optedOut.size > 0) tellTags(s, 'signal');
+    else if (data.consentModel === 'opt-out') tellTags(s, 'notice');
   }
   if (!decision) s.banner.ask();
   await Promise.all(

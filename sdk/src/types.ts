@@ -27,6 +27,7 @@ export interface BannerCategory {
 export type StringKey =
   | 'title'
   | 'intro'
+  | 'introOptOut'
   | 'acceptAll'
   | 'rejectAll'
   | 'choose'
@@ -65,6 +66,9 @@ export interface BannerData {
   signals: { doNotTrack: 'honor' | 'ignore'; globalPrivacyControl: 'honor' | 'ignore' };
   links: { notice: boolean; privacyUrl: string };
   bannerHash: string;
+  /** The model for the visitor's region: `opt-in` (nothing optional before a choice) or `opt-out` (notice, on until refused). */
+  consentModel: 'opt-in' | 'opt-out';
+  region: string | null;
 }
 
 /** `POST /v1/consent` answers with what was recorded. */

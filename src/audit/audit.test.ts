@@ -143,6 +143,8 @@ describeEachDatabase('the head of the log is sealed with a key derived from the 
       await db.schema.dropIndex('recipient_tasks_request').execute();
       await db.schema.alterTable('recipient_tasks').dropColumn('request_id').execute();
       await db.schema.alterTable('recipient_tasks').dropColumn('done_reason').execute();
+      await db.schema.alterTable('consent_records').dropColumn('region').execute();
+      await db.schema.alterTable('consent_records').dropColumn('consent_model').execute();
       await sql`delete from kysely_migration where name >= '0018-audit-head-mac'`.execute(db);
     });
     await withStore(database(), async ({ db }) => {

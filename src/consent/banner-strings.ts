@@ -9,6 +9,8 @@
 export const bannerStringKeys = [
   'title',
   'intro',
+  /** The first layer's words where the consent model is opt-out (notice): on until refused. */
+  'introOptOut',
   'acceptAll',
   'rejectAll',
   'choose',
@@ -58,6 +60,8 @@ export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrin
     title: 'Your privacy choices',
     intro:
       'We use strictly necessary cookies to make the Site work. With your consent we would also like to use the others below. You can change your mind at any time in the privacy settings.',
+    introOptOut:
+      'We use the cookies below, for analytics and advertising among others. You can opt out of them at any time: choose “Reject all”, or set each category in the privacy settings.',
     acceptAll: 'Accept all',
     rejectAll: 'Reject all',
     choose: 'Choose',
@@ -90,6 +94,8 @@ export const bannerStrings: Readonly<Record<BannerLanguage, Readonly<BannerStrin
     title: 'Vos choix en matière de confidentialité',
     intro:
       'Nous utilisons des cookies strictement nécessaires au fonctionnement du Site. Avec votre accord, nous aimerions aussi utiliser les autres ci-dessous. Vous pouvez changer d’avis à tout moment dans les paramètres de confidentialité.',
+    introOptOut:
+      'Nous utilisons les cookies ci-dessous, notamment pour la mesure d’audience et la publicité. Vous pouvez les refuser à tout moment : choisissez « Tout refuser », ou réglez chaque catégorie dans les paramètres de confidentialité.',
     acceptAll: 'Tout accepter',
     rejectAll: 'Tout refuser',
     choose: 'Choisir',

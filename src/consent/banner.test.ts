@@ -71,6 +71,7 @@ describe('the consent banner', () => {
         personalization_storage: 'denied',
         security_storage: 'granted',
       },
+      regions: [{ region: ['US'], signals: expect.objectContaining({ ad_storage: 'granted' }) as unknown }],
       waitForUpdate: 500,
     });
   });

@@ -25,6 +25,10 @@ export interface ConsentRecord {
   recordedAt: string;
   /** SHA-256 of the banner texts shown (`Banner.bannerHash`). */
   bannerHash: string;
+  /** Where the visitor was (`FR`, `US-CA`), when known. */
+  region: string | null;
+  /** The consent model the banner showed there: `opt-in` or `opt-out` (null on records from before it was kept). */
+  consentModel: string | null;
   proof: string;
 }
 
@@ -43,6 +47,9 @@ export function consentProof(record: UnsealedConsentRecord): string {
       dnt: record.dnt,
       recordedAt: record.recordedAt,
       bannerHash: record.bannerHash,
+      // Absent rather than null, so that a record from before these were kept still verifies.
+      ...(record.region !== null ? { region: record.region } : {}),
+      ...(record.consentModel !== null ? { consentModel: record.consentModel } : {}),
     }),
   );
 }

@@ -18,6 +18,8 @@ export async function insertConsentRecord(trx: Kysely<Database>, record: Consent
       recorded_at: record.recordedAt,
       banner_hash: record.bannerHash,
       proof: record.proof,
+      region: record.region,
+      consent_model: record.consentModel,
     })
     .execute();
 }
@@ -41,6 +43,8 @@ function toRecord(row: Selectable<ConsentRecordTable>): ConsentRecord {
     dnt: row.dnt === 1,
     recordedAt: row.recorded_at,
     bannerHash: row.banner_hash,
+    region: row.region,
+    consentModel: row.consent_model,
     proof: row.proof,
   };
 }

@@ -4,6 +4,7 @@
  * its proof, and audited, all in one transaction.
  */
 import { randomBytes } from 'node:crypto';
+import { consentModelFor } from './consent-model.js';
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
 import { VowError, type Problem } from '../errors.js';
@@ -95,6 +96,8 @@ export async function recordConsent(ctx: VaultContext, options: RecordConsentOpt
         dnt: options.signals.dnt,
         recordedAt,
         bannerHash: options.bannerHash,
+        region: options.region ?? null,
+        consentModel: consentModelFor(declaration, options.region).model,
       };
       const record: ConsentRecord = { ...unsealed, proof: consentProof(unsealed) };
       await insertConsentRecord(trx, record);

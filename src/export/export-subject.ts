@@ -140,6 +140,8 @@ export async function exportSubject(
     dnt: consent.dnt === 1,
     recordedAt: consent.recorded_at,
     bannerHash: consent.banner_hash,
+    region: consent.region,
+    consentModel: consent.consent_model,
     proof: consent.proof,
   }));
   const recipientNames = new Map(ctx.declaration.recipients.map((recipient) => [recipient.id, recipient.name]));
@@ -188,7 +190,7 @@ export async function exportSubject(
     { name: 'communications', rows: recordRows.get('communications') ?? [], columns: recordColumns },
     { name: 'social', rows: recordRows.get('social') ?? [], columns: recordColumns },
     { name: 'events', rows: eventRows, columns: ['id', 'category', 'name', 'occurredAt', 'receivedAt', 'country'] },
-    { name: 'consents', rows: consentRows, columns: ['id', 'policyVersion', 'granted', 'refused', 'source', 'gpc', 'dnt', 'recordedAt', 'bannerHash', 'proof'] },
+    { name: 'consents', rows: consentRows, columns: ['id', 'policyVersion', 'granted', 'refused', 'source', 'gpc', 'dnt', 'recordedAt', 'bannerHash', 'region', 'consentModel', 'proof'] },
     { name: 'disclosures', rows: disclosures, columns: ['id', 'recipient', 'recipientName', 'purpose', 'categories', 'country', 'kind', 'at'] },
     { name: 'policy', rows: policyRows, columns: ['version', 'event', 'at', 'method', 'purposes'] },
   ];

@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { countryOf } from '../collect/country.js';
+import { visitorCountry } from '../collect/country.js';
+import { consentModelFor } from '../consent/consent-model.js';
 import { bannerLanguage, bannerLanguages, bannerStringKeys } from '../consent/banner-strings.js';
 import { bannerFor, type Banner } from '../consent/banner.js';
 import { consentHistory } from '../consent/consent-history.js';
@@ -14,7 +15,7 @@ import { recordConsent } from '../consent/record-consent.js';
 import { readSignals } from '../consent/signals.js';
 import { visitorIdPattern } from '../consent/visitor-id.js';
 import { VowError } from '../errors.js';
-import { consentModeSignals, cookieTreatments } from '../policy/declaration.js';
+import { consentModelNames, consentModeSignals, cookieTreatments } from '../policy/declaration.js';
 import type { LivePolicy, PolicyInForce, PolicySource } from '../policy/policy-in-force.js';
 import type { Database } from '../store/schema.js';
 import { subjectIdPattern } from '../vault/ids.js';
@@ -49,6 +50,8 @@ const BannerResponse = z.object({
   signals: z.object({ doNotTrack: Signal, globalPrivacyControl: Signal }),
   links: z.object({ notice: z.boolean(), privacyUrl: z.literal('/privacy') }),
   bannerHash: z.string(),
+  consentModel: z.enum(consentModelNames).describe("the model for the visitor's region: opt-in (nothing optional before a choice) or opt-out (notice, on until refused)"),
+  region: z.string().nullable().describe("the visitor's country as Vow found it (the proxy's header, else an offline lookup), or null"),
 });
 
 const ConsentBody = z.strictObject({
@@ -84,6 +87,8 @@ const HistoryResponse = z.object({
       dnt: z.boolean(),
       recordedAt: z.string(),
       bannerHash: z.string(),
+      region: z.string().nullable().describe("the visitor's country or subdivision, when known"),
+      consentModel: z.string().nullable().describe('opt-in or opt-out: the model the banner showed'),
       proof: z.string(),
       verified: z.boolean().describe('whether the record still matches its proof'),
     }),
@@ -143,7 +148,12 @@ export const consentRoutes: FastifyPluginAsyncZod<{
     { schema: { summary: 'The consent banner: texts, cookie categories, signal settings and their hash', tags: ['consent'], querystring: BannerQuery, response: { 200: BannerResponse } } },
     async (request, reply) => {
       if (request.query.lang === undefined) void reply.header('vary', 'Accept-Language');
-      return bannerOf(policy.current(), request.query.lang ?? firstLanguage(request.headers['accept-language']));
+      const inForce = policy.current();
+      const banner = bannerOf(inForce, request.query.lang ?? firstLanguage(request.headers['accept-language']));
+      // The model follows the visitor, not the version: told beside the cached banner, never cached with it.
+      void reply.header('cache-control', 'private, no-store');
+      const { model, region } = consentModelFor(inForce.declaration, visitorCountry(request.headers, countryHeader, request.ip));
+      return { ...banner, consentModel: model, region };
     },
   );
 
@@ -160,7 +170,7 @@ export const consentRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      const result = await recordConsent(vault, { ...request.body, signals: readSignals(request.headers), region: countryOf(request.headers, countryHeader) });
+      const result = await recordConsent(vault, { ...request.body, signals: readSignals(request.headers), region: visitorCountry(request.headers, countryHeader, request.ip) });
       onDecision?.(new Set([result.subjectId]));
       return reply.code(201).send(result);
     },

@@ -14,6 +14,11 @@ const Id = z
 /** ISO 3166-1 alpha-2 country code, e.g. `US`. */
 const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US');
 
+export const consentModelNames = ['opt-in', 'opt-out'] as const;
+export type ConsentModel = (typeof consentModelNames)[number];
+/** A region a consent model applies to: a country (`FR`), a subdivision (`US-CA`), or the groups `EU` and `EEA`. */
+const ModelRegion = z.string().regex(/^([A-Z]{2}(-[A-Z0-9]{1,3})?|EU|EEA)$/, 'must be a country (FR), a subdivision (US-CA), EU or EEA');
+
 const Text = z.string().trim().min(1, 'must not be empty');
 
 export const legalBases = [
@@ -319,6 +324,18 @@ export const Declaration = z.strictObject({
     doNotTrack: z.enum(['honor', 'ignore']),
     globalPrivacyControl: z.enum(['honor', 'ignore']),
   }),
+  /**
+   * The consent model by region: `opt-in` (nothing but what is strictly necessary before a
+   * choice: the EU, the EEA, the UK, Switzerland) or `opt-out` (notice, and everything on
+   * until the visitor opts out, an honored GPC signal counting as an opt-out: US states).
+   * The most specific region wins (`US-CA` over `US` over `EU`); `default` for the rest.
+   */
+  consentModels: z
+    .strictObject({
+      default: z.enum(consentModelNames).default('opt-in'),
+      regions: z.array(z.strictObject({ regions: z.array(ModelRegion).min(1), model: z.enum(consentModelNames) })).default([]),
+    })
+    .default({ default: 'opt-in', regions: [] }),
   security: z.strictObject({
     measures: z.array(Text).min(1),
     /**

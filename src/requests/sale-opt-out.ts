@@ -99,7 +99,7 @@ async function refuseSaleCookies(declaration: Declaration, db: Kysely<Database>,
   for (const id of [subjectId, ...linked.map((row) => row.linked_subject_id)]) {
     const latest = await db
       .selectFrom('consent_records')
-      .select(['granted', 'policy_version', 'gpc', 'dnt', 'banner_hash'])
+      .select(['granted', 'policy_version', 'gpc', 'dnt', 'banner_hash', 'region', 'consent_model'])
       .where('subject_id', '=', id)
       .orderBy('recorded_at', 'desc')
       .orderBy('id', 'desc')
@@ -121,6 +121,9 @@ async function refuseSaleCookies(declaration: Declaration, db: Kysely<Database>,
       dnt: latest.dnt === 1,
       recordedAt: now.toISOString(),
       bannerHash: latest.banner_hash,
+      // Carried from the decision it amends: the region and model it was made under.
+      region: latest.region,
+      consentModel: latest.consent_model,
     };
     const record: ConsentRecord = { ...unsealed, proof: consentProof(unsealed) };
     await insertConsentRecord(db, record);

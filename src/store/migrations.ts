@@ -568,4 +568,11 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('recipient_tasks_request').on('recipient_tasks').column('request_id').execute();
     },
   },
+  '0021-consent-region': {
+    async up(db: Kysely<unknown>) {
+      // Where a decision came from and the consent model its banner showed (opt-in or opt-out), as the proof covers them.
+      await db.schema.alterTable('consent_records').addColumn('region', 'text').execute();
+      await db.schema.alterTable('consent_records').addColumn('consent_model', 'text').execute();
+    },
+  },
 };

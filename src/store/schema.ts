@@ -132,6 +132,10 @@ export interface ConsentRecordTable {
   banner_hash: string;
   /** SHA-256 over the canonical record (including banner_hash). */
   proof: string;
+  /** The visitor's country (or subdivision) when known; null before this was recorded. */
+  region: string | null;
+  /** opt-in or opt-out: the model the banner showed; null before this was recorded. */
+  consent_model: string | null;
 }
 
 /**
