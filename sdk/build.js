@@ -18,4 +18,16 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// The IAB GPP string, for sites that need it: a second script, outside the SDK's budget.
+await build({
+  entryPoints: [new URL('sdk/src/gpp.ts', root).pathname],
+  outfile: new URL('vow-gpp.js', out).pathname,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2019',
+  platform: 'browser',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 await cp(new URL('sdk/demo/', root), new URL('demo/', out), { recursive: true });

@@ -19,6 +19,8 @@ export type ConsentReason = 'choice' | 'stored' | 'signal' | 'notice';
 export interface ConsentChange {
   /** Each cookie category, allowed or not. */
   categories: Record<string, boolean>;
+  /** Whether the visitor is opted out of each: a category treated as it is not allowed. */
+  optOuts: { sale: boolean; sharing: boolean; advertising: boolean };
   signals: SignalState;
   reason: ConsentReason;
 }
@@ -58,14 +60,16 @@ export function consentDefault(): void {
 export function consentUpdate(categories: readonly BannerCategory[], allowed: (category: BannerCategory) => boolean, reason: ConsentReason): void {
   const signals = Object.fromEntries(SIGNALS.map((signal) => [signal, 'denied'])) as SignalState;
   const byCategory: Record<string, boolean> = {};
+  const optOuts = { sale: false, sharing: false, advertising: false };
   for (const category of categories) {
     const yes = allowed(category);
     byCategory[category.id] = yes;
     if (yes) for (const signal of category.consentMode) signals[signal] = 'granted';
+    else for (const treatment of category.treatedAs) if (treatment === 'sale' || treatment === 'sharing' || treatment === 'advertising') optOuts[treatment] = true;
   }
   (tagWindow.gtag ?? pushArguments)('consent', 'update', signals);
   (tagWindow.dataLayer ??= []).push({ event: 'vow_consent', vow_consent: byCategory, vow_consent_reason: reason });
-  latest = { categories: byCategory, signals, reason };
+  latest = { categories: byCategory, optOuts, signals, reason };
   for (const listener of listeners) call(listener, latest);
 }
 

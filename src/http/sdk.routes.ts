@@ -89,6 +89,7 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
   askForDeviceModel(app);
   const dir = options.dir ?? defaultDir;
   const sdk = await load(join(dir, 'vow.js'));
+  const gpp = await load(join(dir, 'vow-gpp.js'));
   const demo = await loadDemo(join(dir, 'demo'));
   // One script per published version: its Consent Mode defaults, then the SDK.
   const scripts = new WeakMap<Declaration, StaticFile>();
@@ -112,6 +113,16 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
       // Sites on other origins load it with <script src>: allow that, and revalidate often (the URL is not versioned).
       void reply.header('cross-origin-resource-policy', 'cross-origin');
       return send(request, reply, scriptFor(sdk), 'public, max-age=300, must-revalidate');
+    },
+  );
+
+  app.get(
+    '/sdk/vow-gpp.js',
+    { schema: { summary: 'The optional IAB GPP script (US national section, with GPC), to load after vow.js for ad tags that read __gpp', tags: ['sdk'] } },
+    async (request, reply) => {
+      if (!gpp) throw notBuilt();
+      void reply.header('cross-origin-resource-policy', 'cross-origin');
+      return send(request, reply, gpp, 'public, max-age=300, must-revalidate');
     },
   );
 
