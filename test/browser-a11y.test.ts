@@ -180,6 +180,19 @@ describe.skipIf(!haveChromium)('the banner and the forms, keyboard-only and unde
     expect(await violations(page)).toEqual([]);
   });
 
+  it('every demo page and the privacy page, banner up and banner answered, have no axe violation', async () => {
+    for (const path of ['/demo/', '/demo/preferences.html', '/demo/tags.html', '/demo/gpp.html', '/privacy']) {
+      const page = await open(path);
+      if (path.startsWith('/demo/')) {
+        await page.getByRole('dialog', { name: 'Your privacy choices' }).waitFor();
+        expect(await violations(page), `${path}, banner up`).toEqual([]);
+        await page.locator('.vow-box [data-vow-action="accept-all"]').click();
+        await page.getByRole('status').filter({ hasText: 'Your choices are saved.' }).waitFor();
+      }
+      expect(await violations(page), path).toEqual([]);
+    }
+  });
+
   it('the first layer names the categories; the settings list each cookie, its provider, purpose and duration, and who receives the data', async () => {
     const page = await open('/demo/');
     const banner = page.getByRole('dialog', { name: 'Your privacy choices' });
