@@ -7,27 +7,22 @@ const root = new URL('..', import.meta.url);
 const out = new URL('dist/sdk/', root);
 
 await rm(out, { recursive: true, force: true });
-await build({
-  entryPoints: [new URL('sdk/src/index.ts', root).pathname],
-  outfile: new URL('vow.js', out).pathname,
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2019',
-  platform: 'browser',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+
+/** One minified script for the browser, as old as the SDK's targets allow. */
+const bundle = (entry, file) =>
+  build({
+    entryPoints: [new URL(entry, root).pathname],
+    outfile: new URL(file, out).pathname,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2019',
+    platform: 'browser',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+
+await bundle('sdk/src/index.ts', 'vow.js');
 // The IAB GPP string, for sites that need it: a second script, outside the SDK's budget.
-await build({
-  entryPoints: [new URL('sdk/src/gpp.ts', root).pathname],
-  outfile: new URL('vow-gpp.js', out).pathname,
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2019',
-  platform: 'browser',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+await bundle('sdk/src/gpp.ts', 'vow-gpp.js');
 await cp(new URL('sdk/demo/', root), new URL('demo/', out), { recursive: true });

@@ -5,24 +5,14 @@
  * in the store through the staff API, with the texts shown in their proof; keyboard use,
  * focus and axe-core's rules are checked in the page, in every state of the form.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launchChromium, requireChromium, startVowServer, type VowServer } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must run the browser tests (.ci/run installs Debian's chromium)`);
-  console.warn(`SKIPPING the preference form's browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+requireChromium("the preference form's browser tests");
 
-const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const consentFirst = fileURLToPath(new URL('../examples/consent-first/vow.policy.yaml', import.meta.url));
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const HOST = 'www.airobotics.test';
@@ -62,61 +52,26 @@ interface Focused {
 }
 
 describe.skipIf(!haveChromium)('the preference form for purposes based on consent, in headless Chromium', () => {
-  let dataDir: string;
-  let server: ChildProcessWithoutNullStreams | undefined;
   let origin: string;
   let apiOrigin: string;
   let adminKey: string;
   let browser: Browser | undefined;
   let form: Form;
 
+  let vow: VowServer | undefined;
+
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vow-browser-purposes-'));
-    const child = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOW_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '', VOW_POLICY: consentFirst },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    server = child;
-    let output = '';
-    const started = await new Promise<{ port: string; key: string }>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const url = /open http:\/\/127\.0\.0\.1:(\d+)\/privacy/.exec(output);
-        const key = /shown only this once:\s*\n\s*(\S+)/.exec(output);
-        if (url?.[1] && key?.[1]) resolve({ port: url[1], key: key[1] });
-      });
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', () => {
-        reject(new Error(`vow serve exited early:\n${output}`));
-      });
-    });
-    origin = `http://${HOST}:${started.port}`;
-    apiOrigin = `http://127.0.0.1:${started.port}`;
-    adminKey = started.key;
+    vow = await startVowServer({ VOW_POLICY: consentFirst });
+    origin = `http://${HOST}:${vow.port}`;
+    apiOrigin = `http://127.0.0.1:${vow.port}`;
+    adminKey = vow.adminKey;
     form = (await (await fetch(`${apiOrigin}/v1/consent/purposes`)).json()) as Form;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      ],
-    });
+    browser = await launchChromium([HOST]);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await vow?.stop();
   });
 
   /** A fresh visitor (own cookies); CSP violations, failed requests and script errors fail the test that opened it. */

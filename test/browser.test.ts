@@ -4,13 +4,10 @@
  * DOM, focus) and in the store (consent records, events). The site is reached as
  * www.airobotics.test, mapped to 127.0.0.1, so cookies on the parent domain are real.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvents, type EventData } from '../src/collect/event-data.js';
 import { loadConfig } from '../src/config.js';
@@ -19,16 +16,11 @@ import { openStore, type Store } from '../src/store/open-store.js';
 import { openVault } from '../src/vault/open-vault.js';
 import { openSubject } from '../src/vault/subject-store.js';
 import type { VaultContext } from '../src/vault/vault-context.js';
+import { haveChromium, launchChromium, requireChromium, startVowServer, type VowServer } from './support/browser.js';
 import { examplePolicy } from './support/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must run the browser tests (.ci/run installs Debian's chromium)`);
-  console.warn(`SKIPPING the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+requireChromium('the browser tests');
 
-const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const resultsDir = fileURLToPath(new URL('../test-results/', import.meta.url));
 const HOST = 'www.airobotics.test';
 
@@ -46,59 +38,26 @@ interface ConsentHistory {
 
 describe.skipIf(!haveChromium)('the browser SDK in headless Chromium', () => {
   let dataDir: string;
-  let server: ChildProcessWithoutNullStreams | undefined;
   let origin: string;
   let apiOrigin: string;
   let adminKey: string;
   let browser: Browser | undefined;
 
+  let vow: VowServer | undefined;
+
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vow-browser-'));
-    const child = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOW_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '', VOW_POLICY: examplePolicy },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    server = child;
-    let output = '';
-    const started = await new Promise<{ port: string; key: string }>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const url = /open http:\/\/127\.0\.0\.1:(\d+)\/privacy/.exec(output);
-        const key = /shown only this once:\s*\n\s*(\S+)/.exec(output);
-        if (url?.[1] && key?.[1]) resolve({ port: url[1], key: key[1] });
-      });
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', () => {
-        reject(new Error(`vow serve exited early:\n${output}`));
-      });
-    });
-    origin = `http://${HOST}:${started.port}`;
-    apiOrigin = `http://127.0.0.1:${started.port}`;
-    adminKey = started.key;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      ],
-    });
+    vow = await startVowServer({ VOW_POLICY: examplePolicy });
+    dataDir = vow.dataDir;
+    origin = `http://${HOST}:${vow.port}`;
+    apiOrigin = `http://127.0.0.1:${vow.port}`;
+    adminKey = vow.adminKey;
+    browser = await launchChromium([HOST]);
     mkdirSync(resultsDir, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await vow?.stop();
   });
 
   /** A fresh visitor (own cookies); CSP violations and script errors on the page fail the test that opened it. */
