@@ -111,6 +111,7 @@ export async function createVow(config: Config, options: {
       auth,
       signing,
       logLevel: config.logLevel,
+      logFormat: config.logFormat,
       logStream: options.logStream,
       countryHeader: config.countryHeader,
       trustProxy: config.trustProxy,

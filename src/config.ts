@@ -51,6 +51,8 @@ const Environment = z.object({
   /** For the crash tests only: the process kills itself (SIGKILL) when work reaches this step. */
   VOW_CRASH_AT: z.enum(faultPoints).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one object a line, for a log shipper), `pretty` (one readable line), or `auto`: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** A header the operator's proxy sets to the visitor's ISO country code (e.g. `cf-ipcountry`); only behind a proxy that overwrites it. */
   VOW_COUNTRY_HEADER: z
     .string()
@@ -82,12 +84,15 @@ function isAddressOrRange(entry: string): boolean {
 }
 
 export interface Config {
+  /** False: a store that does not exist yet is refused, not created (every CLI command but `vow serve` and `vow restore`). */
+  readonly createStore?: boolean;
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  readonly logFormat: z.infer<typeof Environment>['LOG_FORMAT'];
   /** Where hourly signed audit checkpoints are written, or undefined (served at the well-known URL only). */
   readonly auditCheckpointDir: string | undefined;
   /** Whether webhooks may reach loopback and private addresses. */
@@ -132,6 +137,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     databaseUrl: e.DATABASE_URL,
     policyFile: e.VOW_POLICY,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     countryHeader: e.VOW_COUNTRY_HEADER,
     trustProxy: e.VOW_TRUST_PROXY,
     webhookPrivateAddresses: e.VOW_WEBHOOK_PRIVATE_ADDRESSES === '1',

@@ -2,9 +2,10 @@ import { expect, it } from 'vitest';
 import { authenticate } from '../src/auth/api-key.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { openStore } from '../src/store/open-store.js';
-import { describeEachDatabase, type TestDatabase } from './support/databases.js';
+import { describeEachDatabase, ensureStore, type TestDatabase } from './support/databases.js';
 
 async function vow(database: TestDatabase, ...argv: string[]) {
+  await ensureStore(database);
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, database.config(), { out: (text) => out.push(text), err: (text) => err.push(text) });

@@ -1,13 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/open-store.js';
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from './support/databases.js';
+import { createTestDatabase, describeEachDatabase, ensureStore, type TestDatabase } from './support/databases.js';
 import { examplePolicy, fixture } from './support/fixtures.js';
 
 async function vow(database: TestDatabase, ...argv: string[]) {
+  await ensureStore(database);
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, database.config(), { out: (text) => out.push(text), err: (text) => err.push(text) });
@@ -87,7 +92,7 @@ describe('the installed vow binary', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('serves, prints the URL to open, and shuts down gracefully on SIGTERM', async () => {
+  it('serves, prints where the policy, the demo, the API document and the rest are, and shuts down gracefully on SIGTERM', async () => {
     const database = await createTestDatabase('sqlite');
     try {
       const child = spawn(process.execPath, [bin, 'serve'], {
@@ -99,7 +104,7 @@ describe('the installed vow binary', () => {
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           const match = /open (http:\/\/\S+\/privacy)/.exec(output);
-          if (match?.[1]) resolve(match[1]);
+          if (match?.[1] && output.includes('everything')) resolve(match[1]);
         });
         child.once('exit', () => {
           reject(new Error(`server exited early: ${output}`));
@@ -108,11 +113,41 @@ describe('the installed vow binary', () => {
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('AIRobotics Group');
+      const origin = url.replace(/\/privacy$/, '');
+      const printed: [string, string][] = [['demo site', '/demo/'], ['API document', '/openapi.json'], ['health check', '/healthz'], ['everything', '/']];
+      for (const [name, path] of printed) {
+        expect(output).toMatch(new RegExp(`  ${name} +${origin}${path.replace('.', '\\.')}\\n`));
+      }
+      // The home page links every one of them.
+      const home = await (await fetch(`${origin}/`)).text();
+      for (const path of ['/privacy', '/demo/', '/openapi.json', '/healthz']) expect(home).toContain(`<a href="${path}">`);
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(0);
     } finally {
       await database.cleanup();
     }
+  });
+});
+
+describe('the vow command in the wrong folder', () => {
+  it('never makes a store it was not asked for: it names where it looked and how to point elsewhere, and exits non-zero', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'vow-elsewhere-'));
+    try {
+      const err: string[] = [];
+      const code = await runCli(['keys', 'list'], loadConfig({ VOW_DATA_DIR: join(empty, '.vow'), LOG_LEVEL: 'silent' }), { out: () => undefined, err: (text) => err.push(text) });
+      expect(code).toBe(1);
+      expect(err.join('\n')).toContain(`no Vow data here: ${join(empty, '.vow', 'vow.db')} does not exist`);
+      expect(err.join('\n')).toContain('VOW_DATA_DIR');
+      expect(existsSync(join(empty, '.vow'))).toBe(false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('says its version', async () => {
+    const out: string[] = [];
+    expect(await runCli(['--version'], loadConfig({ LOG_LEVEL: 'silent' }), { out: (text) => out.push(text), err: () => undefined })).toBe(0);
+    expect(out.join('').trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -156,7 +156,7 @@ describeEachDatabase('the HTTP server', (database) => {
       expect(JSON.stringify(document.paths['/v1/policy'])).toContain('version');
     }));
 
-  it('logs JSON lines with truncated addresses and no query strings', async () => {
+  it('logs one JSON line a request, readable in its message, with truncated addresses and no query strings', async () => {
     const logs: string[] = [];
     await withVow(
       async (server) => {
@@ -174,5 +174,7 @@ describeEachDatabase('the HTTP server', (database) => {
     expect(text).not.toContain('203.0.113.57');
     expect(text).not.toContain('1319:8a2e');
     expect(text).not.toContain('jane@example.com');
+    const requests = logs.map((line) => JSON.parse(line) as { msg: string; res?: { statusCode: number } }).filter((line) => line.res !== undefined);
+    expect(requests.map((line) => line.msg.replace(/ [\d.]+ ms$/, ''))).toEqual(['GET /privacy 400', 'GET /healthz 200']);
   });
 });

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
-import { describeEachDatabase, type TestDatabase } from './support/databases.js';
+import { describeEachDatabase, ensureStore, type TestDatabase } from './support/databases.js';
 
 async function vow(database: TestDatabase, ...argv: string[]) {
+  await ensureStore(database);
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, database.config(), { out: (text) => out.push(text), err: (text) => err.push(text) });

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { createVow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
 import { runCli } from '../src/cli/run-cli.js';
-import { describeEachDatabase } from './support/databases.js';
+import { describeEachDatabase, ensureStore } from './support/databases.js';
 
 const comments = [
   'platform,username,full_name,email,kind,text,timestamp',
@@ -68,6 +68,7 @@ describeEachDatabase('importing social-media exports', (database) => {
     writeFileSync(file, comments);
     const out: string[] = [];
     const err: string[] = [];
+    await ensureStore(database());
     const code = await runCli(['import', 'social', file], database().config(), { out: (t) => out.push(t), err: (t) => err.push(t) });
     expect({ code, err }).toEqual({ code: 0, err: [] });
     expect(out.join('\n')).toMatch(/^imported imp_\S+: 3 interactions from 2 people \(2 new\), 0 aggregates$/);

@@ -1,4 +1,5 @@
 /** The `vow` command line: parses arguments, runs one command, returns its exit code. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { roles } from '../auth/role.js';
 import type { Config } from '../config.js';
@@ -62,14 +63,23 @@ function nonNegativeInteger(text: string): number {
   return value;
 }
 
+/** Vow's own version, from its package.json (beside `src/` and `dist/` alike). */
+const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export async function runCli(argv: readonly string[], config: Config, io: Io): Promise<number> {
   let exitCode = 0;
+  // Only `vow serve` (and `vow restore`) make a store: any other command run in the wrong
+  // folder says where it looked, instead of answering from a new, empty one.
+  const existing: Config = { ...config, createStore: false };
   const run = (command: () => Promise<number>) => async () => {
     exitCode = await command();
   };
 
   const program = new Command('vow')
     .description('Privacy operations: your privacy policy, declared once, rendered, versioned and enforced.')
+    .version(packageVersion, '--version', 'print the version of Vow')
+    // `vow --version` is Vow's; `vow policy render --version N` stays the command's own.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
@@ -84,7 +94,7 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .command('check')
     .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
     .description('validate a declaration and list every problem with its place in the file')
-    .action((file: string | undefined) => run(() => policyCheckCommand(config, io, file))());
+    .action((file: string | undefined) => run(() => policyCheckCommand(existing, io, file))());
   policy
     .command('render')
     .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
@@ -92,7 +102,7 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--version <n>', 'render a published version instead of a file', positiveInteger)
     .description('print the policy page generated from a declaration')
     .action((file: string | undefined, options: { format: RenderFormat; version?: number }) =>
-      run(() => policyRenderCommand(config, io, file, options))(),
+      run(() => policyRenderCommand(existing, io, file, options))(),
     );
   policy
     .command('publish')
@@ -100,18 +110,18 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--material', 'the change is material: subjects must be told', false)
     .option('--rollback <n>', 'publish the content of published version N again, as the new version in force', positiveInteger)
     .description('record a new version in force when the content changed; running servers enforce it within seconds')
-    .action((file: string | undefined, options: { material: boolean; rollback?: number }) => run(() => policyPublishCommand(config, io, file, options))());
+    .action((file: string | undefined, options: { material: boolean; rollback?: number }) => run(() => policyPublishCommand(existing, io, file, options))());
   policy
     .command('diff')
     .argument('<a>', 'a published version number or a declaration file')
     .argument('<b>', 'a published version number or a declaration file')
     .description('show what changed from A to B')
-    .action((a: string, b: string) => run(() => policyDiffCommand(config, io, a, b))());
+    .action((a: string, b: string) => run(() => policyDiffCommand(existing, io, a, b))());
   policy
     .command('notify')
     .option('--batch <n>', 'account holders per transaction', positiveInteger, 100)
     .description('tell account holders of the latest material version now (the server also does it, in batches)')
-    .action((options: { batch: number }) => run(() => policyNotifyCommand(config, io, options))());
+    .action((options: { batch: number }) => run(() => policyNotifyCommand(existing, io, options))());
 
   const systems = program.command('systems').description("the company's own databases and services that requests reach");
   systems
@@ -119,11 +129,11 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .argument('[file]', 'declaration (default: VOW_POLICY or the example)')
     .option('--system <id>', 'only this declared system')
     .description('connect read-only to each declared database and report drift: declared tables or columns missing, personal-looking columns undeclared')
-    .action((file: string | undefined, options: SystemsCheckOptions) => run(() => systemsCheckCommand(config, io, file, options))());
+    .action((file: string | undefined, options: SystemsCheckOptions) => run(() => systemsCheckCommand(existing, io, file, options))());
   systems
     .command('places')
     .description("list every place a subject's data lives (Vow, each declared system, each recipient) and how access, erasure and correction reach it")
-    .action(() => run(() => systemsPlacesCommand(config, io))());
+    .action(() => run(() => systemsPlacesCommand(existing, io))());
   systems
     .command('discover')
     .addOption(new Option('--engine <engine>', 'the database engine').choices(['postgres', 'mysql']).makeOptionMandatory())
@@ -132,7 +142,7 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--policy <file>', 'the declaration whose categories the columns are mapped to (default: VOW_POLICY or the example)')
     .option('--id <id>', "the proposed system's id (default: from the database name)")
     .description('introspect a database and print a proposed systems entry, in YAML, for a person to review')
-    .action((options: SystemsDiscoverOptions) => run(() => systemsDiscoverCommand(config, io, options))());
+    .action((options: SystemsDiscoverOptions) => run(() => systemsDiscoverCommand(existing, io, options))());
 
   program
     .command('scan')
@@ -145,32 +155,32 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--chromium <path>', 'the Chromium to drive', '/usr/bin/chromium')
     .option('--host-rule <host...>', 'host names to resolve to 127.0.0.1 (local sites)')
     .description('crawl the live site in headless Chromium before any choice, after reject all, after accept all and with GPC, and report drift from the declaration (exit 1)')
-    .action((url: string, options: ScanOptions) => run(() => scanCommand(config, io, url, options))());
+    .action((url: string, options: ScanOptions) => run(() => scanCommand(existing, io, url, options))());
 
   program
     .command('export')
     .argument('<subject>', 'the subject id (sub_…)')
     .argument('<file>', 'where to write the zip (mode 0600)')
     .description('write everything held about a subject: JSON and CSV per part and a readable summary (audited)')
-    .action((subject: string, file: string) => run(() => exportCommand(config, io, subject, file))());
+    .action((subject: string, file: string) => run(() => exportCommand(existing, io, subject, file))());
   const reports = program.command('reports').description("reports that a child under the minimum age provided data");
   reports
     .command('list')
     .addOption(new Option('--status <status>', 'only reports in this state').choices(reportStatuses))
     .description('list reports, newest first')
-    .action((options: { status?: ReportStatus }) => run(() => reportsListCommand(config, io, options))());
+    .action((options: { status?: ReportStatus }) => run(() => reportsListCommand(existing, io, options))());
   reports
     .command('confirm')
     .argument('<id>', 'the report id (rep_…)')
     .option('--subject <id>', 'the account found by review, when the report named no known one')
     .description("confirm: erase the child's data (recipients notified) and tell the reporter")
-    .action((id: string, options: { subject?: string }) => run(() => reportsConfirmCommand(config, io, id, options))());
+    .action((id: string, options: { subject?: string }) => run(() => reportsConfirmCommand(existing, io, id, options))());
   reports
     .command('dismiss')
     .argument('<id>', 'the report id (rep_…)')
     .requiredOption('--reason <text>', 'why the report is dismissed')
     .description('dismiss with a reason; the reporter is told')
-    .action((id: string, options: { reason: string }) => run(() => reportsDismissCommand(config, io, id, options))());
+    .action((id: string, options: { reason: string }) => run(() => reportsDismissCommand(existing, io, id, options))());
 
   const request = program.command('request').description('data-subject requests: access, correction, deletion, opt-out, questions');
   const collect = (value: string, previous: string[]) => [...previous, value];
@@ -184,80 +194,80 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--set <field=value>', 'a corrected account field (repeatable)', collect, [])
     .option('--jurisdiction <code>', 'gdpr, ccpa, or where the requester lives (FR, US-CA)')
     .description('file a request; its deadline runs from now')
-    .action((options: RequestFileOptions) => run(() => requestFileCommand(config, io, options))());
+    .action((options: RequestFileOptions) => run(() => requestFileCommand(existing, io, options))());
   request
     .command('list')
     .option('--due', 'only pending requests due within 7 days or overdue')
     .description('list requests, soonest due first')
-    .action((options: { due?: boolean }) => run(() => requestListCommand(config, io, options))());
+    .action((options: { due?: boolean }) => run(() => requestListCommand(existing, io, options))());
   request
     .command('show')
     .argument('<id>', 'the request id (req_…)')
     .description('show a request, its contents and its log')
-    .action((id: string) => run(() => requestShowCommand(config, io, id))());
+    .action((id: string) => run(() => requestShowCommand(existing, io, id))());
   request
     .command('approve')
     .argument('<id>', 'the request id (req_…)')
     .option('--verification <text>', 'how the identity was checked', 'identity confirmed by the operator')
     .description('confirm the requester’s identity by other means and open the request')
-    .action((id: string, options: { verification: string }) => run(() => requestApproveCommand(config, io, id, options))());
+    .action((id: string, options: { verification: string }) => run(() => requestApproveCommand(existing, io, id, options))());
   request
     .command('deny')
     .argument('<id>', 'the request id (req_…)')
     .requiredOption('--reason <text>', 'why; sent to the requester')
     .description('refuse a request; the requester is told why')
-    .action((id: string, options: { reason: string }) => run(() => requestDenyCommand(config, io, id, options))());
+    .action((id: string, options: { reason: string }) => run(() => requestDenyCommand(existing, io, id, options))());
   request
     .command('extend')
     .argument('<id>', 'the request id (req_…)')
     .requiredOption('--reason <text>', 'why more time is needed; sent to the requester')
     .description('extend the deadline once (GDPR +2 months, CCPA +45 days), inside the first period')
-    .action((id: string, options: { reason: string }) => run(() => requestExtendCommand(config, io, id, options))());
+    .action((id: string, options: { reason: string }) => run(() => requestExtendCommand(existing, io, id, options))());
   request
     .command('complete')
     .argument('<id>', 'the request id (req_…)')
     .option('--answer <text>', 'the answer to a question')
     .option('--set <field=value>', 'a corrected field, replacing the requester’s (repeatable)', collect, [])
     .description('carry out a verified request and notify the requester')
-    .action((id: string, options: { answer?: string; set?: string[] }) => run(() => requestCompleteCommand(config, io, id, options))());
+    .action((id: string, options: { answer?: string; set?: string[] }) => run(() => requestCompleteCommand(existing, io, id, options))());
   request
     .command('task-done')
     .argument('<id>', 'the request id (req_…)')
     .argument('<task>', 'the task id (stk_…), as `vow request show` lists it')
     .requiredOption('--reason <text>', 'how it was done (kept sealed in the request log)')
     .description('confirm a declared system’s task done by other means; the last one completes the request')
-    .action((id: string, task: string, options: { reason: string }) => run(() => requestTaskDoneCommand(config, io, id, task, options))());
+    .action((id: string, task: string, options: { reason: string }) => run(() => requestTaskDoneCommand(existing, io, id, task, options))());
   program
     .command('outbox')
     .addOption(new Option('--status <status>', 'only messages in this state').choices(['pending', 'sent', 'failed']))
     .option('--limit <n>', 'how many messages, newest first', positiveInteger, 50)
     .description('print queued and sent mail, decrypted (send it by hand when no SMTP_URL is set)')
-    .action((options: { status?: 'pending' | 'sent' | 'failed'; limit: number }) => run(() => outboxCommand(config, io, options))());
+    .action((options: { status?: 'pending' | 'sent' | 'failed'; limit: number }) => run(() => outboxCommand(existing, io, options))());
 
   const audit = program.command('audit').description('the tamper-evident audit log');
   audit
     .command('verify')
     .option('--checkpoint <file>', 'a signed checkpoint kept outside the database: proves no record up to it was removed or rewritten')
     .description('check the hash chain; prints OK with the count, or the first broken record')
-    .action((options: { checkpoint?: string }) => run(() => auditVerifyCommand(config, io, options))());
+    .action((options: { checkpoint?: string }) => run(() => auditVerifyCommand(existing, io, options))());
   audit
     .command('checkpoint')
     .option('--out <file>', 'write it to this file (default: print it)')
     .description('sign the head of the chain now (it must verify), to keep outside the database')
-    .action((options: { out?: string }) => run(() => auditCheckpointCommand(config, io, options))());
+    .action((options: { out?: string }) => run(() => auditCheckpointCommand(existing, io, options))());
 
   const retention = program.command('retention').description("delete data past its category's declared retention");
   retention
     .command('run')
     .description('run retention now (VOW_POLICY) and print the rows deleted per category')
-    .action(run(() => retentionRunCommand(config, io)));
+    .action(run(() => retentionRunCommand(existing, io)));
 
   const accounts = program.command('accounts').description('account holders');
   accounts
     .command('close')
     .argument('<subject>', 'the subject id (sub_…)')
     .description('close an account: retention counted from account closure starts now')
-    .action((subject: string) => run(() => accountsCloseCommand(config, io, subject))());
+    .action((subject: string) => run(() => accountsCloseCommand(existing, io, subject))());
 
   const keys = program.command('keys').description('API keys: issued for a role and purposes, shown once, stored hashed');
   keys
@@ -266,20 +276,20 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--purpose <id>', 'a declared purpose the key may read for (repeatable)', (id: string, previous: string[]) => [...previous, id], [])
     .option('--label <text>', 'a note to tell keys apart (not audited)', '')
     .description('issue a key and print its secret once')
-    .action((options: KeysIssueOptions) => run(() => keysIssueCommand(config, io, options))());
+    .action((options: KeysIssueOptions) => run(() => keysIssueCommand(existing, io, options))());
   keys
     .command('list')
     .description('list keys (never their secrets) with role, purposes and status')
-    .action(run(() => keysListCommand(config, io)));
+    .action(run(() => keysListCommand(existing, io)));
   keys
     .command('revoke')
     .argument('<id>', 'the key id (key_…), as listed or as in its secret vow_<id>_…')
     .description('revoke a key: it stops working at once')
-    .action((id: string) => run(() => keysRevokeCommand(config, io, id))());
+    .action((id: string) => run(() => keysRevokeCommand(existing, io, id))());
   keys
     .command('rotate')
     .description('re-wrap every data key under a new master key (servers keep running)')
-    .action(run(() => keysRotateCommand(config, io)));
+    .action(run(() => keysRotateCommand(existing, io)));
 
   program
     .command('import')
@@ -290,19 +300,19 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .addOption(new Option('--kind <kind>', 'fills a missing kind column').choices(interactionKinds))
     .addOption(new Option('--format <format>', 'json or csv (default: from the file name)').choices(['json', 'csv']))
     .description('import interactions (per person, encrypted) and analytics (as aggregates) from a social-media export')
-    .action((file: string, options: ImportSocialOptions) => run(() => importSocialCommand(config, io, file, options))());
+    .action((file: string, options: ImportSocialOptions) => run(() => importSocialCommand(existing, io, file, options))());
 
   program
     .command('ropa')
     .description('print the records of processing activities (GDPR article 30)')
     .addOption(new Option('--format <format>', 'output format').choices(ropaFormats).default('md'))
-    .action((options: { format: RopaFormat }) => run(() => ropaCommand(config, io, options))());
+    .action((options: { format: RopaFormat }) => run(() => ropaCommand(existing, io, options))());
   program
     .command('transfer-business')
     .description('export everything a declared acquirer may receive, signed, recorded as a disclosure of every subject')
     .requiredOption('--to <recipient>', 'the declared business-transfer recipient')
     .requiredOption('--out <dir>', 'folder for the export (written owner-only; it holds personal data)')
-    .action((options: { to: string; out: string }) => run(() => transferBusinessCommand(config, io, options))());
+    .action((options: { to: string; out: string }) => run(() => transferBusinessCommand(existing, io, options))());
 
   const stats = program
     .command('stats')
@@ -317,18 +327,18 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--min-subjects <k>', 'suppress cells with fewer subjects (default 10)', positiveInteger)
     .option('--max-cells <n>', 'cells one subject may count in (default 10)', positiveInteger)
     .option('--max-value <n>', 'the most one subject adds to one cell (default 10)', positiveInteger)
-    .action((options: StatsOptions) => run(() => statsCommand(config, io, options))());
+    .action((options: StatsOptions) => run(() => statsCommand(existing, io, options))());
   stats
     .command('published')
     .description('print released statistics, newest first, exactly as released')
     .option('--limit <n>', 'how many releases', positiveInteger, 20)
-    .action((options: { limit: number }) => run(() => statsPublishedCommand(config, io, options))());
+    .action((options: { limit: number }) => run(() => statsPublishedCommand(existing, io, options))());
 
   program
     .command('backup')
     .argument('<file>', 'where to write the backup (mode 0600)')
     .description('write a logical backup of every table (JSON lines; personal data only as ciphertext, no master key)')
-    .action((file: string) => run(() => backupCommand(config, io, file))());
+    .action((file: string) => run(() => backupCommand(existing, io, file))());
   program
     .command('restore')
     .argument('<file>', 'a file written by vow backup')
@@ -340,19 +350,19 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .command('list')
     .description('list endpoints (never their secrets) with their latest deliveries and attempts')
     .option('--deliveries <n>', 'deliveries shown per endpoint', positiveInteger, 5)
-    .action((options: { deliveries: number }) => run(() => webhooksListCommand(config, io, options))());
+    .action((options: { deliveries: number }) => run(() => webhooksListCommand(existing, io, options))());
 
   const recipients = program.command('recipients').description('telling recipients without a webhook of erasures and corrections');
   recipients
     .command('tasks')
     .addOption(new Option('--status <status>', 'only tasks in this state').choices(['open', 'done']))
     .description('list what staff must pass on to recipients that registered no webhook')
-    .action((options: { status?: 'open' | 'done' }) => run(() => recipientTasksCommand(config, io, options))());
+    .action((options: { status?: 'open' | 'done' }) => run(() => recipientTasksCommand(existing, io, options))());
   recipients
     .command('done')
     .argument('<id>', 'the task id (rtk_…)')
     .description('close a task once the recipient was told')
-    .action((id: string) => run(() => recipientTaskDoneCommand(config, io, id))());
+    .action((id: string) => run(() => recipientTaskDoneCommand(existing, io, id))());
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

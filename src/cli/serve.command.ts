@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { formatProblem } from '../errors.js';
 import type { Dialect } from '../store/open-store.js';
 import { keyFileOf } from '../vault/keyring.js';
+import { servedPlaces } from '../http/home.routes.js';
 import type { Io } from './io.js';
 
 /** A key file in the folder of the SQLite database it protects: one copy of that folder is a copy of everything. */
@@ -29,6 +30,8 @@ export async function serveCommand(config: Config, io: Io): Promise<number> {
       `Vow is running on ${vow.store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (${vow.store.location})`,
       `  policy version ${version.number} in force (${origin}); newer versions are enforced as they are published`,
       `  open ${url}/privacy`,
+      ...servedPlaces.filter((place) => place.path !== '/privacy').map((place) => `  ${place.name.replace(/^The /, '').padEnd(16)} ${url}${place.path}`),
+      `  everything       ${url}/`,
       ...(vow.firstAdminKey
         ? [`  first start: an admin API key was issued; it is shown only this once:`, `  ${vow.firstAdminKey}`]
         : []),

@@ -2,7 +2,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -34,6 +34,7 @@ import { privacyFormsRoutes } from './privacy-forms.routes.js';
 import { purposeConsentRoutes } from './purpose-consent.routes.js';
 import { requestsRoutes } from './requests.routes.js';
 import { safeValidatorCompiler } from './safe-input.js';
+import { homeRoutes } from './home.routes.js';
 import { sdkRoutes } from './sdk.routes.js';
 import { installSiteCors } from './site-cors.js';
 import { socialRoutes } from './social.routes.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   auth: Auth;
   signing: SigningKey;
   logLevel: Config['logLevel'];
+  /** `pretty` writes one readable line a record (`auto`: on a terminal); `json` one object a line. */
+  logFormat?: Config['logFormat'];
   /** Where JSON logs go (stdout by default); tests pass a stream to read them. */
   logStream?: DestinationStream;
   /** Noise for statistics releases; tests pass a seeded source, servers leave it to `cryptoRandomSource()`. */
@@ -75,15 +78,40 @@ function requestForLog(request: FastifyRequest) {
   return { method: request.method, path: request.url.split('?')[0], ip: truncateIp(request.ip) };
 }
 
+/**
+ * One line a request, written once it is answered, instead of Fastify's two (incoming,
+ * completed): method, path (never the query, which may carry a token), status and time,
+ * readable in its message.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {
+    // The line is written when the request is answered.
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    const line = `${request.method} ${request.url.split('?')[0] ?? ''} ${reply.statusCode} ${ms} ms`;
+    const fields = { req: request, res: { statusCode: reply.statusCode }, ms };
+    if (error) reply.log.error({ ...fields, err: error }, line);
+    else reply.log.info(fields, line);
+  }
+}
+
+/** Readable logs where a person reads them: asked for, or a terminal when left to `auto`. */
+function prettyLogs(format: Config['logFormat'] | undefined): boolean {
+  return format === 'pretty' || ((format ?? 'auto') === 'auto' && process.stdout.isTTY);
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const connections = options.connections ?? defaultConnections;
   const app = Fastify({
     logger: {
       level: options.logLevel,
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      ...(options.logStream ? { stream: options.logStream } : prettyLogs(options.logFormat) ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId,req,res,ms' } } } : {}),
       serializers: { req: requestForLog },
       redact: { paths: ['req.headers', 'req.body', 'res.headers'], remove: true },
     },
+    logController: new OneLinePerRequest(),
     bodyLimit: 1024 * 1024,
     // Deadlines for what never finishes: headers, the whole request, an idle keep-alive
     // socket, checked every second (Node checks every 30 s by default).
@@ -135,6 +163,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(healthRoutes, { store: options.store });
+  await app.register(homeRoutes, { organization: () => options.vault.declaration.organization.name });
   await app.register(policyRoutes, { db: options.store.db });
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });

@@ -2,12 +2,13 @@
  * Opens Vow's store: SQLite in the data folder by default, PostgreSQL when a URL is
  * given. This is the only module that knows which driver sits behind the builder.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { auditHeadKey } from '../audit/audit-head-key.js';
+import { VowError } from '../errors.js';
 import { withAuditHeadKey } from '../audit/audit-head-key-plugin.js';
 import { openKeyring, type KeySource } from '../vault/keyring.js';
 import { migrations } from './migrations.js';
@@ -30,6 +31,8 @@ export interface StoreOptions {
   /** Where the master keys are (as the vault reads them): the audit head is sealed under a key derived from them. */
   masterKeys?: KeySource['masterKeys'];
   masterKeyFile?: KeySource['masterKeyFile'];
+  /** False: refuse a store that does not exist yet, naming where it looked, rather than create it. */
+  createStore?: boolean;
 }
 
 export const SQLITE_FILE = 'vow.db';
@@ -39,16 +42,35 @@ export const SQLITE_FILE = 'vow.db';
  * registered before migrating, since the migration that keys the head needs it.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.createStore === false && !options.databaseUrl) refuseMissingSqlite(options.dataDir);
   const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
   const opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   const store = { ...opened, db: withAuditHeadKey(opened.db, auditHeadKey(keyring)) };
   try {
+    if (options.createStore === false && options.databaseUrl && !(await hasVowTables(store.db))) {
+      throw new VowError('not_found', `the database at DATABASE_URL holds no Vow data: point DATABASE_URL at the database vow serve uses, or run vow serve once to create it`);
+    }
     await migrate(store.db);
   } catch (error) {
     await store.close();
     throw error;
   }
   return store;
+}
+
+/** Refuses a data folder without Vow's database, saying where it looked and how to point elsewhere. */
+function refuseMissingSqlite(dataDir: string): void {
+  const file = join(dataDir, SQLITE_FILE);
+  if (existsSync(file)) return;
+  throw new VowError(
+    'not_found',
+    `no Vow data here: ${resolve(file)} does not exist. Run the command where vow serve keeps its data, or point it there with VOW_DATA_DIR (DATABASE_URL for PostgreSQL); vow serve creates it on its first start`,
+  );
+}
+
+async function hasVowTables(db: Kysely<Database>): Promise<boolean> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  return tables.some((table) => table.name === 'kysely_migration');
 }
 
 function openSqlite(dataDir: string): Store {

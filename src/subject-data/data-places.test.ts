@@ -6,6 +6,7 @@ import { examplePolicy } from '../../test/support/fixtures.js';
 import { runCli } from '../cli/run-cli.js';
 import { loadConfig } from '../config.js';
 import { parseDeclaration } from '../policy/load-declaration.js';
+import { openStore } from '../store/open-store.js';
 import { dataPlaces, reachOf, systemsReached } from './data-places.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'vow-data-places-'));
@@ -79,7 +80,9 @@ describe('one registry of where a subject’s data lives, and how each right rea
     const policy = join(folder, 'vow.policy.yaml');
     writeFileSync(policy, text);
     const out: string[] = [];
-    const code = await runCli(['systems', 'places'], loadConfig({ VOW_DATA_DIR: join(folder, 'data'), VOW_POLICY: policy, LOG_LEVEL: 'silent' }), { out: (line) => out.push(line), err: () => undefined });
+    const config = loadConfig({ VOW_DATA_DIR: join(folder, 'data'), VOW_POLICY: policy, LOG_LEVEL: 'silent' });
+    await (await openStore(config)).close();
+    const code = await runCli(['systems', 'places'], config, { out: (line) => out.push(line), err: () => undefined });
     expect(code).toBe(0);
     expect(out[0]).toMatch(/^place +kind +access +erasure +correction +description$/);
     expect(out.find((line) => line.startsWith('archive '))).toMatch(/^archive +system +by-staff +by-staff +by-staff +The paper archive$/);

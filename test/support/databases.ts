@@ -124,3 +124,9 @@ export async function withTwoStores(database: TestDatabase, test: (a: Store, b: 
     await b.close();
   }
 }
+
+/** Makes the test database's store, as `vow serve` does on its first start: CLI commands refuse to make one. */
+export async function ensureStore(database: TestDatabase, env: Record<string, string> = {}): Promise<void> {
+  const store = await openStore(database.config(env));
+  await store.close();
+}
