@@ -31,6 +31,8 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'reports:manage': true,
     'transfers:read': true,
     'logs:write': true,
+    'breaches:read': true,
+    'breaches:manage': true,
   },
   'privacy-officer': {
     'accounts:read': true,
@@ -57,6 +59,8 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'reports:manage': true,
     'transfers:read': true,
     'logs:write': true,
+    'breaches:read': true,
+    'breaches:manage': true,
   },
   support: {
     'accounts:read': true,
@@ -83,6 +87,8 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'reports:manage': false,
     'transfers:read': false,
     'logs:write': false,
+    'breaches:read': false,
+    'breaches:manage': false,
   },
   auditor: {
     'accounts:read': false,
@@ -109,6 +115,8 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'reports:manage': false,
     'transfers:read': true,
     'logs:write': false,
+    'breaches:read': true,
+    'breaches:manage': false,
   },
   site: {
     'accounts:read': false,
@@ -135,6 +143,8 @@ const expected: Record<Role, Record<Permission, boolean>> = {
     'reports:manage': false,
     'transfers:read': false,
     'logs:write': true,
+    'breaches:read': false,
+    'breaches:manage': false,
   },
 };
 

@@ -34,6 +34,8 @@ export const permissions = [
   'reports:manage',
   'transfers:read',
   'logs:write',
+  'breaches:read',
+  'breaches:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -59,6 +61,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'ropa:read',
     'requests:read',
     'transfers:read',
+    'breaches:read',
   ],
   site: ['logs:write'],
 };

@@ -158,6 +158,13 @@ export const subjectTables: readonly SubjectTableEntry[] = [
     exported: { part: 'recipient-tasks', columns: { id: 'id', recipient: 'recipient', event: 'event', status: 'status', createdAt: 'created_at', doneAt: 'done_at' } },
     why: 'the tasks telling staff to pass an erasure or correction on to a recipient without a webhook must outlive the erasure; they hold the pseudonymous id, recipient and field names only',
   },
+  {
+    table: 'breach_subjects',
+    column: 'subject_id',
+    treatment: 'keep-pseudonymous',
+    exported: { part: 'breaches', columns: { breach: 'breach_id', affectedSince: 'added_at' } },
+    why: 'the register of breaches must say whom each affected (GDPR art. 33(5)); it holds the pseudonymous id only',
+  },
   { table: 'subject_keys', column: 'subject_id', treatment: 'delete', last: true, exported: { hidden: 'the data key, wrapped under the master key' }, why: 'the data key: destroying it crypto-shreds every copy' },
   { table: 'subjects', column: 'id', treatment: 'delete', last: true, exported: { readBy: 'subject' }, why: 'the subject itself' },
 ];

@@ -34,6 +34,7 @@ import { privacyFormsRoutes } from './privacy-forms.routes.js';
 import { purposeConsentRoutes } from './purpose-consent.routes.js';
 import { requestsRoutes } from './requests.routes.js';
 import { safeValidatorCompiler } from './safe-input.js';
+import { breachesRoutes } from './breaches.routes.js';
 import { homeRoutes } from './home.routes.js';
 import { sdkRoutes } from './sdk.routes.js';
 import { installSiteCors } from './site-cors.js';
@@ -203,6 +204,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(policyNoticesRoutes, { vault: options.vault, auth: options.auth });
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(breachesRoutes, { vault: options.vault, auth: options.auth });
   if (options.events) {
     await app.register(eventsRoutes, options.events);
     await app.register(logsRoutes, { ingestor: options.events.ingestor, auth: options.auth });

@@ -23,6 +23,7 @@ export const messageKinds = [
   'reminder',
   'policy-change',
   'child-report',
+  'breach-notice',
   'other',
 ] as const;
 export type MessageKind = (typeof messageKinds)[number];
@@ -38,6 +39,7 @@ const audienceOf: Record<MessageKind, 'person' | 'organization'> = {
   acknowledgement: 'person',
   extension: 'person',
   completion: 'person',
+  'breach-notice': 'person',
   reminder: 'organization',
   'policy-change': 'person',
   'child-report': 'person',

@@ -575,4 +575,35 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('consent_records').addColumn('consent_model', 'text').execute();
     },
   },
+  '0022-breaches': {
+    async up(db: Kysely<unknown>) {
+      // The register of personal data breaches (GDPR art. 33(5)): what happened, sealed, and its clocks from discovery.
+      await db.schema
+        .createTable('breaches')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('risk', 'text', (column) => column.notNull())
+        .addColumn('began_at', 'text', (column) => column.notNull())
+        .addColumn('discovered_at', 'text', (column) => column.notNull())
+        .addColumn('categories', 'text', (column) => column.notNull())
+        .addColumn('subject_count', 'integer', (column) => column.notNull())
+        .addColumn('details', 'text', (column) => column.notNull())
+        .addColumn('authority_notified_at', 'text')
+        .addColumn('authority_reference', 'text')
+        .addColumn('subjects_notified_at', 'text')
+        .addColumn('recorded_by', 'text', (column) => column.notNull())
+        .addColumn('recorded_at', 'text', (column) => column.notNull())
+        .addColumn('closed_at', 'text')
+        .execute();
+      await db.schema.createIndex('breaches_discovered').on('breaches').column('discovered_at').execute();
+      await db.schema
+        .createTable('breach_subjects')
+        .addColumn('breach_id', 'text', (column) => column.notNull())
+        .addColumn('subject_id', 'text', (column) => column.notNull())
+        .addColumn('added_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('breach_subjects_pk', ['breach_id', 'subject_id'])
+        .execute();
+      await db.schema.createIndex('breach_subjects_subject').on('breach_subjects').column('subject_id').execute();
+    },
+  },
 };

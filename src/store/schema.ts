@@ -553,6 +553,8 @@ export interface RecipientTaskTable {
 
 export interface Database {
   recipient_tasks: RecipientTaskTable;
+  breaches: BreachTable;
+  breach_subjects: BreachSubjectTable;
   system_tasks: SystemTaskTable;
   purpose_consents: PurposeConsentTable;
   sale_opt_out_addresses: SaleOptOutAddressTable;
@@ -596,3 +598,33 @@ export type PolicyVersionRow = Selectable<PolicyVersionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewAuditLogRow = Insertable<AuditLogTable>;
 export type { Generated };
+
+/** A personal data breach in the register (GDPR art. 33(5)). */
+export interface BreachTable {
+  id: string;
+  /** open or closed. */
+  status: string;
+  /** low or high: whether the people affected must be told (art. 34). */
+  risk: string;
+  began_at: string;
+  discovered_at: string;
+  /** JSON array of the declared data categories affected. */
+  categories: string;
+  subject_count: number;
+  /** Sealed (breaches key): the title, what happened, the likely consequences, the measures taken. */
+  details: string;
+  authority_notified_at: string | null;
+  /** The authority's reference for the notification, when it gave one. */
+  authority_reference: string | null;
+  subjects_notified_at: string | null;
+  recorded_by: string;
+  recorded_at: string;
+  closed_at: string | null;
+}
+
+/** Who a breach affected, by pseudonymous id: kept after their erasure, as the register must be. */
+export interface BreachSubjectTable {
+  breach_id: string;
+  subject_id: string;
+  added_at: string;
+}
