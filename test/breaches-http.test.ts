@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
+import { runCli } from '../src/cli/run-cli.js';
 import { readOutbox } from '../src/outbox/outbox.js';
-import { describeEachDatabase } from './support/databases.js';
+import { describeEachDatabase, ensureStore } from './support/databases.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const description = 'A misconfigured backup bucket was readable from the internet for two days';
@@ -128,4 +129,29 @@ describeEachDatabase('the breach register', (database) => {
       expect((await vow.server.inject({ method: 'GET', url: '/v1/breaches/brc_nope', headers: officer })).statusCode).toBe(400);
       expect(await vow.store.db.selectFrom('breaches').select('id').execute()).toEqual([]);
     }));
+});
+
+describeEachDatabase('vow breaches', (database) => {
+  it('records, lists, shows with its drafts, tells the people affected and closes a breach from the command line', async () => {
+    await ensureStore(database());
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    const cli = (...argv: string[]) => runCli(argv, database().config(), io);
+    const discovered = new Date(Date.now() - 3600_000).toISOString();
+    const code = await cli('breaches', 'record', '--title', 'Lost laptop', '--description', 'An unencrypted laptop was stolen from a car', '--began', discovered, '--discovered', discovered, '--risk', 'low', '--category', 'account', '--consequences', 'Little: the disk held no customer data', '--measures', 'Remote wipe; disks are now encrypted');
+    expect(code, lines.join('\n')).toBe(0);
+    const id = /^(brc_\S+) recorded: 0 people affected; authority due /.exec(lines.at(-1) ?? '')?.[1] ?? '';
+    expect(id).not.toBe('');
+    expect(await cli('breaches', 'list')).toBe(0);
+    expect(lines.at(-1)).toContain(`${id}  open  low`);
+    expect(await cli('breaches', 'show', id, '--notices')).toBe(0);
+    expect(lines.join('\n')).toContain('GDPR art. 34: the people affected, without undue delay, when the risk to them is high: not required');
+    expect(lines.join('\n')).toContain('--- to the supervisory authority: Personal data breach notification');
+    expect(await cli('breaches', 'notify-subjects', id)).toBe(0);
+    expect(lines.at(-1)).toBe(`${id}: 0 notices queued`);
+    expect(await cli('breaches', 'authority-notified', id, '--reference', 'ICO-77')).toBe(0);
+    expect(await cli('breaches', 'close', id)).toBe(0);
+    expect(await cli('breaches', 'close', id)).toBe(1);
+    expect(lines.at(-1)).toContain('is closed');
+  });
 });

@@ -48,6 +48,7 @@ import { systemsCheckCommand, type SystemsCheckOptions } from './systems-check.c
 import { systemsDiscoverCommand, type SystemsDiscoverOptions } from './systems-discover.command.js';
 import { systemsPlacesCommand } from './systems-places.command.js';
 import { scanCommand, type ScanOptions } from './scan.command.js';
+import { breachesListCommand, breachesRecordCommand, breachesShowCommand, breachesStepCommand, type BreachRecordOptions } from './breaches.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
 
@@ -143,6 +144,45 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .option('--id <id>', "the proposed system's id (default: from the database name)")
     .description('introspect a database and print a proposed systems entry, in YAML, for a person to review')
     .action((options: SystemsDiscoverOptions) => run(() => systemsDiscoverCommand(existing, io, options))());
+
+  const breaches = program.command('breaches').description('the register of personal data breaches, its clocks and notices');
+  breaches.command('list').description('every breach, newest discovery first, with its clocks').action(() => run(() => breachesListCommand(existing, io))());
+  breaches
+    .command('show')
+    .argument('<id>', 'the breach (brc_…)')
+    .option('--notices', 'print the drafts of the notices too', false)
+    .description('one breach: what happened, whom it affected, each clock')
+    .action((id: string, options: { notices: boolean }) => run(() => breachesShowCommand(existing, io, id, options))());
+  breaches
+    .command('record')
+    .requiredOption('--title <text>', 'a short name')
+    .requiredOption('--description <text>', 'what happened')
+    .requiredOption('--began <when>', 'when it began (ISO 8601)')
+    .requiredOption('--discovered <when>', 'when it was discovered (ISO 8601): the clocks run from here')
+    .addOption(new Option('--risk <risk>', 'high: the people affected must be told').choices(['low', 'high']).makeOptionMandatory())
+    .requiredOption('--category <id...>', 'the declared data categories affected')
+    .option('--subject <id...>', 'the people affected, by subject id')
+    .option('--with-category <id>', 'everyone holding records of this declared category')
+    .requiredOption('--consequences <text>', 'the likely consequences')
+    .requiredOption('--measures <text>', 'the measures taken or proposed')
+    .description('record a breach (audited)')
+    .action((options: BreachRecordOptions) => run(() => breachesRecordCommand(existing, io, options))());
+  breaches
+    .command('notify-subjects')
+    .argument('<id>', 'the breach')
+    .description('send the people affected their notice, once, through the outbox')
+    .action((id: string) => run(() => breachesStepCommand(existing, io, id, 'notify-subjects'))());
+  breaches
+    .command('authority-notified')
+    .argument('<id>', 'the breach')
+    .option('--reference <text>', "the authority's reference")
+    .description('mark the supervisory authority notified')
+    .action((id: string, options: { reference?: string }) => run(() => breachesStepCommand(existing, io, id, 'authority-notified', options))());
+  breaches
+    .command('close')
+    .argument('<id>', 'the breach')
+    .description('close a breach; it stays in the register')
+    .action((id: string) => run(() => breachesStepCommand(existing, io, id, 'close'))());
 
   program
     .command('scan')
