@@ -30,9 +30,19 @@ export function parseDeclaration(text: string): ParseResult {
 
   const locate = locatorOf(document, lineCounter);
 
-  const parsed = Declaration.safeParse(document.toJS());
+  const input: unknown = document.toJS();
+  const parsed = Declaration.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.flatMap((issue) => problemsOf(issue, locate)), warnings: [] };
+    const problems = parsed.error.issues.flatMap((issue) => problemsOf(issue, locate));
+    // Every problem at once: the checks that need a valid declaration run on what is left
+    // once the entries at fault are set aside, their findings placed back in the file.
+    const rest = withoutFaultyEntries(input, parsed.error.issues);
+    if (rest) {
+      const { errors } = checkDeclaration(rest.declaration);
+      const kept = errors.filter((finding) => !rest.removedIds.some((id) => finding.message.includes(`"${id}"`)));
+      problems.push(...kept.map((finding) => locate(rest.originalPath(finding.path), finding.message)));
+    }
+    return { ok: false, problems, warnings: [] };
   }
   const { errors, warnings } = checkDeclaration(parsed.data);
   const toProblem = (finding: Finding) => locate(finding.path, finding.message);
@@ -125,4 +135,80 @@ function rangeStart(node: unknown): number | undefined {
   if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
   const range: unknown = node.range;
   return Array.isArray(range) && typeof range[0] === 'number' ? range[0] : undefined;
+}
+
+/**
+ * The input with each array entry a schema issue lies in taken out, parsed again until it
+ * is valid (a few rounds at most), or undefined when a fault lies outside any list entry
+ * (a top-level field: nothing sound is left to check). `originalPath` maps a path in what
+ * is left back to the file's indices; `removedIds` are the ids of the entries set aside, so
+ * that references to them are not reported as a second problem.
+ */
+function withoutFaultyEntries(
+  input: unknown,
+  firstIssues: readonly core.$ZodIssue[],
+): { declaration: Declaration; originalPath: (path: readonly PathSegment[]) => PathSegment[]; removedIds: string[] } | undefined {
+  const copy = structuredClone(input) as Record<string, unknown>;
+  /** For each array (by its path in the file), the original indices taken out. */
+  const removed = new Map<string, number[]>();
+  const removedIds: string[] = [];
+  let issues = firstIssues;
+  for (let round = 0; round < 10; round += 1) {
+    const targets = new Map<string, { array: unknown[]; index: number; key: string }>();
+    for (const issue of issues) {
+      const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+      // The shallowest list entry on the path: taking it out removes the fault with it.
+      let node: unknown = copy;
+      let found: { array: unknown[]; index: number; key: string } | undefined;
+      const walked: PathSegment[] = [];
+      for (const segment of path) {
+        if (Array.isArray(node) && typeof segment === 'number') {
+          found = { array: node, index: segment, key: originalKey(removed, walked) };
+          break;
+        }
+        if (node === null || typeof node !== 'object') break;
+        node = (node as Record<string | number, unknown>)[segment];
+        walked.push(segment);
+      }
+      if (!found) return undefined;
+      targets.set(`${found.key}#${found.index}`, found);
+    }
+    // Highest index first, so that the others still point where they did.
+    for (const target of [...targets.values()].sort((a, b) => b.index - a.index)) {
+      const entry = target.array[target.index];
+      if (entry !== null && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string') removedIds.push((entry as { id: string }).id);
+      const originals = removed.get(target.key) ?? [];
+      originals.push(toOriginal(originals, target.index));
+      removed.set(target.key, originals);
+      target.array.splice(target.index, 1);
+    }
+    const again = Declaration.safeParse(copy);
+    if (again.success) {
+      const originalPath = (path: readonly PathSegment[]): PathSegment[] => {
+        const mapped: PathSegment[] = [];
+        for (const segment of path) {
+          if (typeof segment === 'number') mapped.push(toOriginal(removed.get(formatPath(mapped)) ?? [], segment));
+          else mapped.push(segment);
+        }
+        return mapped;
+      };
+      return { declaration: again.data, originalPath, removedIds };
+    }
+    issues = again.error.issues;
+  }
+  return undefined;
+}
+
+/** An index in what is left of an array, as an index of the array in the file. */
+function toOriginal(removedIndices: readonly number[], index: number): number {
+  let original = index;
+  for (const taken of [...removedIndices].sort((a, b) => a - b)) if (taken <= original) original += 1;
+  return original;
+}
+
+/** The file's path of an array reached through `walked` (indices in what is left). */
+function originalKey(removed: ReadonlyMap<string, number[]>, walked: readonly PathSegment[]): string {
+  const mapped: PathSegment[] = [];
+  for (const segment of walked) mapped.push(typeof segment === 'number' ? toOriginal(removed.get(formatPath(mapped)) ?? [], segment) : segment);
+  return formatPath(mapped);
 }
