@@ -147,6 +147,8 @@ describeEachDatabase('the head of the log is sealed with a key derived from the 
       await db.schema.alterTable('consent_records').dropColumn('consent_model').execute();
       await db.schema.dropTable('breach_subjects').execute();
       await db.schema.dropTable('breaches').execute();
+      await db.schema.dropTable('staff_sessions').execute();
+      await db.schema.dropTable('staff_accounts').execute();
       await sql`delete from kysely_migration where name >= '0018-audit-head-mac'`.execute(db);
     });
     await withStore(database(), async ({ db }) => {

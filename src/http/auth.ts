@@ -1,5 +1,5 @@
 /**
- * API-key authentication and role checks for routes. `createAuth(db)` is built once in
+ * API-key and session authentication and role checks for routes. `createAuth(db)` is built once in
  * the server and its `requirePermission(...)` used as a route's `onRequest` or
  * `preHandler` hook:
  *
@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { auditActorOf, type Actor } from '../auth/actor.js';
 import { authenticate } from '../auth/api-key.js';
+import { sessionActor } from '../auth/staff-sessions.js';
 import { can, type Permission } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import type { Database } from '../store/schema.js';
@@ -48,7 +49,26 @@ export function bearerSecret(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Auth over the store's API keys; tests may pass their own `authenticator` and limit. */
+/** The cookie a signed-in person's browser sends: HttpOnly, SameSite=Strict, never readable by a script. */
+export const SESSION_COOKIE = 'vow_session';
+export const CSRF_HEADER = 'x-vow-csrf';
+
+export function sessionTokenOf(request: FastifyRequest): string | undefined {
+  // Undefined where no cookie parser is registered (a bare app in a test).
+  const cookies = request.cookies as Partial<Record<string, string>> | undefined;
+  const value = cookies?.[SESSION_COOKIE];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function csrfTokenOf(request: FastifyRequest): string | undefined {
+  const value = request.headers[CSRF_HEADER];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether a method changes anything: those need the session's CSRF token. */
+export const isChange = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
+
+/** Auth over the store's API keys and staff sessions; tests may pass their own `authenticator` and limit. */
 export function createAuth(
   db: Kysely<Database>,
   authenticator: Authenticator = (secret) => authenticate(db, secret),
@@ -60,7 +80,14 @@ export function createAuth(
         const now = Date.now();
         if (failures.blocked(request.ip, now)) throw new VowError('rate_limited', 'too many failed authentications from this address; try again later');
         const secret = bearerSecret(request.headers.authorization);
-        const actor = secret === undefined ? undefined : await authenticator(secret);
+        // A signed-in person's session cookie when there is no key; a change then needs its CSRF token.
+        const session = secret === undefined ? sessionTokenOf(request) : undefined;
+        const actor =
+          secret !== undefined
+            ? await authenticator(secret)
+            : session !== undefined
+              ? await sessionActor(db, session, { change: isChange(request.method), csrfToken: csrfTokenOf(request) })
+              : undefined;
         if (!actor) {
           failures.failed(request.ip, now);
           void reply.header('www-authenticate', 'Bearer');

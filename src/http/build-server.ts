@@ -1,4 +1,5 @@
 /** Builds the HTTP server: schemas at the edge, one error handler, logs without personal data. */
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -37,6 +38,7 @@ import { safeValidatorCompiler } from './safe-input.js';
 import { breachesRoutes } from './breaches.routes.js';
 import { homeRoutes } from './home.routes.js';
 import { sdkRoutes } from './sdk.routes.js';
+import { sessionRoutes } from './session.routes.js';
 import { installSiteCors } from './site-cors.js';
 import { socialRoutes } from './social.routes.js';
 import { statsRoutes } from './stats.routes.js';
@@ -150,6 +152,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  await app.register(cookie);
   await installSiteCors(app, options.vault);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
@@ -205,6 +208,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
   await app.register(breachesRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(sessionRoutes, { vault: options.vault });
   if (options.events) {
     await app.register(eventsRoutes, options.events);
     await app.register(logsRoutes, { ingestor: options.events.ingestor, auth: options.auth });

@@ -606,4 +606,33 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('breach_subjects_subject').on('breach_subjects').column('subject_id').execute();
     },
   },
+  '0023-staff-accounts': {
+    async up(db: Kysely<unknown>) {
+      // Staff who sign in to the console: an e-mail (sealed, found by its keyed hash), an
+      // Argon2id password hash, a role as API keys have; and their sessions, by token hash.
+      await db.schema
+        .createTable('staff_accounts')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('email_index', 'text', (column) => column.notNull().unique())
+        .addColumn('email', 'text', (column) => column.notNull())
+        .addColumn('password_hash', 'text', (column) => column.notNull())
+        .addColumn('role', 'text', (column) => column.notNull())
+        .addColumn('purposes', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('disabled_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('staff_sessions')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('token_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('csrf_hash', 'text', (column) => column.notNull())
+        .addColumn('account_id', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .addColumn('last_seen_at', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createIndex('staff_sessions_account').on('staff_sessions').column('account_id').execute();
+    },
+  },
 };

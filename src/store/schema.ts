@@ -554,6 +554,8 @@ export interface RecipientTaskTable {
 export interface Database {
   recipient_tasks: RecipientTaskTable;
   breaches: BreachTable;
+  staff_accounts: StaffAccountTable;
+  staff_sessions: StaffSessionTable;
   breach_subjects: BreachSubjectTable;
   system_tasks: SystemTaskTable;
   purpose_consents: PurposeConsentTable;
@@ -627,4 +629,32 @@ export interface BreachSubjectTable {
   breach_id: string;
   subject_id: string;
   added_at: string;
+}
+
+/** A person of the staff who signs in to the console. */
+export interface StaffAccountTable {
+  id: string;
+  /** Keyed hash of the lower-cased e-mail: found by it, never stored in the clear. */
+  email_index: string;
+  /** Sealed under the `staff` vault key. */
+  email: string;
+  /** Argon2id, in its PHC string form. */
+  password_hash: string;
+  role: string;
+  /** JSON array of purpose ids, as an API key's. */
+  purposes: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+/** A signed-in session: the cookie's token and the CSRF token kept only as hashes. */
+export interface StaffSessionTable {
+  id: string;
+  token_hash: string;
+  csrf_hash: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  revoked_at: string | null;
 }

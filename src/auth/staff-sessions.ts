@@ -1,0 +1,153 @@
+/**
+ * Staff accounts and their sessions, for the console: an e-mail and a password hashed
+ * with Argon2id (`@node-rs/argon2`), a role as API keys have. Signing in opens a session
+ * whose token goes only into an HttpOnly cookie and whose CSRF token the console sends
+ * back on every change; both are stored only as hashes. Sessions end after 12 hours, or
+ * 1 hour unused, and can be signed out or revoked. Each step is in the audit chain.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import { appendAudit } from '../audit/append-audit.js';
+import { VowError } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import { open, seal } from '../vault/aes-gcm.js';
+import type { Keyring } from '../vault/keyring.js';
+import { loadOrCreateVaultKey } from '../vault/vault-keys.js';
+import type { Actor } from './actor.js';
+import { isRole, type Role } from './role.js';
+
+export const SESSION_HOURS = 12;
+export const IDLE_MINUTES = 60;
+export const MIN_PASSWORD_LENGTH = 12;
+
+export interface StaffAccount {
+  id: string;
+  email: string;
+  role: Role;
+  purposes: string[];
+  createdAt: string;
+}
+
+export interface OpenedSession {
+  /** For the HttpOnly cookie only; never shown to a script. */
+  token: string;
+  /** For the console to send back in `X-Vow-CSRF` on every change. */
+  csrfToken: string;
+  sessionId: string;
+  expiresAt: string;
+  account: StaffAccount;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const staffKey = (db: Kysely<Database>, keyring: Keyring) => loadOrCreateVaultKey(db, keyring, 'staff', () => randomBytes(32));
+const emailIndexOf = (key: Buffer, email: string) => createHmac('sha256', key).update(`staff-email\0${email.trim().toLowerCase()}`).digest('hex');
+/** Checked when an e-mail is unknown, so that an unknown one takes as long to refuse as a wrong password. */
+const decoy = argon2Hash(randomBytes(16).toString('hex'));
+
+export async function createStaffAccount(
+  ctx: { db: Kysely<Database>; keyring: Keyring },
+  options: { email: string; password: string; role: Role; purposes?: string[]; actor: string; now?: Date },
+): Promise<StaffAccount> {
+  if (options.password.length < MIN_PASSWORD_LENGTH) throw new VowError('bad_request', `a password has at least ${MIN_PASSWORD_LENGTH} characters`, [{ path: 'password', message: `must have at least ${MIN_PASSWORD_LENGTH} characters` }]);
+  const now = options.now ?? new Date();
+  const key = await staffKey(ctx.db, ctx.keyring);
+  const email = options.email.trim().toLowerCase();
+  const id = `stf_${randomBytes(16).toString('base64url')}`;
+  const account = { id, email, role: options.role, purposes: options.purposes ?? [], createdAt: now.toISOString() };
+  const passwordHash = await argon2Hash(options.password);
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('staff_accounts')
+        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), `staff-email\0${id}`), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null })
+        .execute();
+      await appendAudit(trx, { actor: options.actor, action: 'staff.created', target: `staff:${id}`, data: { role: account.role } }, now);
+    });
+  } catch (error) {
+    if (error instanceof Error && /unique|duplicate/i.test(error.message)) throw new VowError('conflict', 'a staff account with this e-mail address exists');
+    throw error;
+  }
+  return account;
+}
+
+/**
+ * Signs in with an e-mail and a password. A wrong password and an unknown address are
+ * refused alike, in the same time; the attempt is audited either way, without the address.
+ */
+export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { email: string; password: string; now?: Date }): Promise<OpenedSession> {
+  const now = options.now ?? new Date();
+  const key = await staffKey(ctx.db, ctx.keyring);
+  const row = await ctx.db.selectFrom('staff_accounts').selectAll().where('email_index', '=', emailIndexOf(key, options.email)).where('disabled_at', 'is', null).executeTakeFirst();
+  const valid = row ? await argon2Verify(row.password_hash, options.password) : (await argon2Verify(await decoy, options.password), false);
+  if (!row || !valid || !isRole(row.role)) {
+    await appendAudit(ctx.db, { actor: 'public', action: 'staff.sign-in-failed', target: row ? `staff:${row.id}` : 'staff', data: {} }, now);
+    throw new VowError('unauthorized', 'wrong e-mail address or password');
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(32).toString('base64url');
+  const sessionId = `ses_${randomBytes(16).toString('base64url')}`;
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('staff_sessions')
+      .values({ id: sessionId, token_hash: sha256(token), csrf_hash: sha256(csrfToken), account_id: row.id, created_at: now.toISOString(), expires_at: expiresAt, last_seen_at: now.toISOString(), revoked_at: null })
+      .execute();
+    await appendAudit(trx, { actor: `staff:${row.id}`, action: 'staff.signed-in', target: `session:${sessionId}`, data: {} }, now);
+  });
+  const email = open(key, row.email, `staff-email\0${row.id}`).toString('utf8');
+  return { token, csrfToken, sessionId, expiresAt, account: { id: row.id, email, role: row.role, purposes: JSON.parse(row.purposes) as string[], createdAt: row.created_at } };
+}
+
+export interface SessionActor extends Actor {
+  sessionId: string;
+}
+
+/**
+ * The actor of a session token, while it lives (not revoked, not expired, used within the
+ * idle limit); its last use is moved on. With `csrfToken` (a change), it must match.
+ */
+export async function sessionActor(db: Kysely<Database>, token: string, options: { csrfToken?: string | undefined; change: boolean; now?: Date }): Promise<SessionActor | undefined> {
+  const now = options.now ?? new Date();
+  const row = await db
+    .selectFrom('staff_sessions')
+    .innerJoin('staff_accounts', 'staff_accounts.id', 'staff_sessions.account_id')
+    .select(['staff_sessions.id as sessionId', 'staff_sessions.csrf_hash', 'staff_sessions.expires_at', 'staff_sessions.last_seen_at', 'staff_accounts.id as accountId', 'staff_accounts.role', 'staff_accounts.purposes'])
+    .where('staff_sessions.token_hash', '=', sha256(token))
+    .where('staff_sessions.revoked_at', 'is', null)
+    .where('staff_accounts.disabled_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || !isRole(row.role)) return undefined;
+  if (row.expires_at <= now.toISOString() || Date.parse(row.last_seen_at) + IDLE_MINUTES * 60_000 <= now.getTime()) return undefined;
+  if (options.change) {
+    const given = Buffer.from(sha256(options.csrfToken ?? ''), 'hex');
+    const stored = Buffer.from(row.csrf_hash, 'hex');
+    if (options.csrfToken === undefined || given.length !== stored.length || !timingSafeEqual(given, stored)) throw new VowError('forbidden', 'this change needs the X-Vow-CSRF token the sign-in gave');
+  }
+  // Moved on at most once a minute: a busy console does not write on every call.
+  if (Date.parse(row.last_seen_at) + 60_000 <= now.getTime()) await db.updateTable('staff_sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.sessionId).execute();
+  return { keyId: row.accountId, role: row.role, purposes: JSON.parse(row.purposes) as string[], sessionId: row.sessionId };
+}
+
+/** Ends a session: the caller's own (signing out), or another of the same account (revoking it). */
+export async function endSession(db: Kysely<Database>, options: { sessionId: string; accountId: string; how: 'signed-out' | 'session-revoked'; now?: Date }): Promise<void> {
+  const now = options.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    const ended = await trx.updateTable('staff_sessions').set({ revoked_at: now.toISOString() }).where('id', '=', options.sessionId).where('account_id', '=', options.accountId).where('revoked_at', 'is', null).executeTakeFirst();
+    if (ended.numUpdatedRows !== 1n) throw new VowError('not_found', `no open session ${options.sessionId}`);
+    await appendAudit(trx, { actor: `staff:${options.accountId}`, action: `staff.${options.how}`, target: `session:${options.sessionId}`, data: {} }, now);
+  });
+}
+
+/** An account's open sessions, newest first. */
+export async function sessionsOf(db: Kysely<Database>, accountId: string, now: Date = new Date()): Promise<{ id: string; createdAt: string; lastSeenAt: string; expiresAt: string }[]> {
+  const rows = await db
+    .selectFrom('staff_sessions')
+    .select(['id', 'created_at', 'last_seen_at', 'expires_at'])
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({ id: row.id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at }));
+}

@@ -1,0 +1,67 @@
+/**
+ * Signing in to the console: a staff account's e-mail and password open a session whose
+ * token travels only in an HttpOnly, SameSite=Strict cookie (Secure over HTTPS); the
+ * answer carries the CSRF token every change must send back (`X-Vow-CSRF`). No API key
+ * is ever given to the browser. Failures are limited per address and audited.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { endSession, SESSION_HOURS, sessionActor, sessionsOf, signIn, type SessionActor } from '../auth/staff-sessions.js';
+import { VowError } from '../errors.js';
+import type { VaultContext } from '../vault/vault-context.js';
+import { csrfTokenOf, isChange, SESSION_COOKIE, sessionTokenOf } from './auth.js';
+import { createFailedAuthLimit } from './failed-auth-limit.js';
+
+const SignInBody = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
+const SessionParams = z.strictObject({ id: z.string().regex(/^ses_[A-Za-z0-9_-]{22}$/, 'must be a session id') });
+
+export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = async (app, { vault }) => {
+  const failures = createFailedAuthLimit();
+
+  /** The caller's live session, or 401; a change needs its CSRF token. */
+  const signedIn = async (request: FastifyRequest): Promise<SessionActor> => {
+    const token = sessionTokenOf(request);
+    const actor = token === undefined ? undefined : await sessionActor(vault.db, token, { change: isChange(request.method), csrfToken: csrfTokenOf(request) });
+    if (!actor) throw new VowError('unauthorized', 'not signed in, or the session ended');
+    return actor;
+  };
+  const setCookie = (request: FastifyRequest, reply: FastifyReply, token: string, maxAge: number) =>
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/', maxAge });
+
+  app.post(
+    '/v1/session',
+    { config: { rateLimit: { max: 20, timeWindow: '1 minute' } }, schema: { summary: 'Sign in with a staff account; sets the session cookie and returns the CSRF token', tags: ['staff'], body: SignInBody } },
+    async (request, reply) => {
+      const now = Date.now();
+      if (failures.blocked(request.ip, now)) throw new VowError('rate_limited', 'too many failed sign-ins from this address; try again later');
+      let opened;
+      try {
+        opened = await signIn(vault, request.body);
+      } catch (error) {
+        if (error instanceof VowError && error.code === 'unauthorized') failures.failed(request.ip, now);
+        throw error;
+      }
+      setCookie(request, reply, opened.token, SESSION_HOURS * 3600);
+      return reply.code(201).send({ account: opened.account, csrfToken: opened.csrfToken, sessionId: opened.sessionId, expiresAt: opened.expiresAt });
+    },
+  );
+
+  app.get('/v1/session', { schema: { summary: 'Who is signed in, and their open sessions', tags: ['staff'] } }, async (request) => {
+    const actor = await signedIn(request);
+    return { accountId: actor.keyId, role: actor.role, purposes: actor.purposes, sessionId: actor.sessionId, sessions: await sessionsOf(vault.db, actor.keyId) };
+  });
+
+  app.delete('/v1/session', { schema: { summary: 'Sign out: the session ends and its cookie is cleared', tags: ['staff'] } }, async (request, reply) => {
+    const actor = await signedIn(request);
+    await endSession(vault.db, { sessionId: actor.sessionId, accountId: actor.keyId, how: 'signed-out' });
+    setCookie(request, reply, '', 0);
+    return reply.code(204).send();
+  });
+
+  app.delete('/v1/sessions/:id', { schema: { summary: 'Revoke another of your sessions (a lost laptop)', tags: ['staff'], params: SessionParams } }, async (request, reply) => {
+    const actor = await signedIn(request);
+    await endSession(vault.db, { sessionId: request.params.id, accountId: actor.keyId, how: 'session-revoked' });
+    return reply.code(204).send();
+  });
+};

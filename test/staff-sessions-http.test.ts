@@ -1,0 +1,120 @@
+/**
+ * Staff sign in to the console with an e-mail and a password (Argon2id): the session's
+ * token lives only in an HttpOnly, SameSite=Strict cookie, every change needs the CSRF
+ * token the sign-in gave, sessions can be signed out and revoked, failures are limited
+ * and every step is audited. The browser never holds an API key.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { createVow, type Vow } from '../src/app.js';
+import { createStaffAccount } from '../src/auth/staff-sessions.js';
+import { runCli } from '../src/cli/run-cli.js';
+import { describeEachDatabase, ensureStore } from './support/databases.js';
+
+const EMAIL = 'officer@airobotics.example';
+const PASSWORD = 'a long and unguessable passphrase';
+
+describeEachDatabase('staff sessions', (database) => {
+  const withVow = async (test: (vow: Vow) => Promise<void>) => {
+    const vow = await createVow(database().config());
+    try {
+      await createStaffAccount(vow.vault, { email: EMAIL, password: PASSWORD, role: 'privacy-officer', actor: 'test' });
+      await test(vow);
+    } finally {
+      await vow.close();
+    }
+  };
+  const signIn = (vow: Vow, password = PASSWORD, remoteAddress = '198.51.100.7') =>
+    vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: EMAIL.toUpperCase(), password }, remoteAddress });
+  const cookieOf = (response: { headers: Record<string, unknown> }) => String(response.headers['set-cookie']).split(';')[0] ?? '';
+
+  it('signs in with an HttpOnly, SameSite=Strict cookie and a CSRF token, and the session opens what the role may', () =>
+    withVow(async (vow) => {
+      const signed = await signIn(vow);
+      expect(signed.statusCode, signed.body).toBe(201);
+      const setCookie = String(signed.headers['set-cookie']);
+      expect(setCookie).toMatch(/^vow_session=[\w-]{43}; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/);
+      const { csrfToken, account } = signed.json<{ csrfToken: string; account: { email: string; role: string } }>();
+      expect(account).toMatchObject({ email: EMAIL, role: 'privacy-officer' });
+      // The token is not in the body: no script ever reads it.
+      expect(signed.body).not.toContain(cookieOf(signed).slice('vow_session='.length));
+      const cookie = cookieOf(signed);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/requests', headers: { cookie } })).statusCode).toBe(200);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/requests' })).statusCode).toBe(401);
+      // A change without the CSRF token is refused, with it done, and audited as the person.
+      const payload = { kind: 'question', email: 'someone@example.com', verified: true, verification: 'phone', details: 'What do you keep?' };
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/requests', headers: { cookie }, payload })).statusCode).toBe(403);
+      const filed = await vow.server.inject({ method: 'POST', url: '/v1/requests', headers: { cookie, 'x-vow-csrf': csrfToken }, payload });
+      expect(filed.statusCode, filed.body).toBe(202);
+      const actors = await vow.store.db.selectFrom('audit_log').select(['actor', 'action']).where('action', 'in', ['staff.signed-in', 'request.received']).orderBy('seq').execute();
+      expect(actors.map((row) => row.actor.replace(/stf_[\w-]+/, 'stf_'))).toEqual(['staff:stf_', 'staff:stf_']);
+    }));
+
+  it('refuses a wrong password and an unknown address alike, audits the failure without the address, and limits failures per address', () =>
+    withVow(async (vow) => {
+      const wrong = await signIn(vow, 'not the passphrase at all');
+      const unknown = await vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: 'nobody@airobotics.example', password: PASSWORD } });
+      expect([wrong.statusCode, unknown.statusCode]).toEqual([401, 401]);
+      expect(wrong.json()).toEqual(unknown.json());
+      const failures = await vow.store.db.selectFrom('audit_log').select(['action', 'target', 'data']).where('action', '=', 'staff.sign-in-failed').execute();
+      expect(failures).toHaveLength(2);
+      expect(JSON.stringify(failures)).not.toContain('nobody@');
+      for (let attempt = 0; attempt < 20; attempt += 1) await signIn(vow, 'wrong wrong wrong', '203.0.113.9');
+      expect((await signIn(vow, PASSWORD, '203.0.113.9')).statusCode).toBe(429);
+      expect((await signIn(vow, PASSWORD, '198.51.100.8')).statusCode).toBe(201);
+    }));
+
+  it('lists the open sessions, revokes another, signs out, and an ended session opens nothing', () =>
+    withVow(async (vow) => {
+      const laptop = await signIn(vow);
+      const phone = await signIn(vow);
+      const cookie = cookieOf(laptop);
+      const csrf = laptop.json<{ csrfToken: string }>().csrfToken;
+      const mine = (await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).json<{ sessions: { id: string }[] }>();
+      expect(mine.sessions).toHaveLength(2);
+      const phoneId = phone.json<{ sessionId: string }>().sessionId;
+      expect((await vow.server.inject({ method: 'DELETE', url: `/v1/sessions/${phoneId}`, headers: { cookie, 'x-vow-csrf': csrf } })).statusCode).toBe(204);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/requests', headers: { cookie: cookieOf(phone) } })).statusCode).toBe(401);
+      const out = await vow.server.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie, 'x-vow-csrf': csrf } });
+      expect(out.statusCode).toBe(204);
+      expect(String(out.headers['set-cookie'])).toMatch(/^vow_session=; Max-Age=0/);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).statusCode).toBe(401);
+      const actions = await vow.store.db.selectFrom('audit_log').select('action').where('action', 'like', 'staff.%').orderBy('seq').execute();
+      expect(actions.map((row) => row.action)).toEqual(['staff.created', 'staff.signed-in', 'staff.signed-in', 'staff.session-revoked', 'staff.signed-out']);
+    }));
+
+  it('keeps no password, address or token in the clear in the database files', () =>
+    withVow(async (vow) => {
+      const signed = await signIn(vow);
+      if (database().url !== undefined) return;
+      const token = cookieOf(signed).slice('vow_session='.length);
+      for (const name of readdirSync(database().dataDir)) {
+        const bytes = readFileSync(join(database().dataDir, name));
+        for (const secret of [PASSWORD, EMAIL, token]) expect(bytes.includes(Buffer.from(secret)), `${name}: ${secret.slice(0, 8)}`).toBe(false);
+      }
+    }));
+});
+
+describeEachDatabase('vow staff create', (database) => {
+  it('creates the first admin from a password file, refusing a short password and a second account for one address', async () => {
+    await ensureStore(database());
+    const folder = mkdtempSync(join(tmpdir(), 'vow-staff-'));
+    try {
+      const file = join(folder, 'password');
+      const lines: string[] = [];
+      const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+      writeFileSync(file, 'short\n');
+      expect(await runCli(['staff', 'create', '--email', 'admin@airobotics.example', '--role', 'admin', '--password-file', file], database().config(), io)).toBe(1);
+      expect(lines.join('\n')).toContain('at least 12 characters');
+      writeFileSync(file, `${PASSWORD}\n`);
+      expect(await runCli(['staff', 'create', '--email', 'admin@airobotics.example', '--role', 'admin', '--password-file', file], database().config(), io)).toBe(0);
+      expect(lines.at(-1)).toMatch(/^stf_\S+ created: admin@airobotics\.example \(admin\)/);
+      expect(await runCli(['staff', 'create', '--email', 'Admin@AIRobotics.example', '--role', 'auditor', '--password-file', file], database().config(), io)).toBe(1);
+      expect(lines.at(-1)).toContain('exists');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
