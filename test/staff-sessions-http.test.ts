@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
+import { issueApiKey } from '../src/auth/api-key.js';
 import { createStaffAccount } from '../src/auth/staff-sessions.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { describeEachDatabase, ensureStore } from './support/databases.js';
@@ -83,6 +84,29 @@ describeEachDatabase('staff sessions', (database) => {
       expect((await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).statusCode).toBe(401);
       const actions = await vow.store.db.selectFrom('audit_log').select('action').where('action', 'like', 'staff.%').orderBy('seq').execute();
       expect(actions.map((row) => row.action)).toEqual(['staff.created', 'staff.signed-in', 'staff.signed-in', 'staff.session-revoked', 'staff.signed-out']);
+    }));
+
+  it('marks the cookie Secure wherever Vow is reached by name, even behind a TLS proxy it does not trust, and plain only on this machine', () =>
+    withVow(async (vow) => {
+      const proxied = await vow.server.inject({ method: 'POST', url: '/v1/session', headers: { host: 'privacy.airobotics.example' }, payload: { email: EMAIL, password: PASSWORD } });
+      expect(String(proxied.headers['set-cookie'])).toContain('; Secure');
+      expect(String((await signIn(vow)).headers['set-cookie'])).not.toContain('Secure');
+    }));
+
+  it('answers an ended session by clearing its cookie, without counting it against the address', () =>
+    withVow(async (vow) => {
+      const signed = await signIn(vow, PASSWORD, '192.0.2.44');
+      const cookie = cookieOf(signed);
+      const csrf = signed.json<{ csrfToken: string }>().csrfToken;
+      await vow.server.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie, 'x-vow-csrf': csrf }, remoteAddress: '192.0.2.44' });
+      for (let poll = 0; poll < 25; poll += 1) {
+        const stale = await vow.server.inject({ method: 'GET', url: '/v1/requests', headers: { cookie }, remoteAddress: '192.0.2.44' });
+        expect(stale.statusCode).toBe(401);
+        expect(String(stale.headers['set-cookie'])).toMatch(/^vow_session=; Max-Age=0/);
+      }
+      // The office behind the same address still works, API keys and all.
+      const key = (await issueApiKey(vow.store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret;
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/requests', headers: { authorization: `Bearer ${key}` }, remoteAddress: '192.0.2.44' })).statusCode).toBe(200);
     }));
 
   it('keeps no password, address or token in the clear in the database files', () =>

@@ -88,6 +88,12 @@ export function createAuth(
             : session !== undefined
               ? await sessionActor(db, session, { change: isChange(request.method), csrfToken: csrfTokenOf(request) })
               : undefined;
+        if (!actor && session !== undefined) {
+          // An ended session's cookie, which a console left open keeps sending: not a guess
+          // (its token is 256 random bits), so not counted against the address; cleared.
+          void reply.header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`);
+          throw new VowError('unauthorized', 'the session ended: sign in again');
+        }
         if (!actor) {
           failures.failed(request.ip, now);
           void reply.header('www-authenticate', 'Bearer');

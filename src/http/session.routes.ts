@@ -16,6 +16,17 @@ import { createFailedAuthLimit } from './failed-auth-limit.js';
 const SignInBody = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
 const SessionParams = z.strictObject({ id: z.string().regex(/^ses_[A-Za-z0-9_-]{22}$/, 'must be a session id') });
 
+/**
+ * Secure everywhere but plain HTTP to this machine (local development): behind a TLS proxy
+ * not listed in VOW_TRUST_PROXY the request looks like HTTP, and the cookie must still
+ * never travel in the clear.
+ */
+function wantsSecure(request: FastifyRequest): boolean {
+  if (request.protocol === 'https') return true;
+  const host = request.hostname.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return !(host === 'localhost' || host === '::1' || /^127\./.test(host));
+}
+
 export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = async (app, { vault }) => {
   const failures = createFailedAuthLimit();
 
@@ -27,7 +38,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
     return actor;
   };
   const setCookie = (request: FastifyRequest, reply: FastifyReply, token: string, maxAge: number) =>
-    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/', maxAge });
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: wantsSecure(request), path: '/', maxAge });
 
   app.post(
     '/v1/session',
