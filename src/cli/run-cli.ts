@@ -70,7 +70,7 @@ const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', im
 
 export async function runCli(argv: readonly string[], config: Config, io: Io): Promise<number> {
   let exitCode = 0;
-  // Only `vow serve` (and `vow restore`) make a store: any other command run in the wrong
+  // Only `vow serve` (and `vow restore`) make a store; every other command run in the wrong
   // folder says where it looked, instead of answering from a new, empty one.
   const existing: Config = { ...config, createStore: false };
   const run = (command: () => Promise<number>) => async () => {

@@ -65,6 +65,22 @@ export function csrfTokenOf(request: FastifyRequest): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Secure everywhere but plain HTTP to this machine (local development): behind a TLS proxy
+ * not listed in VOW_TRUST_PROXY the request looks like HTTP, and the cookie must still
+ * never travel in the clear.
+ */
+function wantsSecure(request: FastifyRequest): boolean {
+  if (request.protocol === 'https') return true;
+  const host = request.hostname.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return !(host === 'localhost' || host === '::1' || /^127\./.test(host));
+}
+
+/** Sets (or, with an empty token and no age, clears) the session cookie: HttpOnly, SameSite=Strict, Secure by `wantsSecure`. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAge: number): void {
+  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: wantsSecure(request), path: '/', maxAge });
+}
+
 /** Whether a method changes anything: those need the session's CSRF token. */
 export const isChange = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 
@@ -91,7 +107,7 @@ export function createAuth(
         if (!actor && session !== undefined) {
           // An ended session's cookie, which a console left open keeps sending: not a guess
           // (its token is 256 random bits), so not counted against the address; cleared.
-          void reply.header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`);
+          setSessionCookie(request, reply, '', 0);
           throw new VowError('unauthorized', 'the session ended: sign in again');
         }
         if (!actor) {

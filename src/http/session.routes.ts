@@ -4,28 +4,17 @@
  * answer carries the CSRF token every change must send back (`X-Vow-CSRF`). No API key
  * is ever given to the browser. Failures are limited per address and audited.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { endSession, SESSION_HOURS, sessionActor, sessionsOf, signIn, type SessionActor } from '../auth/staff-sessions.js';
 import { VowError } from '../errors.js';
 import type { VaultContext } from '../vault/vault-context.js';
-import { csrfTokenOf, isChange, SESSION_COOKIE, sessionTokenOf } from './auth.js';
+import { csrfTokenOf, isChange, sessionTokenOf, setSessionCookie } from './auth.js';
 import { createFailedAuthLimit } from './failed-auth-limit.js';
 
 const SignInBody = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
 const SessionParams = z.strictObject({ id: z.string().regex(/^ses_[A-Za-z0-9_-]{22}$/, 'must be a session id') });
-
-/**
- * Secure everywhere but plain HTTP to this machine (local development): behind a TLS proxy
- * not listed in VOW_TRUST_PROXY the request looks like HTTP, and the cookie must still
- * never travel in the clear.
- */
-function wantsSecure(request: FastifyRequest): boolean {
-  if (request.protocol === 'https') return true;
-  const host = request.hostname.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return !(host === 'localhost' || host === '::1' || /^127\./.test(host));
-}
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = async (app, { vault }) => {
   const failures = createFailedAuthLimit();
@@ -37,8 +26,6 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
     if (!actor) throw new VowError('unauthorized', 'not signed in, or the session ended');
     return actor;
   };
-  const setCookie = (request: FastifyRequest, reply: FastifyReply, token: string, maxAge: number) =>
-    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: wantsSecure(request), path: '/', maxAge });
 
   app.post(
     '/v1/session',
@@ -53,7 +40,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
         if (error instanceof VowError && error.code === 'unauthorized') failures.failed(request.ip, now);
         throw error;
       }
-      setCookie(request, reply, opened.token, SESSION_HOURS * 3600);
+      setSessionCookie(request, reply, opened.token, SESSION_HOURS * 3600);
       return reply.code(201).send({ account: opened.account, csrfToken: opened.csrfToken, sessionId: opened.sessionId, expiresAt: opened.expiresAt });
     },
   );
@@ -66,7 +53,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
   app.delete('/v1/session', { schema: { summary: 'Sign out: the session ends and its cookie is cleared', tags: ['staff'] } }, async (request, reply) => {
     const actor = await signedIn(request);
     await endSession(vault.db, { sessionId: actor.sessionId, accountId: actor.keyId, how: 'signed-out' });
-    setCookie(request, reply, '', 0);
+    setSessionCookie(request, reply, '', 0);
     return reply.code(204).send();
   });
 

@@ -26,7 +26,7 @@ import { captureIdentity } from '../systems/capture-identity.js';
 import { openTaskResult, queueSystemTasks } from '../systems/queue-system-tasks.js';
 import type { GatheredTable } from '../systems/sql-system-rights.js';
 import type { SystemTaskAction, SystemTaskInput, SystemTaskRow } from '../systems/system-task.js';
-import { clearTaskResults, recipientPlace, tasksOfRequest } from '../systems/system-task.repository.js';
+import { clearTaskResults, isRecipientPlace, recipientPlace, tasksOfRequest } from '../systems/system-task.repository.js';
 import { open, seal } from '../vault/aes-gcm.js';
 import { correctAccountWithin } from '../vault/correct-account.js';
 import { openSubject } from '../vault/subject-store.js';
@@ -228,7 +228,7 @@ function systemParts(sealingKey: Buffer, tasks: readonly SystemTaskRow[]): Expor
 
 function systemsSentence(ctx: VaultContext, kind: RequestKind, allTasks: readonly SystemTaskRow[]): string[] {
   // Recipients have their own sentence (whoIsTold).
-  const tasks = allTasks.filter((task) => !task.system_id.startsWith(recipientPlace('')));
+  const tasks = allTasks.filter((task) => !isRecipientPlace(task.system_id));
   if (tasks.length === 0) return [];
   const names = listWords(tasks.map((task) => ctx.declaration.systems?.find((system) => system.id === task.system_id)?.description ?? task.system_id));
   const what = kind === 'access' ? 'The export includes what we hold in' : kind === 'deletion' ? 'We also deleted it from' : 'We also corrected it in';

@@ -27,7 +27,7 @@ export interface Drift {
 
 export interface DriftReport {
   drift: Drift[];
-  /** Whether the scan fails: any drift but `declared-never-seen`, unless `strict`. */
+  /** Whether the scan fails, on drift other than `declared-never-seen` (that too with `strict`). */
   failed: boolean;
 }
 

@@ -57,7 +57,7 @@ export function fieldsHeld(place: DataPlace): Set<string> | undefined {
 
 /**
  * How `action` reaches `place`. `corrected`: a correction's new values by `category.field`,
- * reaching only the places that hold one of them (absent: any place holding any field,
+ * reaching only the places that hold one of them (absent, every place holding a field,
  * as a listing of places shows it). `hasWebhook`: whether a recipient
  * registered an endpoint (unknown from the file alone; staff's otherwise).
  */

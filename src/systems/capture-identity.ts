@@ -10,8 +10,7 @@
  */
 import type { Declaration } from '../policy/declaration.js';
 import { isSqlSystem, type DeclaredSystem, type IdentityType } from '../policy/declared-system.js';
-import { decryptFields } from '../vault/field-cipher.js';
-import { findKeyAndRecords } from '../vault/subject.repository.js';
+import { openRecordsAccountFirst } from '../requests/contact-address.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import type { SubjectIdentity } from './subject-rows.js';
 
@@ -77,19 +76,13 @@ export async function captureIdentity(ctx: VaultContext, subjectId: string, syst
   used.add('email');
   const where = identityFields(ctx.declaration);
   const categories = [...new Set([...used].flatMap((type) => (where.get(type) ?? []).map((at) => at.category)))];
-  const found = categories.length === 0 ? undefined : await findKeyAndRecords(ctx.db, subjectId, categories);
-  if (found) {
-    const dataKey = ctx.keyring.unwrap(found.key, subjectId);
-    const account = ctx.declaration.categories.find((category) => category.kind === 'account' && category.personal)?.id;
-    const ordered = [...found.records.filter((record) => record.category === account), ...found.records.filter((record) => record.category !== account).reverse()];
-    const opened = ordered.map((record) => ({ category: record.category, fields: decryptFields(dataKey, record.id, record.data) }));
-    for (const type of used) {
-      for (const at of where.get(type) ?? []) {
-        const value = opened.find((record) => record.category === at.category && typeof record.fields[at.field] === 'string' && record.fields[at.field] !== '')?.fields[at.field];
-        if (typeof value === 'string') {
-          identity[type] = value;
-          break;
-        }
+  const opened = (await openRecordsAccountFirst(ctx, subjectId, categories)) ?? [];
+  for (const type of used) {
+    for (const at of where.get(type) ?? []) {
+      const value = opened.find((record) => record.category === at.category && typeof record.fields[at.field] === 'string' && record.fields[at.field] !== '')?.fields[at.field];
+      if (typeof value === 'string') {
+        identity[type] = value;
+        break;
       }
     }
   }

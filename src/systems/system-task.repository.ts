@@ -29,6 +29,7 @@ export async function tasksOfRequest(db: Kysely<Database>, requestId: string): P
 
 /** The place of a recipient's task among a request's tasks. */
 export const recipientPlace = (recipient: string) => `recipient:${recipient}`;
+export const isRecipientPlace = (place: string) => place.startsWith('recipient:');
 
 function recipientTaskAsSystemTask(row: Selectable<RecipientTaskTable>): SystemTaskRow {
   return {
