@@ -120,6 +120,9 @@ describeEachDatabase('the breach register', (database) => {
         [{ categories: ['dreams'] }, 'undeclared categories: dreams'],
         [{ subjects: { ids: ['sub_AAAAAAAAAAAAAAAAAAAAAA'] } }, 'no such subjects'],
         [{ risk: 'medium' }, 'risk'],
+        // Text the databases cannot keep as written: refused at the edge by the one rule for it.
+        [{ description: 'a\u0000b' }, 'body.description'],
+        [{ measures: 'a\ud800b' }, 'body.measures'],
       ];
       for (const [overrides, message] of refusals) {
         const refused = await vow.server.inject({ method: 'POST', url: '/v1/breaches', headers: officer, payload: body(overrides) });

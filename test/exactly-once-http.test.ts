@@ -11,6 +11,7 @@ import { issueApiKey } from '../src/auth/api-key.js';
 import type { FaultPoint } from '../src/fault-points.js';
 import { resumeClaimedWork } from '../src/jobs/claimed-work.js';
 import { readOutbox } from '../src/outbox/outbox.js';
+import { completeRecipientTask } from '../src/webhooks/recipient-tasks.js';
 import { describeEachDatabase } from './support/databases.js';
 import { tellRecipientsOf } from './support/staff-tasks.js';
 
@@ -192,6 +193,25 @@ describeEachDatabase('work that spans steps is done exactly once, whatever fails
       expect(new Set(tasks.map((task) => task.recipient)).size).toBe(tasks.length);
       expect((await tellRecipientsOf(vow, officer, id)).sort()).toEqual(tasks.map((task) => task.recipient).sort());
       expect(await noticesOf(vow, id)).toHaveLength(1);
+    } finally {
+      await vow.close();
+    }
+  });
+
+  it('a request whose last recipient task was confirmed by a process that died before finishing it is finished on resume, once', async () => {
+    await open();
+    try {
+      const subjectId = await signUp(vow, 'last.task@example.com');
+      const id = await fileByStaff(vow, officer, { kind: 'deletion', subjectId });
+      expect((await complete(id)).json()).toMatchObject({ status: 'waiting' });
+      // Every task closed as the confirming process would, and then it dies: the request is left waiting.
+      const waiting = await vow.store.db.selectFrom('recipient_tasks').select('id').where('request_id', '=', id).execute();
+      for (const task of waiting) await completeRecipientTask(vow.store.db, { id: task.id, actor: 'test', reason: 'told' });
+      expect((await requestStatus(vow, id)).status).toBe('waiting');
+      expect(await resume(vow)).toEqual({ finished: 1, failed: 0 });
+      expect(await resume(vow)).toEqual({ finished: 0, failed: 0 });
+      expect(await requestStatus(vow, id)).toEqual({ status: 'completed', completion: null });
+      expect((await noticesOf(vow, id)).map((message) => message.to)).toEqual(['last.task@example.com']);
     } finally {
       await vow.close();
     }

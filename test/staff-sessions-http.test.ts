@@ -58,6 +58,8 @@ describeEachDatabase('staff sessions', (database) => {
       const wrong = await signIn(vow, 'not the passphrase at all');
       const unknown = await vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: 'nobody@airobotics.example', password: PASSWORD } });
       expect([wrong.statusCode, unknown.statusCode]).toEqual([401, 401]);
+      const hostile = await vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: 'a\u0000@b.example', password: '\udfff' } });
+      expect(hostile.statusCode).toBe(400);
       expect(wrong.json()).toEqual(unknown.json());
       const failures = await vow.store.db.selectFrom('audit_log').select(['action', 'target', 'data']).where('action', '=', 'staff.sign-in-failed').execute();
       expect(failures).toHaveLength(2);
