@@ -42,6 +42,12 @@ export interface OpenedSession {
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const staffKey = (db: Kysely<Database>, keyring: Keyring) => loadOrCreateVaultKey(db, keyring, 'staff', () => randomBytes(32));
 const emailIndexOf = (key: Buffer, email: string) => createHmac('sha256', key).update(`staff-email\0${email.trim().toLowerCase()}`).digest('hex');
+/**
+ * The session's CSRF token, derived from its cookie token: the server can give it again to
+ * the console's own page (`GET /v1/session`, which no other origin may read) after a reload
+ * or in a new tab, while a forged cross-site request, which cannot read either, has neither.
+ */
+export const csrfTokenFor = (sessionToken: string) => createHmac('sha256', sessionToken).update('vow-csrf').digest('base64url');
 /** Checked when an e-mail is unknown, so that an unknown one takes as long to refuse as a wrong password. */
 const decoy = argon2Hash(randomBytes(16).toString('hex'));
 
@@ -85,7 +91,7 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
     throw new VowError('unauthorized', 'wrong e-mail address or password');
   }
   const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(32).toString('base64url');
+  const csrfToken = csrfTokenFor(token);
   const sessionId = `ses_${randomBytes(16).toString('base64url')}`;
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
   await ctx.db.transaction().execute(async (trx) => {

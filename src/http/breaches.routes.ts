@@ -6,6 +6,7 @@ import { breachRisks, listBreaches, markBreach, recordBreach, showBreach } from 
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
+import { BreachSchema, NoticeDraftSchema } from './staff-schemas.js';
 
 const Words = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const When = z.iso.datetime({ offset: true, error: 'must be a date and time such as 2026-12-01T09:30:00Z' });
@@ -31,25 +32,25 @@ const BreachParams = z.strictObject({ id: z.string().regex(/^brc_[A-Za-z0-9_-]{2
 export const breachesRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth }> = async (app, { vault, auth }) => {
   app.post(
     '/v1/breaches',
-    { onRequest: auth.requirePermission('breaches:manage'), schema: { summary: 'Record a personal data breach; its clocks run from discovery', tags: ['breaches'], body: BreachBody } },
+    { onRequest: auth.requirePermission('breaches:manage'), schema: { summary: 'Record a personal data breach; its clocks run from discovery', tags: ['breaches'], body: BreachBody, response: { 201: BreachSchema } } },
     async (request, reply) => reply.code(201).send(await recordBreach(vault, { ...request.body, actor: auditActorOfRequest(request) })),
   );
 
   app.get(
     '/v1/breaches',
-    { onRequest: auth.requirePermission('breaches:read'), schema: { summary: 'The register of breaches, newest discovery first, with each clock', tags: ['breaches'] } },
+    { onRequest: auth.requirePermission('breaches:read'), schema: { summary: 'The register of breaches, newest discovery first, with each clock', tags: ['breaches'], response: { 200: z.object({ breaches: z.array(BreachSchema) }) } } },
     async () => ({ breaches: await listBreaches(vault) }),
   );
 
   app.get(
     '/v1/breaches/:id',
-    { onRequest: auth.requirePermission('breaches:read'), schema: { summary: 'One breach, with its clocks', tags: ['breaches'], params: BreachParams } },
+    { onRequest: auth.requirePermission('breaches:read'), schema: { summary: 'One breach, with its clocks', tags: ['breaches'], params: BreachParams, response: { 200: BreachSchema } } },
     async (request) => showBreach(vault, request.params.id),
   );
 
   app.get(
     '/v1/breaches/:id/notices',
-    { onRequest: auth.requirePermission('breaches:read'), schema: { summary: 'Drafts of the notices to the supervisory authority and to the people affected', tags: ['breaches'], params: BreachParams } },
+    { onRequest: auth.requirePermission('breaches:read'), schema: { summary: 'Drafts of the notices to the supervisory authority and to the people affected', tags: ['breaches'], params: BreachParams, response: { 200: z.object({ authority: NoticeDraftSchema, subjects: NoticeDraftSchema }) } } },
     async (request) => draftNotices(vault, await showBreach(vault, request.params.id)),
   );
 

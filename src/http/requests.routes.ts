@@ -17,12 +17,14 @@ import { denyRequest } from '../requests/deny-request.js';
 import { downloadExport } from '../requests/download-export.js';
 import { extendRequest } from '../requests/extend-request.js';
 import { fileRequest } from '../requests/file-request.js';
-import { listDataSubjectRequests, showDataSubjectRequest } from '../requests/read-requests.js';
+import { pageDataSubjectRequests, showDataSubjectRequest } from '../requests/read-requests.js';
 import { requestIdPattern, requestKinds, requestStatuses } from '../requests/request.js';
 import { resendCode, verifyRequest } from '../requests/verify-request.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { actorOf, type Auth } from './auth.js';
+import { decodeCursor, encodeCursor, PageAfter, PageLimit } from './page-cursor.js';
+import { ListedRequestSchema, RequestDetailsSchema } from './staff-schemas.js';
 
 export interface RequestsRouteOptions {
   vault: VaultContext;
@@ -57,6 +59,8 @@ const Filed = z.object({ id: z.string(), kind: z.enum(requestKinds), status: z.e
 /** Filing and verifying are public: limited per client address, per process, besides the per-address limits of the domain. */
 const publicLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 const BODY_LIMIT = 64 * 1024;
+/** The queue's sort key: the deadline, then the id. */
+const QueueKey = z.tuple([z.string().max(40), z.string().regex(requestIdPattern)]).transform(([dueAt, id]) => ({ dueAt, id }));
 const staffRoles: readonly string[] = ['admin', 'privacy-officer'];
 
 export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, auth, kickOutbox, publicUrl }) => {
@@ -149,21 +153,28 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
           due: z.enum(['true', 'false']).optional(),
           status: z.enum(requestStatuses).optional(),
           subjectId: z.string().regex(subjectIdPattern).optional(),
+          limit: PageLimit,
+          after: PageAfter,
         }),
+        response: { 200: z.object({ requests: z.array(ListedRequestSchema), next: z.string().nullable().describe('the `after` of the next page; null on the last') }) },
       },
     },
-    async (request) => ({
-      requests: await listDataSubjectRequests(vault, {
+    async (request) => {
+      const { limit, after } = request.query;
+      const page = await pageDataSubjectRequests(vault, {
         due: request.query.due === 'true',
         ...(request.query.status ? { status: request.query.status } : {}),
         ...(request.query.subjectId ? { subjectId: request.query.subjectId } : {}),
-      }),
-    }),
+        ...(after !== undefined ? { after: decodeCursor(after, QueueKey) } : {}),
+        limit,
+      });
+      return { requests: page.requests, next: page.next ? encodeCursor([page.next.dueAt, page.next.id]) : null };
+    },
   );
 
   app.get(
     '/v1/requests/:id',
-    { onRequest: auth.requirePermission('requests:read'), schema: { summary: 'One request, its contents decrypted, and its log', tags: ['requests'], params: RequestId } },
+    { onRequest: auth.requirePermission('requests:read'), schema: { summary: 'One request, its contents decrypted, and its log', tags: ['requests'], params: RequestId, response: { 200: RequestDetailsSchema } } },
     async (request) => {
       const actor = actorOf(request);
       const shown = await showDataSubjectRequest(vault, request.params.id);

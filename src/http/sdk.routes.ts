@@ -4,9 +4,7 @@
  * build they answer 503, saying so. The demo has a Content-Security-Policy of its own:
  * scripts and styles from this origin only, so the SDK works without 'unsafe-inline'.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -15,6 +13,7 @@ import { consentModeDefaults } from '../consent/consent-mode.js';
 import { VowError } from '../errors.js';
 import type { Declaration } from '../policy/declaration.js';
 import { askForDeviceModel } from './accept-client-hints.js';
+import { etagOf, loadFile, loadFolder, sendFile, type StaticFile } from './static-files.js';
 
 export interface SdkRouteOptions {
   /** The built SDK: `vow.js` and `demo/`. Default `dist/sdk` of this installation. */
@@ -25,14 +24,6 @@ export interface SdkRouteOptions {
 
 /** From both `src/http` (tests) and `dist/http` (the built server), the project's `dist/sdk`. */
 const defaultDir = fileURLToPath(new URL('../../dist/sdk/', import.meta.url));
-
-const contentTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'application/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 export const demoCsp = [
   "default-src 'none'",
@@ -46,41 +37,6 @@ export const demoCsp = [
   "form-action 'self'",
 ].join('; ');
 
-interface StaticFile {
-  body: Buffer;
-  type: string;
-  etag: string;
-}
-
-const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
-
-async function load(path: string): Promise<StaticFile | undefined> {
-  const type = contentTypes[extname(path)];
-  if (type === undefined) return undefined;
-  try {
-    const body = await readFile(path);
-    return { body, type, etag: etagOf(body) };
-  } catch {
-    return undefined;
-  }
-}
-
-async function loadDemo(dir: string): Promise<Map<string, StaticFile>> {
-  const files = new Map<string, StaticFile>();
-  const names = await readdir(dir).catch(() => []);
-  for (const name of names) {
-    const file = await load(join(dir, name));
-    if (file) files.set(name, file);
-  }
-  return files;
-}
-
-function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, cacheControl: string) {
-  void reply.header('etag', file.etag).header('cache-control', cacheControl);
-  if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
-  return reply.type(file.type).send(file.body);
-}
-
 const notBuilt = () => new VowError('unavailable', 'the browser SDK is not built: run npm run build');
 
 const DemoParams = z.strictObject({ file: z.string().max(100) });
@@ -88,9 +44,9 @@ const DemoParams = z.strictObject({ file: z.string().max(100) });
 export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, options) => {
   askForDeviceModel(app);
   const dir = options.dir ?? defaultDir;
-  const sdk = await load(join(dir, 'vow.js'));
-  const gpp = await load(join(dir, 'vow-gpp.js'));
-  const demo = await loadDemo(join(dir, 'demo'));
+  const sdk = await loadFile(join(dir, 'vow.js'));
+  const gpp = await loadFile(join(dir, 'vow-gpp.js'));
+  const demo = await loadFolder(join(dir, 'demo'));
   // One script per published version: its Consent Mode defaults, then the SDK.
   const scripts = new WeakMap<Declaration, StaticFile>();
   const scriptFor = (file: StaticFile): StaticFile => {
@@ -112,7 +68,7 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
       if (!sdk) throw notBuilt();
       // Sites on other origins load it with <script src>: allow that, and revalidate often (the URL is not versioned).
       void reply.header('cross-origin-resource-policy', 'cross-origin');
-      return send(request, reply, scriptFor(sdk), 'public, max-age=300, must-revalidate');
+      return sendFile(request, reply, scriptFor(sdk), 'public, max-age=300, must-revalidate');
     },
   );
 
@@ -122,7 +78,7 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
     async (request, reply) => {
       if (!gpp) throw notBuilt();
       void reply.header('cross-origin-resource-policy', 'cross-origin');
-      return send(request, reply, gpp, 'public, max-age=300, must-revalidate');
+      return sendFile(request, reply, gpp, 'public, max-age=300, must-revalidate');
     },
   );
 
@@ -133,7 +89,7 @@ export const sdkRoutes: FastifyPluginAsyncZod<SdkRouteOptions> = async (app, opt
     const file = demo.get(name);
     if (!file) throw new VowError('not_found', `no demo file ${name}`);
     void reply.header('content-security-policy', demoCsp);
-    return send(request, reply, file, 'no-cache');
+    return sendFile(request, reply, file, 'no-cache');
   };
 
   app.get('/demo/', { schema: { summary: 'A demo site using the browser SDK', tags: ['sdk'] } }, async (request, reply) =>

@@ -7,11 +7,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { endSession, SESSION_HOURS, sessionActor, sessionsOf, signIn, type SessionActor } from '../auth/staff-sessions.js';
+import { csrfTokenFor, endSession, SESSION_HOURS, sessionActor, sessionsOf, signIn, type SessionActor } from '../auth/staff-sessions.js';
+import { rolePermissions } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { csrfTokenOf, isChange, sessionTokenOf, setSessionCookie } from './auth.js';
 import { createFailedAuthLimit } from './failed-auth-limit.js';
+import { OpenedSessionSchema, SessionSchema } from './staff-schemas.js';
 
 const SignInBody = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
 const SessionParams = z.strictObject({ id: z.string().regex(/^ses_[A-Za-z0-9_-]{22}$/, 'must be a session id') });
@@ -29,7 +31,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
 
   app.post(
     '/v1/session',
-    { config: { rateLimit: { max: 20, timeWindow: '1 minute' } }, schema: { summary: 'Sign in with a staff account; sets the session cookie and returns the CSRF token', tags: ['staff'], body: SignInBody } },
+    { config: { rateLimit: { max: 20, timeWindow: '1 minute' } }, schema: { summary: 'Sign in with a staff account; sets the session cookie and returns the CSRF token', tags: ['staff'], body: SignInBody, response: { 201: OpenedSessionSchema } } },
     async (request, reply) => {
       const now = Date.now();
       if (failures.blocked(request.ip, now)) throw new VowError('rate_limited', 'too many failed sign-ins from this address; try again later');
@@ -45,9 +47,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
     },
   );
 
-  app.get('/v1/session', { schema: { summary: 'Who is signed in, and their open sessions', tags: ['staff'] } }, async (request) => {
+  app.get('/v1/session', { schema: { summary: 'Who is signed in, their open sessions, and the CSRF token changes need', tags: ['staff'], response: { 200: SessionSchema } } }, async (request) => {
     const actor = await signedIn(request);
-    return { accountId: actor.keyId, role: actor.role, purposes: actor.purposes, sessionId: actor.sessionId, sessions: await sessionsOf(vault.db, actor.keyId) };
+    const csrfToken = csrfTokenFor(sessionTokenOf(request) ?? '');
+    return { accountId: actor.keyId, role: actor.role, permissions: [...rolePermissions[actor.role]], purposes: [...actor.purposes], sessionId: actor.sessionId, csrfToken, sessions: await sessionsOf(vault.db, actor.keyId) };
   });
 
   app.delete('/v1/session', { schema: { summary: 'Sign out: the session ends and its cookie is cleared', tags: ['staff'] } }, async (request, reply) => {

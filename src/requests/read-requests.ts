@@ -34,19 +34,40 @@ export interface RequestDetails extends ListedRequest {
   tasks: SystemTask[];
 }
 
-/** `due`: pending requests due within 7 days or overdue. Otherwise by status (all when none). */
-export async function listDataSubjectRequests(
-  ctx: VaultContext,
-  options: { due?: boolean; status?: RequestStatus; subjectId?: string; limit?: number; now?: Date } = {},
-): Promise<ListedRequest[]> {
+export interface RequestQuery {
+  due?: boolean;
+  status?: RequestStatus;
+  subjectId?: string;
+  /** The sort key of the last request of the page before. */
+  after?: QueueKey;
+  limit?: number;
+  now?: Date;
+}
+
+/** The queue's order: the deadline, then the id. */
+export interface QueueKey {
+  dueAt: string;
+  id: string;
+}
+
+/**
+ * `due`: pending requests due within 7 days or overdue. Otherwise by status (all when none).
+ * Soonest due first; `after` (the last of a page) starts the next page, and `next` is the
+ * key to ask for it (null on the last page). Requests held up by a stuck task join the
+ * first page of the due list, whatever their deadline.
+ */
+export async function pageDataSubjectRequests(ctx: VaultContext, options: RequestQuery = {}): Promise<{ requests: ListedRequest[]; next: QueueKey | null }> {
   const now = options.now ?? new Date();
+  const limit = options.limit ?? 500;
   const rows = await listRequests(ctx.db, {
     ...(options.due ? { statuses: pendingStatuses, dueBefore: new Date(now.getTime() + NEAR_DUE_MS).toISOString() } : {}),
     ...(!options.due && options.status ? { statuses: [options.status] } : {}),
     ...(options.subjectId ? { subjectId: options.subjectId } : {}),
-    limit: options.limit ?? 500,
+    ...(options.after ? { after: options.after } : {}),
+    limit,
   });
-  if (options.due) {
+  const last = rows.length === limit ? rows.at(-1) : undefined;
+  if (options.due && !options.after) {
     // A system's task that failed, waits for staff or runs late raises its request whatever its deadline: nothing is stuck unseen.
     const listed = new Set(rows.map((row) => row.id));
     for (const id of await requestsWithStuckTasks(ctx.db, now)) {
@@ -54,7 +75,11 @@ export async function listDataSubjectRequests(
       if (row?.status === 'waiting') rows.push(row);
     }
   }
-  return rows.map((row) => withDue(requestOf(row), now));
+  return { requests: rows.map((row) => withDue(requestOf(row), now)), next: last ? { dueAt: last.due_at, id: last.id } : null };
+}
+
+export async function listDataSubjectRequests(ctx: VaultContext, options: RequestQuery = {}): Promise<ListedRequest[]> {
+  return (await pageDataSubjectRequests(ctx, options)).requests;
 }
 
 export async function showDataSubjectRequest(ctx: VaultContext, requestId: string, now: Date = new Date()): Promise<RequestDetails> {

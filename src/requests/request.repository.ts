@@ -32,9 +32,11 @@ export async function extendDeadline(trx: Kysely<Database>, id: string, dueAt: s
 
 export async function listRequests(
   db: Kysely<Database>,
-  options: { statuses?: readonly string[]; dueBefore?: string; subjectId?: string; limit: number },
+  options: { statuses?: readonly string[]; dueBefore?: string; subjectId?: string; after?: { dueAt: string; id: string }; limit: number },
 ): Promise<RequestRow[]> {
   let query = db.selectFrom('requests').selectAll();
+  const after = options.after;
+  if (after) query = query.where((eb) => eb.or([eb('due_at', '>', after.dueAt), eb.and([eb('due_at', '=', after.dueAt), eb('id', '>', after.id)])]));
   if (options.statuses) query = query.where('status', 'in', options.statuses);
   if (options.dueBefore) query = query.where('due_at', '<=', options.dueBefore);
   if (options.subjectId) query = query.where('subject_id', '=', options.subjectId);

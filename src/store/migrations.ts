@@ -635,4 +635,15 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('staff_sessions_account').on('staff_sessions').column('account_id').execute();
     },
   },
+  '0024-request-queue-and-second-factor': {
+    async up(db: Kysely<unknown>) {
+      // The whole queue in deadline order, a page at a time (the console): one range read a page.
+      await db.schema.createIndex('requests_due').on('requests').columns(['due_at', 'id']).execute();
+      // A staff account's optional TOTP second factor: the secret sealed under the staff key,
+      // confirmed once a code from it was given; the last time step used, so no code is taken twice.
+      await db.schema.alterTable('staff_accounts').addColumn('totp_secret', 'text').execute();
+      await db.schema.alterTable('staff_accounts').addColumn('totp_confirmed_at', 'text').execute();
+      await db.schema.alterTable('staff_accounts').addColumn('totp_last_step', 'integer').execute();
+    },
+  },
 };

@@ -645,6 +645,12 @@ export interface StaffAccountTable {
   purposes: string;
   created_at: string;
   disabled_at: string | null;
+  /** The TOTP secret, sealed under the `staff` vault key; null without a second factor. */
+  totp_secret: string | null;
+  /** When a code from the secret was first given: only then is the second factor asked for. */
+  totp_confirmed_at: string | null;
+  /** The last TOTP time step accepted: a code is good once. */
+  totp_last_step: number | null;
 }
 
 /** A signed-in session: the cookie's token and the CSRF token kept only as hashes. */
