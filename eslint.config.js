@@ -1,8 +1,9 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.vow/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.vow/', 'coverage/', 'console/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -37,5 +38,11 @@ export default tseslint.config(
     languageOptions: {
       globals: { window: 'readonly', document: 'readonly', location: 'readonly', console: 'readonly', Element: 'readonly', URLSearchParams: 'readonly' },
     },
+  },
+  {
+    // The console: React in the browser, its hooks checked by React's own rules.
+    files: ['console/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-properties': 'off' },
   },
 );

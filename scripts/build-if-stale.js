@@ -11,7 +11,7 @@ import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'dist', '.build-stamp');
-const inputs = ['src', 'sdk/src', 'sdk/demo', 'sdk/build.js', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const inputs = ['src', 'sdk/src', 'sdk/demo', 'sdk/build.js', 'console/src', 'console/index.html', 'console/vite.config.ts', 'scripts/write-openapi.js', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
 /** The newest modification time among the files under `path`. */
 function newest(path) {

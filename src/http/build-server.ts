@@ -22,6 +22,7 @@ import { installBodyParsers } from './body-parsers.js';
 import { childrenRoutes } from './children.routes.js';
 import { addressesIn, limitConnections } from './connection-limits.js';
 import { consentRoutes } from './consent.routes.js';
+import { consoleRoutes } from './console.routes.js';
 import { disclosuresRoutes } from './disclosures.routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { erasureRoutes } from './erasure.routes.js';
@@ -221,6 +222,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(privacyFormsRoutes, { vault: options.vault, ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}) });
   await app.register(sdkRoutes, { declaration: () => options.vault.declaration });
+  await app.register(consoleRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.ready();

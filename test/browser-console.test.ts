@@ -1,0 +1,150 @@
+/**
+ * The console does its work through the API, for the people who run privacy operations:
+ * signed in in real Chromium against a real `vow serve`, on SQLite and on PostgreSQL,
+ * each screen's main action is carried out, by keyboard alone or with the mouse, and
+ * every state passes axe-core, fits a 375 px phone and leaves a screenshot.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launchChromium, requireChromium } from './support/browser.js';
+import { checkState, focusedText, password, startConsoleServer, tabTo, type ConsoleServer } from './support/console.js';
+import { postgresAvailable } from './support/databases.js';
+
+requireChromium('the console browser tests');
+
+const STEP_MS = 90_000;
+const officer = 'officer@airobotics.example';
+const auditor = 'auditor@airobotics.example';
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(!haveChromium || (dialect === 'postgres' && !postgresAvailable))(`the console [${dialect}]`, () => {
+    let server: ConsoleServer;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      server = await startConsoleServer(dialect);
+      await server.staff(officer, 'privacy-officer');
+      await server.staff(auditor, 'auditor');
+      browser = await launchChromium([]);
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser.close();
+      await server.stop();
+    });
+
+    const shot = (name: string) => `${dialect}-${name}`;
+
+    /** A fresh browser signed in as `email`, by keyboard alone: Tab to each field, type, Enter. */
+    async function signedIn(email: string): Promise<Page> {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/console/`);
+      await expect.poll(() => focusedText(page)).toBe('Sign in to the Vow console');
+      await tabTo(page, page.getByLabel('E-mail address'));
+      await page.keyboard.type(email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(password);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Overview');
+      return page;
+    }
+
+    it('signs in by keyboard alone, refuses a wrong password saying so, keeps no key in the page, and signs out', { timeout: STEP_MS }, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/console/`);
+      await checkState(page, shot('sign-in'));
+      await page.getByLabel('E-mail address').fill(officer);
+      await page.getByLabel('Password').fill('not the password at all');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong e-mail address or password');
+      await checkState(page, shot('sign-in-refused'));
+      await context.close();
+
+      const signed = await signedIn(officer);
+      const cookies = await signed.context().cookies();
+      expect(cookies.find((cookie) => cookie.name === 'vow_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+      expect(await signed.evaluate<string>('document.cookie')).toBe('');
+      expect(await signed.evaluate<number>('localStorage.length + sessionStorage.length')).toBe(0);
+      await checkState(signed, shot('overview'));
+      await tabTo(signed, signed.getByRole('button', { name: 'Sign out' }));
+      await signed.keyboard.press('Enter');
+      await expect.poll(() => focusedText(signed)).toBe('Sign in to the Vow console');
+      await signed.context().close();
+    });
+
+    it('approves a request and answers it from the queue, by keyboard alone', { timeout: STEP_MS }, async () => {
+      const filed = await server.call('POST', '/v1/requests', { kind: 'question', email: 'moira.q@example.com', details: 'Which robots hold my voice recordings?' });
+      expect(filed.status).toBe(202);
+      const { id } = (await filed.json()) as { id: string };
+      const page = await signedIn(officer);
+      await tabTo(page, page.getByRole('link', { name: 'Requests' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Requests');
+      await tabTo(page, page.getByLabel('Show'));
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => page.getByRole('link', { name: id }).count()).toBe(1);
+      await checkState(page, shot('requests'));
+      await tabTo(page, page.getByRole('link', { name: id }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toContain(id);
+      await checkState(page, shot('request'));
+      await tabTo(page, page.getByLabel('How the identity was checked'));
+      await page.keyboard.type('Called back on the number of the account');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Approved: the request is open.');
+      await tabTo(page, page.getByLabel('The answer'));
+      await page.keyboard.type('None: voice recordings stay on the robot.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Carried out: the requester is told.');
+      await checkState(page, shot('request-done'));
+      const shown = (await (await server.call('GET', `/v1/requests/${id}`)).json()) as { status: string; events: { actor: string }[] };
+      expect(shown.status).toBe('completed');
+      expect(shown.events.some((event) => event.actor.startsWith('staff:stf_'))).toBe(true);
+      await page.context().close();
+    });
+
+    it('records a breach with its clocks and marks the authority notified, with the mouse', { timeout: STEP_MS }, async () => {
+      const page = await signedIn(officer);
+      await page.getByRole('link', { name: 'Breaches' }).click();
+      await page.getByRole('link', { name: 'Record a breach' }).click();
+      await checkState(page, shot('breach-new'));
+      await page.getByLabel('Title').fill('Support inbox exposed');
+      await page.getByLabel('What happened').fill('A misconfigured share exposed the support inbox for two days.');
+      await page.getByLabel('When it began').fill('2026-11-30T08:00');
+      await page.getByLabel('When it was discovered').fill('2026-12-01T09:30');
+      await page.getByRole('radio', { name: /High/ }).check();
+      await page.getByRole('group', { name: 'Categories of data affected' }).getByRole('checkbox').first().check();
+      await page.getByLabel('Likely consequences').fill('Phishing aimed at the people whose messages were read.');
+      await page.getByLabel('Measures taken or proposed').fill('The share was closed and its access log reviewed.');
+      await page.getByRole('button', { name: 'Record the breach' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Support inbox exposed');
+      await expect(page.getByRole('table', { name: 'Clocks, from discovery' }).textContent()).resolves.toContain('GDPR');
+      await checkState(page, shot('breach'));
+      await page.getByLabel('The authority’s reference for the notification').fill('CNIL-2026-0042');
+      await page.getByRole('button', { name: 'Mark the authority notified' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Marked: the supervisory authority was notified.');
+      const { breaches } = (await (await server.call('GET', '/v1/breaches')).json()) as { breaches: { title: string; authorityReference: string | null }[] };
+      expect(breaches.find((breach) => breach.title === 'Support inbox exposed')?.authorityReference).toBe('CNIL-2026-0042');
+      await checkState(page, shot('breaches-done'));
+      await page.context().close();
+    });
+
+    it('offers an auditor only what the role may do, and the API refuses the rest', { timeout: STEP_MS }, async () => {
+      const page = await signedIn(auditor);
+      await page.getByRole('link', { name: 'Breaches' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Breach register');
+      expect(await page.getByRole('link', { name: 'Record a breach' }).count()).toBe(0);
+      // Even with the session's own CSRF token, the role decides, at the API.
+      const refused = await page.evaluate<{ error: { message: string } }>(
+        "fetch('/v1/session').then((answer) => answer.json()).then((session) => fetch('/v1/breaches', { method: 'POST', headers: { 'content-type': 'application/json', 'x-vow-csrf': session.csrfToken }, body: '{}' })).then((answer) => answer.json())",
+      );
+      expect(refused.error.message).toBe('role auditor may not breaches:manage');
+      await page.context().close();
+    });
+  });
+}
