@@ -105,3 +105,27 @@ export async function readPage(db: Kysely<Database>, afterSeq: number, limit: nu
 }
 
 
+
+export interface AuditLogQuery {
+  /** Only records before this sequence number (the page after one ending there). */
+  beforeSeq?: number;
+  /** An action, or a family of them ending in a dot (`request.`). */
+  action?: string;
+  actor?: string;
+  target?: string;
+  limit: number;
+}
+
+/** The log newest first, a page at a time, as staff read it: by the primary key, filtered. */
+export async function readLogNewestFirst(db: Kysely<Database>, query: AuditLogQuery): Promise<AuditRecord[]> {
+  let select = db.selectFrom('audit_log').selectAll();
+  if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
+  if (query.action !== undefined) {
+    // A family (`request.`) is the range of names starting so: '/' is the character after '.'.
+    select = query.action.endsWith('.') ? select.where('action', '>=', query.action).where('action', '<', `${query.action.slice(0, -1)}/`) : select.where('action', '=', query.action);
+  }
+  if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
+  if (query.target !== undefined) select = select.where('target', '=', query.target);
+  const rows = await select.orderBy('seq', 'desc').limit(query.limit).execute();
+  return rows.map((row) => ({ seq: row.seq, at: row.at, actor: row.actor, action: row.action, target: row.target, data: row.data, prevHash: row.prev_hash, hash: row.hash }));
+}

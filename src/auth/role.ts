@@ -19,6 +19,7 @@ export const permissions = [
   'keys:manage',
   'audit:read',
   'policy:read-admin',
+  'policy:publish',
   'consent:read',
   'consent:record',
   'disclosures:make',

@@ -31,6 +31,7 @@ import { logsRoutes } from './logs.routes.js';
 import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
+import { policyPublishingRoutes } from './policy-publishing.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { privacyFormsRoutes } from './privacy-forms.routes.js';
 import { purposeConsentRoutes } from './purpose-consent.routes.js';
@@ -170,6 +171,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes, { store: options.store });
   await app.register(homeRoutes, { organization: () => options.vault.declaration.organization.name });
   await app.register(policyRoutes, { db: options.store.db });
+  await app.register(policyPublishingRoutes, { vault: options.vault, auth: options.auth });
   await app.register(vaultRoutes, { vault: options.vault, auth: options.auth, countryHeader: options.countryHeader });
   await app.register(socialRoutes, { vault: options.vault, auth: options.auth });
   const ingestor = options.events?.ingestor;
@@ -194,7 +196,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onDecision: forgetInIngestion,
   });
   await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
-  await app.register(auditRoutes, { db: options.store.db, signing: options.signing });
+  await app.register(auditRoutes, { db: options.store.db, signing: options.signing, auth: options.auth });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
   await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });
   await app.register(statsRoutes, {

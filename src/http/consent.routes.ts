@@ -29,7 +29,7 @@ const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case
 
 const BannerQuery = z.strictObject({ lang: z.string().max(35).optional().describe('language code (en, fr, fr-CA…); otherwise Accept-Language, then English') });
 const Signal = z.enum(['honor', 'ignore']);
-const BannerResponse = z.object({
+export const BannerResponse = z.object({
   lang: z.string(),
   policyVersion: z.number().int(),
   lastMaterialVersion: z.number().int().describe('ask again when the stored decision was made under an older version'),

@@ -15,6 +15,7 @@ import { auditActorOf } from '../auth/actor.js';
 import { canReadForPurpose } from '../auth/role.js';
 import { auditStaffRead, coversRequestHandling } from '../requests/staff-views.js';
 import { actorOf, auditActorOfRequest, type Auth } from './auth.js';
+import { RopaSchema } from './staff-schemas.js';
 
 const Id = z.string().min(1).max(64);
 const SubjectId = z.string().regex(subjectIdPattern, 'must be a subject id (sub_ followed by 22 characters)');
@@ -82,7 +83,30 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
     '/v1/subjects/:id/disclosures',
     {
       onRequest: auth.requirePermission('disclosures:read'),
-      schema: { summary: 'Who received what of this subject’s data, when and why; the details (null once unreadable) for keys of the legal-compliance purpose', tags: ['disclosures'], params: z.strictObject({ id: SubjectId }) },
+      schema: {
+        summary: 'Who received what of this subject’s data, when and why; the details (null once unreadable) for keys of the legal-compliance purpose',
+        tags: ['disclosures'],
+        params: z.strictObject({ id: SubjectId }),
+        response: {
+          200: z.object({
+            subjectId: z.string(),
+            disclosures: z.array(
+              z.object({
+                id: z.string(),
+                recipient: z.string(),
+                purpose: z.string(),
+                categories: z.array(z.string()),
+                country: z.string().nullable(),
+                kind: z.string(),
+                at: z.string(),
+                legalGround: z.string().nullable(),
+                silentUntil: z.string().nullable(),
+                details: z.record(z.string(), z.unknown()).nullable().optional(),
+              }),
+            ),
+          }),
+        },
+      },
     },
     async (request) => {
       if (!(await findSubject(vault.db, request.params.id))) throw new VowError('not_found', `no subject ${request.params.id}`);
@@ -113,10 +137,17 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
     '/v1/ropa',
     {
       onRequest: auth.requirePermission('ropa:read'),
-      schema: { summary: 'Records of processing activities (GDPR article 30)', tags: ['disclosures'], querystring: z.strictObject({ format: z.enum(ropaFormats).default('json') }) },
+      schema: {
+        summary: 'Records of processing activities (GDPR article 30): JSON, or CSV and Markdown with `format`',
+        tags: ['disclosures'],
+        querystring: z.strictObject({ format: z.enum(ropaFormats).default('json') }),
+        // The JSON form's shape, or the CSV and Markdown forms' text.
+        response: { 200: z.union([RopaSchema, z.string()]) },
+      },
     },
     async (request, reply) => {
       const ropa = await ropaOfStore(vault.db, vault.declaration);
+      if (request.query.format === 'json') return ropa;
       const types = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' } as const;
       return reply.type(`${types[request.query.format]}; charset=utf-8`).send(renderRopa(ropa, request.query.format));
     },

@@ -21,6 +21,19 @@ const HoldBody = z.strictObject({
   categories: z.array(z.string().min(1).max(64)).min(1).max(50).optional().describe('the held categories; all of them when absent'),
 });
 
+const HoldSchema = z.object({
+  id: z.string(),
+  subjectId: z.string(),
+  reason: z.string(),
+  categories: z.array(z.string()).nullable(),
+  source: z.string(),
+  disclosureId: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  releasedAt: z.string().nullable(),
+  releasedBy: z.string().nullable(),
+});
+
 const holdView = (hold: LegalHold) => ({
   id: hold.id,
   subjectId: hold.subjectId,
@@ -45,6 +58,9 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
         tags: ['erasure'],
         params: SubjectParams,
         body: EraseBody,
+        response: {
+          200: z.object({ subjectId: z.string(), erasedAt: z.string(), erased: z.boolean(), heldCategories: z.array(z.string()), recipientsNotified: z.array(z.string()), recipientsToldByStaff: z.array(z.string()) }),
+        },
       },
     },
     async (request) => {
@@ -71,7 +87,7 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
     '/v1/subjects/:id/holds',
     {
       onRequest: auth.requirePermission('holds:manage'),
-      schema: { summary: 'Place a legal hold: the data (or the listed categories) is kept from erasure and retention', tags: ['erasure'], params: SubjectParams, body: HoldBody },
+      schema: { summary: 'Place a legal hold: the data (or the listed categories) is kept from erasure and retention', tags: ['erasure'], params: SubjectParams, body: HoldBody, response: { 201: HoldSchema } },
     },
     async (request, reply) => {
       const hold = await placeHold(vault, {
@@ -88,7 +104,7 @@ export const erasureRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: A
     '/v1/subjects/:id/holds',
     {
       onRequest: auth.requirePermission('holds:manage'),
-      schema: { summary: 'The legal holds on a subject, active and released', tags: ['erasure'], params: SubjectParams },
+      schema: { summary: 'The legal holds on a subject, active and released', tags: ['erasure'], params: SubjectParams, response: { 200: z.object({ subjectId: z.string(), holds: z.array(HoldSchema) }) } },
     },
     async (request) => ({ subjectId: request.params.id, holds: (await listHolds(vault, request.params.id)).map(holdView) }),
   );

@@ -95,3 +95,52 @@ export const OpenedSessionSchema = z.object({
   sessionId: z.string(),
   expiresAt: When,
 });
+
+export const WebhookSchema = z.object({ id: z.string(), recipient: z.string(), url: z.string(), createdAt: When, createdBy: z.string(), revokedAt: When.nullable() });
+
+export const DeliverySchema = z.object({
+  id: z.string(),
+  webhook: z.string(),
+  recipient: z.string(),
+  subjectId: z.string(),
+  event: z.string(),
+  status: z.string(),
+  attempts: z.array(z.object({ at: When, statusCode: z.number().nullable(), error: z.string().nullable(), nextAttemptAt: When.nullable() })),
+  nextAttemptAt: When.nullable(),
+  createdAt: When,
+  deliveredAt: When.nullable(),
+});
+
+export const RecipientTaskSchema = z.object({
+  id: z.string(),
+  recipient: z.string(),
+  subjectId: z.string(),
+  event: z.enum(['erasure', 'correction']),
+  disclosures: z.array(z.string()),
+  fields: z.array(z.string()).optional(),
+  status: z.enum(['open', 'done']),
+  requestId: z.string().nullable(),
+  createdAt: When,
+  doneAt: When.nullable(),
+  doneBy: z.string().nullable(),
+});
+
+/** The records of processing (GDPR art. 30) as `GET /v1/ropa?format=json` gives them. */
+export const RopaSchema = z.object({
+  controller: z.object({ name: z.string(), contactEmail: z.string() }),
+  policyVersion: z.number().nullable(),
+  generatedAt: When,
+  activities: z.array(
+    z.object({
+      purpose: z.string(),
+      description: z.string(),
+      legalBasis: z.string(),
+      dataSubjects: z.array(z.string()),
+      dataCategories: z.array(z.object({ id: z.string(), name: z.string(), personal: z.boolean(), retention: z.string(), retentionFrom: z.string(), records: z.number() })),
+      recipients: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), service: z.string().nullable(), countries: z.array(z.string()) })),
+      transfers: z.array(z.object({ from: z.string(), to: z.string(), safeguard: z.string(), recorded: z.number() })),
+    }),
+  ),
+  transfersRecorded: z.array(z.object({ from: z.string(), to: z.string(), safeguard: z.string(), atCollection: z.number(), inDisclosures: z.number(), subjects: z.number() })),
+  securityMeasures: z.array(z.string()),
+});

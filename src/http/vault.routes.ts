@@ -14,6 +14,7 @@ import { createAccount } from '../vault/create-account.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { linkContact } from '../vault/link-contact.js';
 import { linkVisitor } from '../vault/link-visitor.js';
+import { findSubjectsByEmail } from '../vault/find-subjects.js';
 import { listChoices } from '../vault/list-choices.js';
 import { readSubjectData } from '../vault/read-subject-data.js';
 import { recordCommunication } from '../vault/record-communication.js';
@@ -159,6 +160,25 @@ export const vaultRoutes: FastifyPluginAsyncZod<{
       // No subject id: the answer must not tell whether the address belongs to someone.
       return reply.code(202).send({ received: true });
     },
+  );
+
+  app.post(
+    '/v1/subjects/search',
+    {
+      onRequest: auth.requirePermission('accounts:read'),
+      bodyLimit: 4 * 1024,
+      schema: {
+        summary: 'Find subjects by e-mail address, through the blind index (a body, not a query, so the address is in no URL or access log); audited without the address',
+        tags: ['vault'],
+        body: z.strictObject({ email: z.email({ error: 'must be an e-mail address' }).max(254) }),
+        response: {
+          200: z.object({
+            subjects: z.array(z.object({ id: z.string(), kind: z.string(), region: z.string().nullable(), createdAt: z.string(), lastActivityAt: z.string(), closedAt: z.string().nullable() })),
+          }),
+        },
+      },
+    },
+    async (request) => ({ subjects: await findSubjectsByEmail(vault, { email: request.body.email, actor: auditActorOf(actorOf(request)) }) }),
   );
 
   app.get(

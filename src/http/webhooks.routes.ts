@@ -8,6 +8,7 @@ import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks/regist
 import { listRecipientTasks } from '../webhooks/recipient-tasks.js';
 import { recipientTaskIdPattern, webhookEndpointIdPattern } from '../webhooks/webhook-ids.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
+import { DeliverySchema, RecipientTaskSchema, WebhookSchema } from './staff-schemas.js';
 
 const WebhookBody = z.strictObject({
   recipient: z.string().min(1).max(64).describe('a declared recipient id'),
@@ -29,7 +30,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
     '/v1/webhooks',
     {
       onRequest: auth.requirePermission('webhooks:manage'),
-      schema: { summary: 'Registered endpoints (secrets are never shown again)', tags: ['webhooks'], querystring: z.strictObject({ removed: z.enum(['true', 'false']).default('false') }) },
+      schema: { summary: 'Registered endpoints (secrets are never shown again)', tags: ['webhooks'], querystring: z.strictObject({ removed: z.enum(['true', 'false']).default('false') }), response: { 200: z.object({ webhooks: z.array(WebhookSchema) }) } },
     },
     async (request) => ({ webhooks: await listWebhooks(vault, { includeRemoved: request.query.removed === 'true' }) }),
   );
@@ -42,6 +43,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
         summary: 'Recent deliveries with every attempt (time, status code or error, next attempt)',
         tags: ['webhooks'],
         querystring: z.strictObject({ webhook: z.string().regex(webhookEndpointIdPattern, 'must be a webhook id (whk_ followed by 22 characters)').optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        response: { 200: z.object({ deliveries: z.array(DeliverySchema) }) },
       },
     },
     async (request) => ({ deliveries: await listWebhookDeliveries(vault.db, { ...(request.query.webhook ? { endpointId: request.query.webhook } : {}), limit: request.query.limit }) }),
@@ -64,6 +66,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
         summary: 'Erasures and corrections staff must pass on to recipients that registered no webhook, oldest first',
         tags: ['webhooks'],
         querystring: z.strictObject({ status: z.enum(['open', 'done']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.object({ tasks: z.array(RecipientTaskSchema) }) },
       },
     },
     async (request) => ({
