@@ -72,14 +72,15 @@ describeEachDatabase('the API the console speaks', (database) => {
     withVow(async (vow, { officer, auditor, support }) => {
       for (let i = 0; i < 3; i += 1) await vow.server.inject({ method: 'POST', url: '/v1/requests', headers: officer, payload: { kind: 'question', email: `audit${i}@example.com`, details: 'Hello' } });
       const first = (await vow.server.inject({ method: 'GET', url: '/v1/audit?limit=2', headers: auditor })).json<{ records: { seq: number; action: string; target: string }[]; next: number | null }>();
+      const [newest, older] = first.records.map((record) => record.seq);
       expect(first.records).toHaveLength(2);
-      expect(first.records[0]!.seq).toBeGreaterThan(first.records[1]!.seq);
+      expect(newest).toBeGreaterThan(older ?? Infinity);
       const second = (await vow.server.inject({ method: 'GET', url: `/v1/audit?limit=2&before=${first.next ?? 0}`, headers: auditor })).json<{ records: { seq: number }[] }>();
-      expect(second.records[0]!.seq).toBe(first.records[1]!.seq - 1);
+      expect(second.records[0]?.seq).toBe((older ?? 0) - 1);
       const family = (await vow.server.inject({ method: 'GET', url: '/v1/audit?action=request.', headers: auditor })).json<{ records: { action: string; target: string }[] }>();
       expect(family.records.length).toBeGreaterThanOrEqual(3);
       expect(family.records.every((record) => record.action.startsWith('request.'))).toBe(true);
-      const target = family.records[0]!.target;
+      const target = family.records[0]?.target ?? '';
       const one = (await vow.server.inject({ method: 'GET', url: `/v1/audit?target=${encodeURIComponent(target)}`, headers: auditor })).json<{ records: { target: string }[] }>();
       expect(one.records.every((record) => record.target === target)).toBe(true);
       expect((await vow.server.inject({ method: 'GET', url: '/v1/audit?action=request.%25', headers: auditor })).statusCode).toBe(400);
@@ -101,7 +102,9 @@ describeEachDatabase('the API the console speaks', (database) => {
       expect(preview.statusCode, preview.body).toBe(200);
       const shown = preview.json<{ ok: boolean; changes: { kind: string; path: string }[]; page: string; banner: { categories: unknown[] }; unchanged: boolean }>();
       expect(shown).toMatchObject({ ok: true, unchanged: false });
-      expect(shown.changes).toEqual([expect.objectContaining({ kind: 'changed', path: expect.stringContaining('purposes') })]);
+      expect(shown.changes).toHaveLength(1);
+      expect(shown.changes[0]).toMatchObject({ kind: 'changed' });
+      expect(shown.changes[0]?.path).toContain('purposes');
       expect(shown.page).toContain('To write to you about your orders and our services');
       expect(shown.banner.categories.length).toBeGreaterThan(0);
       expect((await vow.server.inject({ method: 'GET', url: '/v1/policy' })).json<{ number: number }>().number).toBe(1);

@@ -43,10 +43,15 @@ interface ErrorBody {
   error?: { code?: string; message?: string; problems?: { path: string; message: string }[] };
 }
 
+/** A refusal as an `ApiError`, from its status and its JSON body (`{ error: { code, message, problems } }`). */
+export function refusal(status: number, body: unknown): ApiError {
+  const { error } = (body ?? {}) as ErrorBody;
+  return new ApiError(status, error?.code ?? 'error', error?.message ?? `the server answered ${status}`, error?.problems ?? []);
+}
+
 /** The answer's data, or an `ApiError` carrying what the server said. */
 export async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (response.ok) return data as T;
-  const body = (error ?? {}) as ErrorBody;
-  throw new ApiError(response.status, body.error?.code ?? 'error', body.error?.message ?? `the server answered ${response.status}`, body.error?.problems ?? []);
+  throw refusal(response.status, error);
 }
