@@ -4,11 +4,13 @@
  * each screen's main action is carried out, by keyboard alone or with the mouse, and
  * every state passes axe-core, fits a 375 px phone and leaves a screenshot.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveChromium, launchChromium, requireChromium } from './support/browser.js';
 import { checkState, focusedText, password, startConsoleServer, tabTo, type ConsoleServer } from './support/console.js';
 import { postgresAvailable } from './support/databases.js';
+import { examplePolicy } from './support/fixtures.js';
 
 requireChromium('the console browser tests');
 
@@ -131,6 +133,124 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const { breaches } = (await (await server.call('GET', '/v1/breaches')).json()) as { breaches: { title: string; authorityReference: string | null }[] };
       expect(breaches.find((breach) => breach.title === 'Support inbox exposed')?.authorityReference).toBe('CNIL-2026-0042');
       await checkState(page, shot('breaches-done'));
+      await page.context().close();
+    });
+
+    it('finds a person by e-mail, shows their data for one purpose, places and releases a hold, downloads the export and erases them, by keyboard alone', { timeout: STEP_MS }, async () => {
+      const signedUp = await server.call('POST', '/v1/accounts', { email: 'tess.console@example.com', name: 'Tess Console', birthDate: '1990-01-01' });
+      const { id } = (await signedUp.json()) as { id: string };
+      const page = await signedIn(officer);
+      await tabTo(page, page.getByRole('link', { name: 'Subjects' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Subjects');
+      await tabTo(page, page.getByLabel('E-mail address'));
+      await page.keyboard.type('Tess.Console@example.com');
+      await page.keyboard.press('Enter');
+      await tabTo(page, page.getByRole('link', { name: id }));
+      await checkState(page, shot('subjects'));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toContain(id);
+      await tabTo(page, page.getByLabel('Purpose', { exact: true }));
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => page.getByRole('main').textContent()).toContain('Tess Console');
+      await checkState(page, shot('subject'));
+      await tabTo(page, page.getByLabel('Why the data must be kept'));
+      await page.keyboard.type('A chargeback dispute is open');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('The hold is placed: nothing held is erased or purged.');
+      await tabTo(page, page.getByRole('button', { name: 'Release' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('The hold is released.');
+      const download = page.waitForEvent('download');
+      await tabTo(page, page.getByRole('button', { name: 'Download everything held (zip)' }));
+      await page.keyboard.press('Enter');
+      expect((await download).suggestedFilename()).toBe(`vow-export-${id}.zip`);
+      await tabTo(page, page.getByRole('checkbox', { name: /I understand/ }));
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toContain('Erased from every table');
+      await checkState(page, shot('subject-erased'));
+      const proofs = (await (await server.call('GET', `/v1/subjects/${id}/erasures`)).json()) as { erasures: unknown[] };
+      expect(proofs.erasures).toHaveLength(1);
+      await page.context().close();
+    });
+
+    it('previews a declaration with its changes, page and banner, and publishes it as a material change, with the mouse', { timeout: STEP_MS }, async () => {
+      const page = await signedIn(officer);
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) refused.push(message.text());
+      });
+      await page.getByRole('link', { name: 'Policy' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Policy');
+      await page.getByLabel('Or its text').fill('organization: [');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('cannot be published');
+      await checkState(page, shot('policy-problems'));
+      const changed = readFileSync(examplePolicy, 'utf8').replace('description: To communicate with you', 'description: To write to you about your orders');
+      await page.getByLabel('Or its text').fill(changed);
+      await page.getByLabel(/A material change/).check();
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await expect.poll(() => page.getByRole('table', { name: 'What changes' }).textContent()).toContain('To write to you about your orders');
+      const preview = page.frameLocator('iframe[title="The policy page as it would be published"]');
+      await expect.poll(() => preview.locator('body').textContent()).toContain('To write to you about your orders');
+      await checkState(page, shot('policy-preview'));
+      await page.getByRole('button', { name: 'Publish as a material change' }).click();
+      await expect.poll(() => focusedText(page)).toMatch(/^Version \d+ is published and in force\.$/);
+      const inForce = (await (await fetch(`${server.origin}/v1/policy`)).json()) as { material: boolean; declaration: { purposes: { description: string }[] } };
+      expect(inForce.material).toBe(true);
+      expect(inForce.declaration.purposes.map((purpose) => purpose.description)).toContain('To write to you about your orders');
+      await expect.poll(async () => (await fetch(`${server.origin}/privacy`)).text()).toContain('To write to you about your orders');
+      await page.getByRole('button', { name: /What changed from v/ }).first().click();
+      await expect.poll(() => page.getByRole('region', { name: /Changes from v/ }).textContent()).toContain('To write to you about your orders');
+      await checkState(page, shot('policy-published'));
+      // The preview's stylesheet is the one inline style the console's policy allows; nothing else was refused.
+      expect(refused).toEqual([]);
+      await page.context().close();
+    });
+
+    it('shows the records of processing and a recipient’s task, and marks it told, with the mouse', { timeout: STEP_MS }, async () => {
+      const signedUp = await server.call('POST', '/v1/accounts', { email: 'rita.recipient@example.com', name: 'Rita Recipient', birthDate: '1990-01-01' });
+      const { id } = (await signedUp.json()) as { id: string };
+      expect((await server.call('POST', '/v1/disclosures', { recipient: 'hosting', categories: ['account'], purpose: 'provide-services', subjects: { ids: [id] } })).status).toBe(201);
+      expect((await server.call('POST', `/v1/subjects/${id}/erase`, { reason: 'admin' })).status).toBe(200);
+      const page = await signedIn(officer);
+      await page.getByRole('link', { name: 'Records of processing' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Records of processing');
+      await expect.poll(() => page.getByRole('main').textContent()).toContain('Legal basis');
+      const csv = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Download CSV' }).click();
+      expect((await csv).suggestedFilename()).toBe('records-of-processing.csv');
+      await checkState(page, shot('records'));
+      await page.getByRole('link', { name: 'Recipients' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Recipients');
+      const told = page.getByRole('row').filter({ hasText: id }).getByRole('button', { name: 'Mark the erasure told to hosting' });
+      await expect.poll(() => told.count()).toBe(1);
+      await checkState(page, shot('recipients'));
+      await told.click();
+      await expect.poll(() => focusedText(page)).toBe('Marked done: the recipient was told.');
+      const done = (await (await server.call('GET', '/v1/recipient-tasks?status=done')).json()) as { tasks: { subjectId: string; recipient: string; doneBy: string }[] };
+      expect(done.tasks.filter((task) => task.subjectId === id)).toEqual([expect.objectContaining({ recipient: 'hosting', doneBy: expect.stringMatching(/^staff:stf_/) as unknown })]);
+      await page.context().close();
+    });
+
+    it('filters the audit log to the staff’s own acts and verifies the whole chain, as an auditor, by keyboard alone', { timeout: STEP_MS }, async () => {
+      const page = await signedIn(auditor);
+      await tabTo(page, page.getByRole('link', { name: 'Audit' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Audit log');
+      await tabTo(page, page.getByLabel('Action'));
+      await page.keyboard.type('staff.');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByRole('table', { name: 'Audit records, newest first' }).textContent()).toContain('staff.signed-in');
+      const actions = await page.getByRole('table', { name: 'Audit records, newest first' }).locator('tbody td:nth-child(4)').allTextContents();
+      expect(actions.every((action) => action.startsWith('staff.'))).toBe(true);
+      await tabTo(page, page.getByRole('button', { name: 'Verify the whole chain now' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'The chain holds' }).count()).toBe(1);
+      await checkState(page, shot('audit'));
       await page.context().close();
     });
 

@@ -18,6 +18,8 @@ export interface EventMetrics extends EventCounter {
   readonly contentType: string;
   /** The exposition text. */
   render(): Promise<string>;
+  /** What this process counted since it started: accepted, and dropped by reason. */
+  totals(): Promise<{ accepted: number; dropped: Partial<Record<DropReason, number>> }>;
 }
 
 export function createEventMetrics(options: { processMetrics?: boolean } = {}): EventMetrics {
@@ -43,6 +45,15 @@ export function createEventMetrics(options: { processMetrics?: boolean } = {}): 
     },
     dropped: (category, reason, count) => {
       dropped.inc({ category, reason }, count);
+    },
+    async totals() {
+      const [acceptedNow, droppedNow] = await Promise.all([accepted.get(), dropped.get()]);
+      const byReason: Partial<Record<DropReason, number>> = {};
+      for (const value of droppedNow.values) {
+        const reason = value.labels.reason as DropReason | undefined;
+        if (reason !== undefined) byReason[reason] = (byReason[reason] ?? 0) + value.value;
+      }
+      return { accepted: acceptedNow.values.reduce((sum, value) => sum + value.value, 0), dropped: byReason };
     },
   };
 }

@@ -31,6 +31,7 @@ import { logsRoutes } from './logs.routes.js';
 import { exportRoutes } from './export.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { policyNoticesRoutes } from './policy-notices.routes.js';
+import { overviewRoutes } from './overview.routes.js';
 import { policyPublishingRoutes } from './policy-publishing.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { privacyFormsRoutes } from './privacy-forms.routes.js';
@@ -211,6 +212,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
   await app.register(breachesRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(overviewRoutes, { vault: options.vault, auth: options.auth, metrics: options.events?.metrics });
   await app.register(sessionRoutes, { vault: options.vault });
   if (options.events) {
     await app.register(eventsRoutes, options.events);

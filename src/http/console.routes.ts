@@ -5,22 +5,30 @@
  * API would not let that person do. Every path under `/console/` that is not a file is the
  * app's own (a screen), answered with its page.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { VowError } from '../errors.js';
+import { pageStyle } from '../policy/page-style.js';
 import { loadFile, loadFolder, sendFile } from './static-files.js';
 
 /** From both `src/http` (tests) and `dist/http` (the built server), the project's `dist/console`. */
 const defaultDir = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 
-/** Scripts, styles and calls to this origin only; never framed; no inline code at all. */
+/**
+ * The policy page's own stylesheet, the one inline style allowed: the publishing preview
+ * shows the page in a sandboxed frame, which inherits this policy.
+ */
+const previewStyle = `'sha256-${createHash('sha256').update(pageStyle).digest('base64')}'`;
+
+/** Scripts, styles and calls to this origin only; never framed; no inline code but the preview's stylesheet. */
 export const consoleCsp = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${previewStyle}`,
   "img-src 'self' data:",
   "connect-src 'self'",
   "frame-src 'self'",
