@@ -4,7 +4,9 @@
  * each screen's main action is carried out, by keyboard alone or with the mouse, and
  * every state passes axe-core, fits a 375 px phone and leaves a screenshot.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveChromium, launchChromium, requireChromium } from './support/browser.js';
@@ -251,6 +253,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await page.keyboard.press('Enter');
       await expect.poll(() => page.getByRole('status').filter({ hasText: 'The chain holds' }).count()).toBe(1);
       await checkState(page, shot('audit'));
+      await page.context().close();
+    });
+
+    it('shows the latest scan of the live site and what it found, as an auditor', { timeout: STEP_MS }, async () => {
+      const out = mkdtempSync(join(tmpdir(), 'vow-console-scan-'));
+      try {
+        await server.cli(['scan', `${server.origin}/demo/`, '--out', out, '--pages', '3']);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+      const page = await signedIn(auditor);
+      await page.getByRole('link', { name: 'Site' }).click();
+      await expect.poll(() => focusedText(page)).toBe('The live site');
+      await expect.poll(() => page.getByRole('table', { name: 'The latest scans, newest first' }).textContent()).toContain(server.origin);
+      await expect.poll(() => page.getByRole('main').textContent()).toContain('declared, never seen');
+      await checkState(page, shot('site'));
       await page.context().close();
     });
 

@@ -70,7 +70,9 @@ describe.skipIf(!haveChromium)('vow scan', () => {
 
   const scan = async (url: string, out: string) => {
     const lines: string[] = [];
-    const code = await runCli(['scan', url, '--out', out, '--pages', '20', '--policy', policy], loadConfig({ LOG_LEVEL: 'silent' }), { out: (line) => lines.push(line), err: (line) => lines.push(line) });
+    // On the server's store: each scan is kept there for the console.
+    const config = loadConfig({ LOG_LEVEL: 'silent', VOW_DATA_DIR: vow.dataDir });
+    const code = await runCli(['scan', url, '--out', out, '--pages', '20', '--policy', policy], config, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
     return { code, lines, report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ScanReport };
   };
 
@@ -110,6 +112,13 @@ describe.skipIf(!haveChromium)('vow scan', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<h1>Drift found: ');
     expect(html).toContain('undeclared-third-party');
+
+    // The console's site screen reads the same findings from the server.
+    const kept = await fetch(`http://127.0.0.1:${vow.port}/v1/site/scans`, { headers: { authorization: `Bearer ${vow.adminKey}` } });
+    const { scans } = (await kept.json()) as { scans: { site: string; failed: boolean; drift: { kind: string; subject: string }[]; policyVersion: number | null }[] };
+    expect(scans[0]).toMatchObject({ site: `http://127.0.0.1:${sitePort}`, failed: true, policyVersion: 1 });
+    expect(scans[0]?.drift.map((item) => `${item.kind} ${item.subject}`).sort()).toEqual(report.drift.map((item) => `${item.kind} ${item.subject}`).sort());
+    expect(scans.map((scan) => scan.site)).toContain(`http://127.0.0.1:${vow.port}`);
   }, 120_000);
 
   it('refuses a start that is not a site, naming it, with a non-zero exit', async () => {

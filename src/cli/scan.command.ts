@@ -7,6 +7,9 @@ import { loadDeclaration } from '../policy/load-declaration.js';
 import { findSiteDrift } from '../scan/find-site-drift.js';
 import { observeSite } from '../scan/observe-site.js';
 import { writeScanReport } from '../scan/write-scan-report.js';
+import { recordSiteScan, type SiteScan } from '../scan/site-scans.js';
+import { findLatestVersion } from '../policy/policy-version.repository.js';
+import { openStore } from '../store/open-store.js';
 import type { Io } from './io.js';
 
 export interface ScanOptions {
@@ -19,6 +22,29 @@ export interface ScanOptions {
   chromium: string;
   /** Host names resolved to 127.0.0.1, for local sites. */
   hostRule?: string[];
+}
+
+/**
+ * The scan, kept in the store for the console's site screen, where there is one: a site's
+ * CI may scan without any, and a scan never creates a store.
+ */
+async function recordInStore(config: Config, io: Io, scan: Omit<SiteScan, 'id' | 'policyVersion'>): Promise<void> {
+  let store;
+  try {
+    store = await openStore(config);
+  } catch (error) {
+    if (error instanceof VowError && error.code === 'not_found') {
+      io.err(`note: the scan is not kept for the console: ${error.message}`);
+      return;
+    }
+    throw error;
+  }
+  try {
+    const inForce = await findLatestVersion(store.db);
+    await recordSiteScan(store.db, { ...scan, policyVersion: inForce?.number ?? null }, 'cli');
+  } finally {
+    await store.close();
+  }
 }
 
 /**
@@ -44,6 +70,7 @@ export async function scanCommand(config: Config, io: Io, start: string, options
   const report = findSiteDrift(declaration, observation, { strict: options.strict, vowHosts });
   const written = await writeScanReport(out, { start: observation.start, scannedAt: observation.scannedAt, passes: observation.passes, ...report });
   const pages = observation.passes[0]?.pages.length ?? 0;
+  await recordInStore(config, io, { site: url.origin, scannedAt: observation.scannedAt, pages, failed: report.failed, drift: report.drift });
   for (const item of report.drift) io.out(`${item.kind === 'declared-never-seen' && !options.strict ? 'notice' : 'DRIFT'} ${item.kind}: ${item.message}${item.page ? ` (${item.page})` : ''}`);
   io.out(`${report.failed ? 'DRIFT' : 'OK'} ${url.origin}: ${pages} pages in 4 passes, ${report.drift.length} findings; ${written.html}`);
   return report.failed ? 1 : 0;

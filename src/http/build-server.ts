@@ -43,6 +43,7 @@ import { homeRoutes } from './home.routes.js';
 import { sdkRoutes } from './sdk.routes.js';
 import { sessionRoutes } from './session.routes.js';
 import { installSiteCors } from './site-cors.js';
+import { siteScansRoutes } from './site-scans.routes.js';
 import { socialRoutes } from './social.routes.js';
 import { statsRoutes } from './stats.routes.js';
 import { transfersRoutes } from './transfers.routes.js';
@@ -212,6 +213,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
   await app.register(breachesRoutes, { vault: options.vault, auth: options.auth });
+  await app.register(siteScansRoutes, { db: options.store.db, auth: options.auth });
   await app.register(overviewRoutes, { vault: options.vault, auth: options.auth, metrics: options.events?.metrics });
   await app.register(sessionRoutes, { vault: options.vault });
   if (options.events) {

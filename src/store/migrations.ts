@@ -646,4 +646,21 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('staff_accounts').addColumn('totp_last_step', 'integer').execute();
     },
   },
+  '0025-site-scans': {
+    async up(db: Kysely<unknown>) {
+      // What `vow scan` found on the live site, kept so the console shows the latest reports
+      // and their drift: cookie names, hosts and the site's own page addresses; no visitor.
+      await db.schema
+        .createTable('site_scans')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('site', 'text', (column) => column.notNull())
+        .addColumn('scanned_at', 'text', (column) => column.notNull())
+        .addColumn('pages', 'integer', (column) => column.notNull())
+        .addColumn('failed', 'integer', (column) => column.notNull())
+        .addColumn('drift', 'text', (column) => column.notNull())
+        .addColumn('policy_version', 'integer')
+        .execute();
+      await db.schema.createIndex('site_scans_scanned').on('site_scans').column('scanned_at').execute();
+    },
+  },
 };

@@ -555,6 +555,7 @@ export interface Database {
   recipient_tasks: RecipientTaskTable;
   breaches: BreachTable;
   staff_accounts: StaffAccountTable;
+  site_scans: SiteScanTable;
   staff_sessions: StaffSessionTable;
   breach_subjects: BreachSubjectTable;
   system_tasks: SystemTaskTable;
@@ -663,4 +664,19 @@ export interface StaffSessionTable {
   expires_at: string;
   last_seen_at: string;
   revoked_at: string | null;
+}
+
+/** A `vow scan` of the live site: its findings, for the console. */
+export interface SiteScanTable {
+  id: string;
+  /** The start page's origin. */
+  site: string;
+  scanned_at: string;
+  pages: number;
+  /** 1 when the scan failed on its drift. */
+  failed: number;
+  /** JSON array of the findings (`Drift`). */
+  drift: string;
+  /** The published version the site was held against, when a store was there to say. */
+  policy_version: number | null;
 }

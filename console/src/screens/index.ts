@@ -8,6 +8,7 @@ import { Policy } from './Policy';
 import { Recipients } from './Recipients';
 import { Records } from './Records';
 import { Requests } from './Requests';
+import { Site } from './Site';
 import { Subjects } from './Subjects';
 
 export interface Screen {
@@ -25,6 +26,7 @@ export const screens: readonly Screen[] = [
   { path: '/policy', name: 'Policy', Screen: Policy },
   { path: '/records', name: 'Records of processing', permission: 'ropa:read', Screen: Records },
   { path: '/recipients', name: 'Recipients', permission: 'webhooks:manage', Screen: Recipients },
+  { path: '/site', name: 'Site', permission: 'policy:read-admin', Screen: Site },
   { path: '/audit', name: 'Audit', permission: 'audit:read', Screen: Audit },
   { path: '/breaches', name: 'Breaches', permission: 'breaches:read', Screen: Breaches },
 ];
