@@ -122,4 +122,34 @@ describeEachDatabase('the API the console speaks', (database) => {
       expect(again.statusCode).toBe(200);
       expect(again.json<{ published: boolean }>().published).toBe(false);
     }));
+  it('counts the day for the overview: requests by deadline, consent per day and per category, and only the parts each role may see', () =>
+    withVow(async (vow, { officer, auditor, support }) => {
+      await vow.server.inject({ method: 'POST', url: '/v1/requests', headers: officer, payload: { kind: 'question', email: 'overview@example.com', details: 'Hello' } });
+      const banner = (await vow.server.inject({ method: 'GET', url: '/v1/consent/banner' })).json<{ policyVersion: number; bannerHash: string }>();
+      const decide = (granted: string[], refused: string[]) =>
+        vow.server.inject({ method: 'POST', url: '/v1/consent', payload: { granted, refused, source: 'banner', policyVersion: banner.policyVersion, bannerHash: banner.bannerHash } });
+      expect((await decide(['analytics'], ['advertising'])).statusCode).toBe(201);
+      expect((await decide(['analytics', 'advertising'], [])).statusCode).toBe(201);
+      expect((await decide([], ['analytics', 'advertising'])).statusCode).toBe(201);
+      const overview = (await vow.server.inject({ method: 'GET', url: '/v1/overview', headers: officer })).json<{
+        requests: { pending: number; dueSoon: number; overdue: number };
+        consent: { perDay: { day: string; decisions: number }[]; categories: { id: string; granted: number; refused: number; optInRate: number | null }[] };
+        budget?: unknown[];
+        audit?: { records: number };
+        breaches?: { open: number };
+      }>();
+      expect(overview.requests).toEqual({ pending: 1, dueSoon: 0, overdue: 0 });
+      expect(overview.consent.perDay).toHaveLength(14);
+      expect(overview.consent.perDay.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), decisions: 3 });
+      expect(overview.consent.categories).toEqual([
+        expect.objectContaining({ id: 'analytics', granted: 2, refused: 1 }),
+        expect.objectContaining({ id: 'advertising', granted: 1, refused: 2 }),
+      ]);
+      expect(overview.consent.categories[0]?.optInRate).toBeCloseTo(2 / 3);
+      expect(overview).toMatchObject({ audit: { records: expect.any(Number) as unknown }, breaches: { open: 0 } });
+      expect(overview.budget).toHaveLength(1);
+      const seenBy = async (headers: { authorization: string }) => Object.keys((await vow.server.inject({ method: 'GET', url: '/v1/overview', headers })).json<object>()).sort();
+      expect(await seenBy(auditor)).toEqual(['audit', 'breaches', 'consent', 'events', 'requests']);
+      expect(await seenBy(support)).toEqual(['consent', 'events', 'requests']);
+    }));
 });
