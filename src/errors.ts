@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'version_not_found'
   | 'unauthorized'
+  | 'second_factor_required'
   | 'forbidden'
   | 'under_minimum_age'
   | 'conflict'
@@ -27,6 +28,8 @@ export const httpStatus: Record<ErrorCode, number> = {
   not_found: 404,
   version_not_found: 404,
   unauthorized: 401,
+  /** The password was right; the account's second factor is asked for. */
+  second_factor_required: 401,
   forbidden: 403,
   under_minimum_age: 403,
   conflict: 409,

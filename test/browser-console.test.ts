@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCodeAt } from '../src/auth/second-factor.js';
 import { haveChromium, launchChromium, requireChromium } from './support/browser.js';
 import { checkState, focusedText, password, startConsoleServer, tabTo, type ConsoleServer } from './support/console.js';
 import { postgresAvailable } from './support/databases.js';
@@ -77,6 +78,39 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await signed.keyboard.press('Enter');
       await expect.poll(() => focusedText(signed)).toBe('Sign in to the Vow console');
       await signed.context().close();
+    });
+
+    it('adds an authenticator app from the account screen, then signs in with its code, by keyboard alone', { timeout: STEP_MS }, async () => {
+      const email = `totp.${dialect}@airobotics.example`;
+      await server.staff(email, 'support');
+      const page = await signedIn(email);
+      await tabTo(page, page.getByRole('link', { name: 'Your account' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Your account');
+      await tabTo(page, page.getByRole('button', { name: 'Add an authenticator app' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByRole('img', { name: /QR code/ }).count()).toBe(1);
+      await checkState(page, shot('account-second-factor'));
+      const secret = (await page.locator('section', { hasText: 'Second factor' }).locator('code').textContent()) ?? '';
+      await tabTo(page, page.getByLabel('Code from your authenticator app'));
+      await page.keyboard.type(totpCodeAt(secret, new Date()));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('The second factor is on: signing in asks for its code from now on.');
+      await tabTo(page, page.getByRole('button', { name: 'Sign out' }));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Sign in to the Vow console');
+      await tabTo(page, page.getByLabel('E-mail address'));
+      await page.keyboard.type(email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(password);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('');
+      await expect.poll(() => page.getByLabel('Code from your authenticator app').count()).toBe(1);
+      await checkState(page, shot('sign-in-code'));
+      await page.keyboard.type(totpCodeAt(secret, new Date(Date.now() + 30_000)));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('Overview');
+      await page.context().close();
     });
 
     it('approves a request and answers it from the queue, by keyboard alone', { timeout: STEP_MS }, async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createVow, type Vow } from '../src/app.js';
 import { issueApiKey } from '../src/auth/api-key.js';
+import { totpCodeAt } from '../src/auth/second-factor.js';
 import { createStaffAccount } from '../src/auth/staff-sessions.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { describeEachDatabase, ensureStore } from './support/databases.js';
@@ -109,6 +110,42 @@ describeEachDatabase('staff sessions', (database) => {
       // The office behind the same address still works, API keys and all.
       const key = (await issueApiKey(vow.store.db, { role: 'privacy-officer', purposes: [], actor: 'test' })).secret;
       expect((await vow.server.inject({ method: 'GET', url: '/v1/requests', headers: { authorization: `Bearer ${key}` }, remoteAddress: '192.0.2.44' })).statusCode).toBe(200);
+    }));
+
+  it('adds a TOTP second factor, then asks for its code at every sign-in, taking each code once', () =>
+    withVow(async (vow) => {
+      const signed = await signIn(vow);
+      const cookie = cookieOf(signed);
+      const csrf = signed.json<{ csrfToken: string }>().csrfToken;
+      const change = { cookie, 'x-vow-csrf': csrf };
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: { cookie } })).statusCode).toBe(403);
+      const started = await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: change });
+      expect(started.statusCode, started.body).toBe(200);
+      const { secret, uri } = started.json<{ secret: string; uri: string }>();
+      expect(uri).toMatch(/^otpauth:\/\/totp\/Vow:officer%40airobotics\.example\?issuer=Vow&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/);
+      // Not asked for until confirmed: a half-made second factor locks nobody out.
+      expect((await signIn(vow)).statusCode).toBe(201);
+      const now = new Date();
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp/confirm', headers: change, payload: { code: totpCodeAt(secret, new Date(now.getTime() - 10 * 60_000)) } })).statusCode).toBe(400);
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp/confirm', headers: change, payload: { code: totpCodeAt(secret, now) } })).statusCode).toBe(204);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).json<{ secondFactor: boolean }>().secondFactor).toBe(true);
+
+      const asked = await signIn(vow);
+      expect(asked.statusCode).toBe(401);
+      expect(asked.json<{ error: { code: string } }>().error.code).toBe('second_factor_required');
+      const withCode = (code: string) => vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: EMAIL, password: PASSWORD, code }, remoteAddress: '198.51.100.9' });
+      expect((await withCode('000000')).json<{ error: { message: string } }>().error.message).toBe('wrong or already used code');
+      const next = totpCodeAt(secret, new Date(now.getTime() + 30_000));
+      expect((await withCode(next)).statusCode).toBe(201);
+      // The same code again, within its 30 seconds: refused, a replay.
+      expect((await withCode(next)).statusCode).toBe(401);
+      // A wrong password with a right code is refused as any wrong password is.
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: EMAIL, password: 'not it at all', code: totpCodeAt(secret, new Date(now.getTime() + 60_000)) } })).json<{ error: { code: string } }>().error.code).toBe('unauthorized');
+      const audit = await vow.store.db.selectFrom('audit_log').select(['action', 'data']).where('action', 'in', ['staff.second-factor-added', 'staff.sign-in-failed']).orderBy('seq').execute();
+      expect(audit.map((row) => `${row.action} ${row.data}`)).toEqual(['staff.second-factor-added {"kind":"totp"}', 'staff.sign-in-failed {"factor":"totp"}', 'staff.sign-in-failed {"factor":"totp"}', 'staff.sign-in-failed {}']);
+      if (database().url === undefined) {
+        for (const name of readdirSync(database().dataDir)) expect(readFileSync(join(database().dataDir, name)).includes(Buffer.from(secret)), name).toBe(false);
+      }
     }));
 
   it('keeps no password, address or token in the clear in the database files', () =>

@@ -16,6 +16,7 @@ import type { Keyring } from '../vault/keyring.js';
 import { loadOrCreateVaultKey } from '../vault/vault-keys.js';
 import type { Actor } from './actor.js';
 import { isRole, type Role } from './role.js';
+import { acceptedStep, newTotpSecret, totpUri } from './second-factor.js';
 
 export const SESSION_HOURS = 12;
 export const IDLE_MINUTES = 60;
@@ -66,7 +67,7 @@ export async function createStaffAccount(
     await ctx.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('staff_accounts')
-        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), `staff-email\0${id}`), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null })
+        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), `staff-email\0${id}`), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null, totp_secret: null, totp_confirmed_at: null, totp_last_step: null })
         .execute();
       await appendAudit(trx, { actor: options.actor, action: 'staff.created', target: `staff:${id}`, data: { role: account.role } }, now);
     });
@@ -81,7 +82,7 @@ export async function createStaffAccount(
  * Signs in with an e-mail and a password. A wrong password and an unknown address are
  * refused alike, in the same time; the attempt is audited either way, without the address.
  */
-export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { email: string; password: string; now?: Date }): Promise<OpenedSession> {
+export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { email: string; password: string; code?: string | undefined; now?: Date }): Promise<OpenedSession> {
   const now = options.now ?? new Date();
   const key = await staffKey(ctx.db, ctx.keyring);
   const row = await ctx.db.selectFrom('staff_accounts').selectAll().where('email_index', '=', emailIndexOf(key, options.email)).where('disabled_at', 'is', null).executeTakeFirst();
@@ -89,6 +90,16 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
   if (!row || !valid || !isRole(row.role)) {
     await appendAudit(ctx.db, { actor: 'public', action: 'staff.sign-in-failed', target: row ? `staff:${row.id}` : 'staff', data: {} }, now);
     throw new VowError('unauthorized', 'wrong e-mail address or password');
+  }
+  if (row.totp_confirmed_at !== null && row.totp_secret !== null) {
+    if (options.code === undefined) throw new VowError('second_factor_required', 'this account has a second factor: give the code from its authenticator app');
+    const step = acceptedStep(openTotpSecret(key, row.id, row.totp_secret), options.code, row.totp_last_step, now);
+    // Moved on only if no other sign-in took this step first: each code opens one session.
+    const taken = step === undefined ? undefined : await ctx.db.updateTable('staff_accounts').set({ totp_last_step: step }).where('id', '=', row.id).where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])).executeTakeFirst();
+    if (taken?.numUpdatedRows !== 1n) {
+      await appendAudit(ctx.db, { actor: 'public', action: 'staff.sign-in-failed', target: `staff:${row.id}`, data: { factor: 'totp' } }, now);
+      throw new VowError('unauthorized', 'wrong or already used code');
+    }
   }
   const token = randomBytes(32).toString('base64url');
   const csrfToken = csrfTokenFor(token);
@@ -103,6 +114,43 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
   });
   const email = open(key, row.email, `staff-email\0${row.id}`).toString('utf8');
   return { token, csrfToken, sessionId, expiresAt, account: { id: row.id, email, role: row.role, purposes: JSON.parse(row.purposes) as string[], createdAt: row.created_at } };
+}
+
+const totpData = (accountId: string) => `staff-totp\0${accountId}`;
+const openTotpSecret = (key: Buffer, accountId: string, sealed: string) => open(key, sealed, totpData(accountId)).toString('utf8');
+
+/**
+ * Starts adding a TOTP second factor: a new secret, sealed, asked for at sign-in only once
+ * a code from it was confirmed. Refused while a confirmed one is in place.
+ */
+export async function startTotp(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { accountId: string }): Promise<{ secret: string; uri: string }> {
+  const key = await staffKey(ctx.db, ctx.keyring);
+  const row = await ctx.db.selectFrom('staff_accounts').select(['email', 'totp_confirmed_at']).where('id', '=', options.accountId).executeTakeFirstOrThrow();
+  if (row.totp_confirmed_at !== null) throw new VowError('conflict', 'this account has a second factor already');
+  const secret = newTotpSecret();
+  await ctx.db.updateTable('staff_accounts').set({ totp_secret: seal(key, Buffer.from(secret, 'utf8'), totpData(options.accountId)), totp_last_step: null }).where('id', '=', options.accountId).execute();
+  return { secret, uri: totpUri(secret, open(key, row.email, `staff-email\0${options.accountId}`).toString('utf8')) };
+}
+
+/** Confirms the second factor with a code from it: from now on, signing in asks for one. */
+export async function confirmTotp(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { accountId: string; code: string; now?: Date }): Promise<void> {
+  const now = options.now ?? new Date();
+  const key = await staffKey(ctx.db, ctx.keyring);
+  const row = await ctx.db.selectFrom('staff_accounts').select(['totp_secret', 'totp_confirmed_at', 'totp_last_step']).where('id', '=', options.accountId).executeTakeFirstOrThrow();
+  if (row.totp_confirmed_at !== null) throw new VowError('conflict', 'this account has a second factor already');
+  if (row.totp_secret === null) throw new VowError('conflict', 'start adding the second factor first');
+  const step = acceptedStep(openTotpSecret(key, options.accountId, row.totp_secret), options.code, row.totp_last_step, now);
+  if (step === undefined) throw new VowError('bad_request', 'the code is not the one the authenticator app shows now', [{ path: 'code', message: 'must be the current six-digit code' }]);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('staff_accounts').set({ totp_confirmed_at: now.toISOString(), totp_last_step: step }).where('id', '=', options.accountId).execute();
+    await appendAudit(trx, { actor: `staff:${options.accountId}`, action: 'staff.second-factor-added', target: `staff:${options.accountId}`, data: { kind: 'totp' } }, now);
+  });
+}
+
+/** Whether an account asks for a second factor at sign-in. */
+export async function hasSecondFactor(db: Kysely<Database>, accountId: string): Promise<boolean> {
+  const row = await db.selectFrom('staff_accounts').select('totp_confirmed_at').where('id', '=', accountId).executeTakeFirst();
+  return row?.totp_confirmed_at != null;
 }
 
 export interface SessionActor extends Actor {

@@ -7,7 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { csrfTokenFor, endSession, SESSION_HOURS, sessionActor, sessionsOf, signIn, type SessionActor } from '../auth/staff-sessions.js';
+import { confirmTotp, csrfTokenFor, endSession, hasSecondFactor, SESSION_HOURS, startTotp, sessionActor, sessionsOf, signIn, type SessionActor } from '../auth/staff-sessions.js';
 import { rolePermissions } from '../auth/role.js';
 import { VowError } from '../errors.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -15,7 +15,8 @@ import { csrfTokenOf, isChange, sessionTokenOf, setSessionCookie } from './auth.
 import { createFailedAuthLimit } from './failed-auth-limit.js';
 import { OpenedSessionSchema, SessionSchema } from './staff-schemas.js';
 
-const SignInBody = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
+const Code = z.string().regex(/^\d{6}$/, 'must be the six-digit code of the authenticator app');
+const SignInBody = z.strictObject({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024), code: Code.optional().describe('the second factor, for accounts that have one') });
 const SessionParams = z.strictObject({ id: z.string().regex(/^ses_[A-Za-z0-9_-]{22}$/, 'must be a session id') });
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = async (app, { vault }) => {
@@ -50,8 +51,36 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
   app.get('/v1/session', { schema: { summary: 'Who is signed in, their open sessions, and the CSRF token changes need', tags: ['staff'], response: { 200: SessionSchema } } }, async (request) => {
     const actor = await signedIn(request);
     const csrfToken = csrfTokenFor(sessionTokenOf(request) ?? '');
-    return { accountId: actor.keyId, role: actor.role, permissions: [...rolePermissions[actor.role]], purposes: [...actor.purposes], sessionId: actor.sessionId, csrfToken, sessions: await sessionsOf(vault.db, actor.keyId) };
+    return {
+      accountId: actor.keyId,
+      role: actor.role,
+      permissions: [...rolePermissions[actor.role]],
+      purposes: [...actor.purposes],
+      sessionId: actor.sessionId,
+      csrfToken,
+      secondFactor: await hasSecondFactor(vault.db, actor.keyId),
+      sessions: await sessionsOf(vault.db, actor.keyId),
+    };
   });
+
+  app.post(
+    '/v1/session/totp',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { summary: 'Start adding a TOTP second factor: a new secret for the authenticator app, asked for once confirmed', tags: ['staff'], response: { 200: z.object({ secret: z.string(), uri: z.string() }) } } },
+    async (request) => {
+      const actor = await signedIn(request);
+      return startTotp(vault, { accountId: actor.keyId });
+    },
+  );
+
+  app.post(
+    '/v1/session/totp/confirm',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { summary: 'Confirm the second factor with a code from it: sign-ins ask for one from now on', tags: ['staff'], body: z.strictObject({ code: Code }) } },
+    async (request, reply) => {
+      const actor = await signedIn(request);
+      await confirmTotp(vault, { accountId: actor.keyId, code: request.body.code });
+      return reply.code(204).send();
+    },
+  );
 
   app.delete('/v1/session', { schema: { summary: 'Sign out: the session ends and its cookie is cleared', tags: ['staff'] } }, async (request, reply) => {
     const actor = await signedIn(request);

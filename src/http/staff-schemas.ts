@@ -86,6 +86,7 @@ export const SessionSchema = z.object({
   purposes: z.array(z.string()),
   sessionId: z.string(),
   csrfToken: z.string(),
+  secondFactor: z.boolean().describe('whether signing in asks for a TOTP code'),
   sessions: z.array(z.object({ id: z.string(), createdAt: When, lastSeenAt: When, expiresAt: When })),
 });
 

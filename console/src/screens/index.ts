@@ -1,6 +1,7 @@
 /** Every screen of the console, in the navigation's order, with the permission that opens it. */
 import type { ComponentType } from 'react';
 import type { Permission } from '../api/session';
+import { Account } from './Account';
 import { Audit } from './Audit';
 import { Breaches } from './Breaches';
 import { Overview } from './Overview';
@@ -29,4 +30,5 @@ export const screens: readonly Screen[] = [
   { path: '/site', name: 'Site', permission: 'policy:read-admin', Screen: Site },
   { path: '/audit', name: 'Audit', permission: 'audit:read', Screen: Audit },
   { path: '/breaches', name: 'Breaches', permission: 'breaches:read', Screen: Breaches },
+  { path: '/account', name: 'Your account', Screen: Account },
 ];

@@ -1,6 +1,6 @@
 /** Around every screen: a skip link, the navigation this role may use, who is signed in, sign-out. */
 import { useState, type ReactNode } from 'react';
-import { NavLink } from 'react-router';
+import { NavLink, useNavigate } from 'react-router';
 import { useSession, useSignOut } from '../api/session';
 import { screens } from '../screens';
 import { Problem } from './parts';
@@ -8,7 +8,13 @@ import { Problem } from './parts';
 export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
   const signOut = useSignOut();
+  const navigate = useNavigate();
   const [error, setError] = useState<unknown>();
+  // The next person to sign in on this browser starts at the overview, not where the last one was.
+  const leave = async () => {
+    await signOut();
+    await navigate('/', { replace: true });
+  };
   return (
     <>
       <a className="skip" href="#main">
@@ -19,7 +25,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <p className="who">
           Signed in as <strong>{session.role}</strong>
         </p>
-        <button type="button" className="quiet" onClick={() => void signOut().catch(setError)}>
+        <button type="button" className="quiet" onClick={() => void leave().catch(setError)}>
           Sign out
         </button>
       </header>
