@@ -253,9 +253,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect((await server.call('POST', '/v1/disclosures', { recipient: 'hosting', categories: ['account'], purpose: 'provide-services', subjects: { ids: [id] } })).status).toBe(201);
       expect((await server.call('POST', `/v1/subjects/${id}/erase`, { reason: 'admin' })).status).toBe(200);
       const page = await signedIn(officer);
-      await page.getByRole('link', { name: 'Records of processing' }).click();
-      await expect.poll(() => focusedText(page)).toBe('Records of processing');
+      await page.getByRole('link', { name: 'Disclosures and records' }).click();
+      await expect.poll(() => focusedText(page)).toBe('Disclosures and records of processing');
       await expect.poll(() => page.getByRole('main').textContent()).toContain('Legal basis');
+      await expect.poll(() => page.getByRole('table', { name: 'Every disclosure, newest first' }).textContent()).toContain('hosting');
       const csv = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Download CSV' }).click();
       expect((await csv).suggestedFilename()).toBe('records-of-processing.csv');

@@ -152,4 +152,26 @@ describeEachDatabase('the API the console speaks', (database) => {
       expect(await seenBy(auditor)).toEqual(['audit', 'breaches', 'consent', 'events', 'requests']);
       expect(await seenBy(support)).toEqual(['consent', 'events', 'requests']);
     }));
+  it('keeps a register of disclosures, newest first, paged, without their details, for the roles that read disclosures', () =>
+    withVow(async (vow, { officer, auditor }) => {
+      const ids: string[] = [];
+      for (const name of ['Una', 'Vic', 'Wes']) {
+        const signedUp = await vow.server.inject({ method: 'POST', url: '/v1/accounts', payload: { email: `${name.toLowerCase()}.register@example.com`, name: `${name} Register`, birthDate: '1990-01-01' } });
+        ids.push(signedUp.json<{ id: string }>().id);
+      }
+      for (const id of ids) {
+        const made = await vow.server.inject({ method: 'POST', url: '/v1/disclosures', headers: officer, payload: { recipient: 'hosting', categories: ['account'], purpose: 'provide-services', subjects: { ids: [id] } } });
+        expect(made.statusCode, made.body).toBe(201);
+      }
+      const first = (await vow.server.inject({ method: 'GET', url: '/v1/disclosures?limit=2', headers: auditor })).json<{ disclosures: { id: string; at: string; recipient: string; subjectCount: number }[]; next: string | null }>();
+      expect(first.disclosures).toHaveLength(2);
+      expect(first.disclosures[0]).toMatchObject({ recipient: 'hosting', subjectCount: 1 });
+      const rest = (await vow.server.inject({ method: 'GET', url: `/v1/disclosures?limit=2&after=${first.next ?? ''}`, headers: auditor })).json<{ disclosures: { id: string; at: string }[]; next: string | null }>();
+      expect(rest.disclosures).toHaveLength(1);
+      expect(rest.next).toBeNull();
+      const all = [...first.disclosures, ...rest.disclosures];
+      expect(new Set(all.map((disclosure) => disclosure.id)).size).toBe(3);
+      expect(all.map((disclosure) => disclosure.at)).toEqual(all.map((disclosure) => disclosure.at).sort().reverse());
+      expect(JSON.stringify(all)).not.toContain('Register');
+    }));
 });

@@ -184,3 +184,25 @@ export async function readSubjectsForDisclosure(
   for (const row of events) found.get(row.subject_id)?.events.push({ id: row.id, category: row.category, name: row.name, occurredAt: row.occurred_at, data: row.data });
   return found;
 }
+
+/** The register of disclosures, newest first, a page at a time: what went where, why, how many people; no details. */
+export async function latestDisclosures(db: Kysely<Database>, options: { before?: { createdAt: string; id: string }; limit: number }): Promise<Omit<DisclosureRow, 'details' | 'detailsKey'>[]> {
+  let query = db.selectFrom('disclosures').select(['id', 'recipient', 'purpose', 'categories', 'country', 'kind', 'actor', 'created_at', 'subject_count', 'manifest_hash', 'legal_ground', 'silent_until']);
+  const before = options.before;
+  if (before) query = query.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    recipient: row.recipient,
+    purpose: row.purpose,
+    categories: JSON.parse(row.categories) as string[],
+    country: row.country,
+    kind: row.kind,
+    actor: row.actor,
+    createdAt: row.created_at,
+    subjectCount: row.subject_count,
+    manifestHash: row.manifest_hash,
+    legalGround: row.legal_ground as DisclosureRow['legalGround'],
+    silentUntil: row.silent_until,
+  }));
+}

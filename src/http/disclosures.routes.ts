@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { disclose, disclosureKinds } from '../disclosures/disclose.js';
 import { renderRopa, ropaFormats } from '../disclosures/render-ropa.js';
 import { ropaOfStore } from '../disclosures/ropa-of-store.js';
+import { latestDisclosures } from '../disclosures/disclosure.repository.js';
 import { readSubjectDisclosures } from '../disclosures/subject-disclosures.js';
 import type { SigningKey } from '../disclosures/signing-key.js';
 import { VowError } from '../errors.js';
@@ -15,6 +16,7 @@ import { auditActorOf } from '../auth/actor.js';
 import { canReadForPurpose } from '../auth/role.js';
 import { auditStaffRead, coversRequestHandling } from '../requests/staff-views.js';
 import { actorOf, auditActorOfRequest, type Auth } from './auth.js';
+import { decodeCursor, encodeCursor, PageAfter, PageLimit } from './page-cursor.js';
 import { RopaSchema } from './staff-schemas.js';
 
 const Id = z.string().min(1).max(64);
@@ -49,6 +51,9 @@ const DisclosureBody = z
     }
   });
 
+/** The register's order: newest first, by time then id. */
+const RegisterKey = z.tuple([z.string().max(40), z.string().max(64)]).transform(([createdAt, id]) => ({ createdAt, id }));
+
 export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; signing: SigningKey; auth: Auth }> = async (app, { vault, signing, auth }) => {
   app.post(
     '/v1/disclosures',
@@ -76,6 +81,48 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
         ...(body.silentUntil ? { silentUntil: new Date(body.silentUntil).toISOString() } : {}),
       });
       return reply.code(201).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/disclosures',
+    {
+      onRequest: auth.requirePermission('disclosures:read'),
+      schema: {
+        summary: 'The register of disclosures, newest first, a page at a time: recipient, purpose, categories, country, how many people, the manifest hash',
+        tags: ['disclosures'],
+        querystring: z.strictObject({ limit: PageLimit, after: PageAfter }),
+        response: {
+          200: z.object({
+            disclosures: z.array(
+              z.object({
+                id: z.string(),
+                recipient: z.string(),
+                purpose: z.string(),
+                categories: z.array(z.string()),
+                country: z.string(),
+                kind: z.string(),
+                actor: z.string(),
+                at: z.string(),
+                subjectCount: z.number(),
+                manifestHash: z.string(),
+                legalGround: z.string().nullable(),
+                silentUntil: z.string().nullable(),
+              }),
+            ),
+            next: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, after } = request.query;
+      const rows = await latestDisclosures(vault.db, { limit, ...(after !== undefined ? { before: decodeCursor(after, RegisterKey) } : {}) });
+      const last = rows.length === limit ? rows.at(-1) : undefined;
+      return {
+        disclosures: rows.map(({ createdAt, ...rest }) => ({ ...rest, at: createdAt })),
+        next: last ? encodeCursor([last.createdAt, last.id]) : null,
+      };
     },
   );
 

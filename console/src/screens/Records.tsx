@@ -1,8 +1,70 @@
-/** Records of processing (GDPR art. 30): each activity with its categories, recipients and transfers, as the store holds them; downloads in CSV and Markdown. */
+/**
+ * Disclosures and records of processing: the register of every disclosure (what went to
+ * whom, why, how many people), and the records of processing (GDPR art. 30), each activity
+ * with its categories, recipients and transfers as the store holds them, in CSV and Markdown too.
+ */
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { answer, api } from '../api/client';
 import { saveFile } from '../api/save-file';
 import { Loading, Problem, ScreenTitle, Table, When } from '../ui/parts';
+
+function DisclosureRegister() {
+  const [pages, setPages] = useState<string[]>([]);
+  const after = pages.at(-1);
+  const register = useQuery({ queryKey: ['disclosures', after], queryFn: () => answer(api.GET('/v1/disclosures', { params: { query: { limit: 20, ...(after ? { after } : {}) } } })) });
+  return (
+    <section aria-labelledby="disclosures">
+      <h2 id="disclosures">Disclosures</h2>
+      {register.isPending ? (
+        <Loading what="the disclosures" />
+      ) : register.isError ? (
+        <Problem error={register.error} />
+      ) : register.data.disclosures.length === 0 ? (
+        <p>Nothing has been disclosed.</p>
+      ) : (
+        <Table caption="Every disclosure, newest first" head={['When', 'Recipient', 'Purpose', 'Categories', 'People', 'Kind', 'Manifest']}>
+          {register.data.disclosures.map((disclosure) => (
+            <tr key={disclosure.id}>
+              <td>
+                <When at={disclosure.at} />
+              </td>
+              <td>{disclosure.recipient}</td>
+              <td>{disclosure.purpose}</td>
+              <td>{disclosure.categories.join(', ')}</td>
+              <td>{disclosure.subjectCount}</td>
+              <td>{disclosure.kind}</td>
+              <td>
+                <code>{disclosure.manifestHash.slice(0, 12)}…</code>
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <div className="pager">
+        <button
+          type="button"
+          disabled={pages.length === 0}
+          onClick={() => {
+            setPages(pages.slice(0, -1));
+          }}
+        >
+          Newer
+        </button>
+        <button
+          type="button"
+          disabled={!register.data?.next}
+          onClick={() => {
+            const next = register.data?.next;
+            if (next) setPages([...pages, next]);
+          }}
+        >
+          Older
+        </button>
+      </div>
+    </section>
+  );
+}
 
 export function Records() {
   const ropa = useQuery({ queryKey: ['ropa'], queryFn: () => answer(api.GET('/v1/ropa', { params: { query: { format: 'json' } } })) });
@@ -14,7 +76,9 @@ export function Records() {
   const shown = ropa.data !== undefined && typeof ropa.data !== 'string' ? ropa.data : undefined;
   return (
     <>
-      <ScreenTitle title="Records of processing">Records of processing</ScreenTitle>
+      <ScreenTitle title="Disclosures and records">Disclosures and records of processing</ScreenTitle>
+      <DisclosureRegister />
+      <h2 id="ropa">Records of processing</h2>
       <div className="bar">
         <button type="button" onClick={() => { download.mutate('csv'); }}>Download CSV</button>
         <button type="button" className="quiet" onClick={() => { download.mutate('md'); }}>Download Markdown</button>
@@ -31,7 +95,7 @@ export function Records() {
           </p>
           {shown.activities.map((activity) => (
             <section key={activity.purpose} aria-labelledby={`activity-${activity.purpose}`}>
-              <h2 id={`activity-${activity.purpose}`}>{activity.description}</h2>
+              <h3 id={`activity-${activity.purpose}`}>{activity.description}</h3>
               <p>
                 Legal basis: {activity.legalBasis}. About: {activity.dataSubjects.join(', ')}.
               </p>
@@ -60,7 +124,7 @@ export function Records() {
             </section>
           ))}
           <section aria-labelledby="routes">
-            <h2 id="routes">Transfers recorded</h2>
+            <h3 id="routes">Transfers recorded</h3>
             {shown.transfersRecorded.length === 0 ? (
               <p>No transfer across a border has been recorded.</p>
             ) : (

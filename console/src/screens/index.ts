@@ -25,7 +25,7 @@ export const screens: readonly Screen[] = [
   { path: '/requests', name: 'Requests', permission: 'requests:read', Screen: Requests },
   { path: '/subjects', name: 'Subjects', permission: 'accounts:read', Screen: Subjects },
   { path: '/policy', name: 'Policy', Screen: Policy },
-  { path: '/records', name: 'Records of processing', permission: 'ropa:read', Screen: Records },
+  { path: '/records', name: 'Disclosures and records', permission: 'ropa:read', Screen: Records },
   { path: '/recipients', name: 'Recipients', permission: 'webhooks:manage', Screen: Recipients },
   { path: '/site', name: 'Site', permission: 'policy:read-admin', Screen: Site },
   { path: '/audit', name: 'Audit', permission: 'audit:read', Screen: Audit },
