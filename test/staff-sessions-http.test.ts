@@ -146,6 +146,15 @@ describeEachDatabase('staff sessions', (database) => {
       if (database().url === undefined) {
         for (const name of readdirSync(database().dataDir)) expect(readFileSync(join(database().dataDir, name)).includes(Buffer.from(secret)), name).toBe(false);
       }
+
+      // A lost phone: whoever runs the server takes the factor away, and every session ends with it.
+      const lines: string[] = [];
+      const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+      expect(await runCli(['staff', 'remove-second-factor', '--email', EMAIL], database().config(), io)).toBe(0);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).statusCode).toBe(401);
+      expect((await signIn(vow)).statusCode).toBe(201);
+      expect(await runCli(['staff', 'remove-second-factor', '--email', EMAIL], database().config(), io)).toBe(1);
+      expect(lines.at(-1)).toContain('this account has no second factor');
     }));
 
   it('keeps no password, address or token in the clear in the database files', () =>

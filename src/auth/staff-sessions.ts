@@ -3,7 +3,9 @@
  * with Argon2id (`@node-rs/argon2`), a role as API keys have. Signing in opens a session
  * whose token goes only into an HttpOnly cookie and whose CSRF token the console sends
  * back on every change; both are stored only as hashes. Sessions end after 12 hours, or
- * 1 hour unused, and can be signed out or revoked. Each step is in the audit chain.
+ * 1 hour unused, and can be signed out or revoked. An account may add a TOTP second
+ * factor (`second-factor.ts`), asked for at every sign-in once confirmed. Each step is in
+ * the audit chain.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
@@ -144,6 +146,21 @@ export async function confirmTotp(ctx: { db: Kysely<Database>; keyring: Keyring 
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('staff_accounts').set({ totp_confirmed_at: now.toISOString(), totp_last_step: step }).where('id', '=', options.accountId).execute();
     await appendAudit(trx, { actor: `staff:${options.accountId}`, action: 'staff.second-factor-added', target: `staff:${options.accountId}`, data: { kind: 'totp' } }, now);
+  });
+}
+
+/** Takes an account's second factor away (a lost phone) and ends its sessions, audited; its id. */
+export async function removeSecondFactor(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { email: string; actor: string; now?: Date }): Promise<string> {
+  const now = options.now ?? new Date();
+  const key = await staffKey(ctx.db, ctx.keyring);
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('staff_accounts').select(['id', 'totp_confirmed_at']).where('email_index', '=', emailIndexOf(key, options.email)).executeTakeFirst();
+    if (!row) throw new VowError('not_found', 'no staff account has this e-mail address');
+    if (row.totp_confirmed_at === null) throw new VowError('conflict', 'this account has no second factor');
+    await trx.updateTable('staff_accounts').set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null }).where('id', '=', row.id).execute();
+    await trx.updateTable('staff_sessions').set({ revoked_at: now.toISOString() }).where('account_id', '=', row.id).where('revoked_at', 'is', null).execute();
+    await appendAudit(trx, { actor: options.actor, action: 'staff.second-factor-removed', target: `staff:${row.id}`, data: {} }, now);
+    return row.id;
   });
 }
 

@@ -48,7 +48,7 @@ import { systemsCheckCommand, type SystemsCheckOptions } from './systems-check.c
 import { systemsDiscoverCommand, type SystemsDiscoverOptions } from './systems-discover.command.js';
 import { systemsPlacesCommand } from './systems-places.command.js';
 import { scanCommand, type ScanOptions } from './scan.command.js';
-import { staffCreateCommand, type StaffCreateOptions } from './staff.command.js';
+import { staffCreateCommand, staffRemoveSecondFactorCommand, type StaffCreateOptions } from './staff.command.js';
 import { breachesListCommand, breachesRecordCommand, breachesShowCommand, breachesStepCommand, type BreachRecordOptions } from './breaches.command.js';
 import { statsCommand, statsPublishedCommand, type StatsOptions } from './stats.command.js';
 import { dimensions, measures } from '../stats/release-query.js';
@@ -146,9 +146,8 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .description('introspect a database and print a proposed systems entry, in YAML, for a person to review')
     .action((options: SystemsDiscoverOptions) => run(() => systemsDiscoverCommand(existing, io, options))());
 
-  program
-    .command('staff')
-    .description('console accounts of the staff')
+  const staff = program.command('staff').description('console accounts of the staff');
+  staff
     .command('create')
     .requiredOption('--email <address>', 'the e-mail address they sign in with')
     .requiredOption('--role <role>', 'admin, privacy-officer, support or auditor')
@@ -156,6 +155,11 @@ export async function runCli(argv: readonly string[], config: Config, io: Io): P
     .requiredOption('--password-file <file>', `a file holding the password (at least 12 characters)`)
     .description('create a staff account (the first admin is made this way)')
     .action((options: StaffCreateOptions) => run(() => staffCreateCommand(existing, io, options))());
+  staff
+    .command('remove-second-factor')
+    .requiredOption('--email <address>', 'the e-mail address of the account')
+    .description('take away an account’s second factor (a lost phone) and end its sessions; it can add a new one once signed in')
+    .action((options: { email: string }) => run(() => staffRemoveSecondFactorCommand(existing, io, options.email))());
 
   const breaches = program.command('breaches').description('the register of personal data breaches, its clocks and notices');
   breaches.command('list').description('every breach, newest discovery first, with its clocks').action(() => run(() => breachesListCommand(existing, io))());

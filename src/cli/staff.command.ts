@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createStaffAccount } from '../auth/staff-sessions.js';
+import { createStaffAccount, removeSecondFactor } from '../auth/staff-sessions.js';
 import { isRole } from '../auth/role.js';
 import type { Config } from '../config.js';
 import { VowError } from '../errors.js';
@@ -25,6 +25,15 @@ export function staffCreateCommand(config: Config, io: Io, options: StaffCreateO
     }
     const account = await createStaffAccount(vault, { email: options.email, password, role: options.role, ...(options.purpose ? { purposes: options.purpose } : {}), actor: 'cli' });
     io.out(`${account.id} created: ${account.email} (${account.role}); sign in at /v1/session`);
+    return 0;
+  });
+}
+
+/** `vow staff remove-second-factor`: for a lost phone, by whoever runs the server; the account's sessions end with it. */
+export function staffRemoveSecondFactorCommand(config: Config, io: Io, email: string): Promise<number> {
+  return withVault(config, io, async (vault) => {
+    const id = await removeSecondFactor(vault, { email, actor: 'cli' });
+    io.out(`${id}: the second factor is removed and every session ended; the next sign-in asks for the password alone`);
     return 0;
   });
 }
