@@ -45,10 +45,10 @@ export const consoleRoutes: FastifyPluginAsyncZod<{ dir?: string }> = async (app
   const assets = await loadFolder(join(dir, 'assets'));
   const notBuilt = () => new VowError('unavailable', 'the console is not built: run npm run build');
 
-  const servePage = async (_request: FastifyRequest, reply: FastifyReply) => {
+  const servePage = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!page) throw notBuilt();
     void reply.header('content-security-policy', consoleCsp);
-    return sendFile(_request, reply, page, 'no-cache');
+    return sendFile(request, reply, page, 'no-cache');
   };
 
   app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
