@@ -307,6 +307,37 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await page.context().close();
     });
 
+    it('opens every screen from the navigation by keyboard, focusing its heading, and Tab reaches every control on it with no trap', { timeout: STEP_MS }, async () => {
+      const page = await signedIn(officer);
+      const names = await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents();
+      expect(names.length).toBeGreaterThanOrEqual(10);
+      for (const name of names) {
+        await tabTo(page, page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }), 80);
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.evaluate<string>('document.activeElement?.tagName ?? ""'), { message: `${name}: the heading takes focus` }).toBe('H1');
+        await page.waitForLoadState('networkidle');
+        await expect.poll(() => page.locator('.loading').count(), { message: `${name}: loaded` }).toBe(0);
+        // Every control of the screen, then Tab from the heading until focus comes round again.
+        const controls = await page.evaluate<number>(
+          "[...document.querySelectorAll('main a[href], main button:not([disabled]), main input:not([disabled]), main select, main textarea, main [tabindex=\"0\"]')].filter((element) => element.offsetParent !== null && !(element.type === 'radio' && !element.checked && document.querySelector(`input[type=radio][name=${element.name}]:checked`))).length",
+        );
+        const reached = new Set<string>();
+        let cameRound = false;
+        let left = false;
+        for (let presses = 0; presses < controls + 20 && !cameRound; presses += 1) {
+          await page.keyboard.press('Tab');
+          // Past the page's last control focus leaves for the browser's own (body, here), then comes round to the top.
+          const where = await page.evaluate<string>("(() => { const element = document.activeElement; if (!element || element === document.body) return 'body'; return element.closest('main') !== null ? 'main:' + [...document.querySelectorAll('main *')].indexOf(element) : 'outside'; })()");
+          if (where.startsWith('main:')) reached.add(where);
+          else if (where === 'body') left = true;
+          else if (left || reached.size > 0) cameRound = true;
+        }
+        expect(reached.size, `${name}: every control is reached by Tab`).toBe(controls);
+        expect(cameRound, `${name}: Tab leaves the screen and comes round to the top (no trap)`).toBe(true);
+      }
+      await page.context().close();
+    });
+
     it('offers an auditor only what the role may do, and the API refuses the rest', { timeout: STEP_MS }, async () => {
       const page = await signedIn(auditor);
       await page.getByRole('link', { name: 'Breaches' }).click();

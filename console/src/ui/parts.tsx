@@ -1,14 +1,19 @@
 /** The few pieces every screen is made of: headings that take focus, messages, tables, fields, time. */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useLocation } from 'react-router';
 import { ApiError } from '../api/client';
 
-/** The screen's heading: it takes focus when the screen opens, so a screen reader and the keyboard start there. */
+/**
+ * The screen's heading: it takes focus whenever the screen is opened (its link followed
+ * again too), so a screen reader and the keyboard start there.
+ */
 export function ScreenTitle({ children, title }: { children: ReactNode; title: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const { key } = useLocation();
   useEffect(() => {
     document.title = `${title} · Vow console`;
     heading.current?.focus();
-  }, [title]);
+  }, [title, key]);
   return (
     <h1 ref={heading} tabIndex={-1}>
       {children}
