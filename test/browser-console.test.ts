@@ -87,7 +87,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await tabTo(page, page.getByRole('link', { name: 'Your account' }));
       await page.keyboard.press('Enter');
       await expect.poll(() => focusedText(page)).toBe('Your account');
-      await tabTo(page, page.getByRole('button', { name: 'Add an authenticator app' }));
+      await tabTo(page, page.getByLabel('Your password'));
+      await page.keyboard.type(password);
       await page.keyboard.press('Enter');
       await expect.poll(() => page.getByRole('img', { name: /QR code/ }).count()).toBe(1);
       await checkState(page, shot('account-second-factor'));
@@ -95,7 +96,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await tabTo(page, page.getByLabel('Code from your authenticator app'));
       await page.keyboard.type(totpCodeAt(secret, new Date()));
       await page.keyboard.press('Enter');
-      await expect.poll(() => focusedText(page)).toBe('The second factor is on: signing in asks for its code from now on.');
+      await expect.poll(() => focusedText(page)).toBe('The second factor is on: signing in asks for its code from now on, and your other sessions have ended.');
       await tabTo(page, page.getByRole('button', { name: 'Sign out' }));
       await page.keyboard.press('Enter');
       await expect.poll(() => focusedText(page)).toBe('Sign in to the Vow console');

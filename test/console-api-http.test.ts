@@ -50,6 +50,11 @@ describeEachDatabase('the API the console speaks', (database) => {
       const forged = await vow.server.inject({ method: 'GET', url: '/v1/requests?after=bm90LWEtY3Vyc29y', headers: officer });
       expect(forged.statusCode).toBe(400);
       expect(forged.json<{ error: { message: string } }>().error.message).toBe('the page cursor is not one this list gave');
+      // A cursor carrying bytes no database stores, or a time that is none: refused the same way, never a 500.
+      for (const key of [['\u0000', 'req_AAAAAAAAAAAAAAAAAAAAAA'], ['2026-01-01T00:00:00.000Z\u0000', 'req_AAAAAAAAAAAAAAAAAAAAAA'], [1, 2]]) {
+        const tampered = await vow.server.inject({ method: 'GET', url: `/v1/requests?after=${Buffer.from(JSON.stringify(key)).toString('base64url')}`, headers: officer });
+        expect(tampered.statusCode, tampered.body).toBe(400);
+      }
     }));
 
   it('finds a person by e-mail through the blind index, for roles that read accounts, and audits the search without the address', () =>
@@ -84,6 +89,9 @@ describeEachDatabase('the API the console speaks', (database) => {
       const one = (await vow.server.inject({ method: 'GET', url: `/v1/audit?target=${encodeURIComponent(target)}`, headers: auditor })).json<{ records: { target: string }[] }>();
       expect(one.records.every((record) => record.target === target)).toBe(true);
       expect((await vow.server.inject({ method: 'GET', url: '/v1/audit?action=request.%25', headers: auditor })).statusCode).toBe(400);
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/audit?before=2147483648', headers: auditor })).statusCode).toBe(400);
+      // `_` is a letter of a name here, not LIKE's wildcard: `request_` finds nothing.
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/audit?action=reques_.', headers: auditor })).json<{ records: unknown[] }>().records).toEqual([]);
       expect((await vow.server.inject({ method: 'GET', url: '/v1/audit', headers: support })).statusCode).toBe(403);
       const verified = (await vow.server.inject({ method: 'GET', url: '/v1/audit/verification', headers: auditor })).json<{ ok: boolean; count: number; headSeq: number }>();
       expect(verified).toMatchObject({ ok: true });
@@ -94,6 +102,13 @@ describeEachDatabase('the API the console speaks', (database) => {
     withVow(async (vow, { officer, auditor }) => {
       const text = readFileSync(examplePolicy, 'utf8');
       const broken = text.replace('legalBasis: contract', 'legalBasis: because').replace('shortName: AIRobotics', 'shortName: [AIRobotics');
+      // Text built to break the parser is a problem like any other, answered at once.
+      for (const hostile of ['- '.repeat(100_000), 'organization: *nowhere']) {
+        const answer = await vow.server.inject({ method: 'POST', url: '/v1/policy/preview', headers: officer, payload: { declaration: hostile } });
+        expect(answer.statusCode, answer.body).toBe(200);
+        expect(answer.json<{ ok: boolean }>().ok).toBe(false);
+      }
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/policy/preview', headers: officer, payload: { declaration: 'a'.repeat(300 * 1024) } })).statusCode).toBe(413);
       const refused = (await vow.server.inject({ method: 'POST', url: '/v1/policy/preview', headers: officer, payload: { declaration: broken } })).json<{ ok: boolean; problems: unknown[] }>();
       expect(refused.ok).toBe(false);
       expect(refused.problems.length).toBeGreaterThanOrEqual(1);

@@ -118,17 +118,23 @@ describeEachDatabase('staff sessions', (database) => {
       const cookie = cookieOf(signed);
       const csrf = signed.json<{ csrfToken: string }>().csrfToken;
       const change = { cookie, 'x-vow-csrf': csrf };
-      expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: { cookie } })).statusCode).toBe(403);
-      const started = await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: change });
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: { cookie }, payload: { password: PASSWORD } })).statusCode).toBe(403);
+      // The password again: a session left open is not enough to tie the account to another phone.
+      const notMine = await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: change, payload: { password: 'somebody else entirely' } });
+      expect(notMine.statusCode).toBe(403);
+      const started = await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: change, payload: { password: PASSWORD } });
       expect(started.statusCode, started.body).toBe(200);
       const { secret, uri } = started.json<{ secret: string; uri: string }>();
       expect(uri).toMatch(/^otpauth:\/\/totp\/Vow:officer%40airobotics\.example\?issuer=Vow&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/);
       // Not asked for until confirmed: a half-made second factor locks nobody out.
-      expect((await signIn(vow)).statusCode).toBe(201);
+      const other = await signIn(vow);
+      expect(other.statusCode).toBe(201);
       const now = new Date();
       expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp/confirm', headers: change, payload: { code: totpCodeAt(secret, new Date(now.getTime() - 10 * 60_000)) } })).statusCode).toBe(400);
       expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp/confirm', headers: change, payload: { code: totpCodeAt(secret, now) } })).statusCode).toBe(204);
       expect((await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie } })).json<{ secondFactor: boolean }>().secondFactor).toBe(true);
+      // The session opened with the password alone has ended; the one that proved the code stays.
+      expect((await vow.server.inject({ method: 'GET', url: '/v1/session', headers: { cookie: cookieOf(other) } })).statusCode).toBe(401);
 
       const asked = await signIn(vow);
       expect(asked.statusCode).toBe(401);
@@ -155,6 +161,28 @@ describeEachDatabase('staff sessions', (database) => {
       expect((await signIn(vow)).statusCode).toBe(201);
       expect(await runCli(['staff', 'remove-second-factor', '--email', EMAIL], database().config(), io)).toBe(1);
       expect(lines.at(-1)).toContain('this account has no second factor');
+    }));
+
+  it('locks codes out for the account after five wrong ones, whatever addresses they come from, and a right code resets the count', () =>
+    withVow(async (vow) => {
+      const signed = await signIn(vow);
+      const change = { cookie: cookieOf(signed), 'x-vow-csrf': signed.json<{ csrfToken: string }>().csrfToken };
+      const { secret } = (await vow.server.inject({ method: 'POST', url: '/v1/session/totp', headers: change, payload: { password: PASSWORD } })).json<{ secret: string }>();
+      const now = Date.now();
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session/totp/confirm', headers: change, payload: { code: totpCodeAt(secret, new Date(now)) } })).statusCode).toBe(204);
+      const attempt = (code: string, address: string) => vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: EMAIL, password: PASSWORD, code }, remoteAddress: address });
+      const wrong = (step: number) => String((Number(totpCodeAt(secret, new Date(now + step * 30_000))) + 1) % 1_000_000).padStart(6, '0');
+      for (let i = 0; i < 4; i += 1) expect((await attempt(wrong(i + 1), `203.0.113.${i + 1}`)).statusCode).toBe(401);
+      // A right code before the fifth wrong one resets the count.
+      expect((await attempt(totpCodeAt(secret, new Date(now + 30_000)), '203.0.113.20')).statusCode).toBe(201);
+      for (let i = 0; i < 5; i += 1) expect((await attempt('000000', `203.0.113.${i + 30}`)).statusCode).toBe(401);
+      const locked = await attempt(totpCodeAt(secret, new Date(now + 60_000)), '203.0.113.99');
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json<{ error: { message: string } }>().error.message).toBe('too many wrong codes for this account: try again in a few minutes');
+      // A wrong password is still just a wrong password: the lockout tells nothing to someone without it.
+      expect((await vow.server.inject({ method: 'POST', url: '/v1/session', payload: { email: EMAIL, password: 'not it at all', code: '123456' }, remoteAddress: '203.0.113.98' })).statusCode).toBe(401);
+      const audit = await vow.store.db.selectFrom('audit_log').select('data').where('action', '=', 'staff.sign-in-failed').execute();
+      expect(audit.filter((row) => row.data.includes('"locked":true'))).toHaveLength(1);
     }));
 
   it('keeps no password, address or token in the clear in the database files', () =>

@@ -1,5 +1,5 @@
 /** SQL for the audit log. */
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { HeadSeal } from './audit-head-key.js';
 import type { AuditRecord } from './audit-record.js';
@@ -121,8 +121,9 @@ export async function readLogNewestFirst(db: Kysely<Database>, query: AuditLogQu
   let select = db.selectFrom('audit_log').selectAll();
   if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
   if (query.action !== undefined) {
-    // A family (`request.`) is the range of names starting so: '/' is the character after '.'.
-    select = query.action.endsWith('.') ? select.where('action', '>=', query.action).where('action', '<', `${query.action.slice(0, -1)}/`) : select.where('action', '=', query.action);
+    // A family (`request.`): the names starting so, compared byte for byte (no LIKE wildcard, no collation).
+    const family = query.action;
+    select = family.endsWith('.') ? select.where(sql<string>`substr(action, 1, ${family.length})`, '=', family) : select.where('action', '=', family);
   }
   if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
   if (query.target !== undefined) select = select.where('target', '=', query.target);

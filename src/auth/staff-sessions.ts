@@ -69,7 +69,7 @@ export async function createStaffAccount(
     await ctx.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('staff_accounts')
-        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), `staff-email\0${id}`), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null, totp_secret: null, totp_confirmed_at: null, totp_last_step: null })
+        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), `staff-email\0${id}`), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null, totp_secret: null, totp_confirmed_at: null, totp_last_step: null, totp_locked_until: null })
         .execute();
       await appendAudit(trx, { actor: options.actor, action: 'staff.created', target: `staff:${id}`, data: { role: account.role } }, now);
     });
@@ -93,16 +93,7 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
     await appendAudit(ctx.db, { actor: 'public', action: 'staff.sign-in-failed', target: row ? `staff:${row.id}` : 'staff', data: {} }, now);
     throw new VowError('unauthorized', 'wrong e-mail address or password');
   }
-  if (row.totp_confirmed_at !== null && row.totp_secret !== null) {
-    if (options.code === undefined) throw new VowError('second_factor_required', 'this account has a second factor: give the code from its authenticator app');
-    const step = acceptedStep(openTotpSecret(key, row.id, row.totp_secret), options.code, row.totp_last_step, now);
-    // Moved on only if no other sign-in took this step first: each code opens one session.
-    const taken = step === undefined ? undefined : await ctx.db.updateTable('staff_accounts').set({ totp_last_step: step }).where('id', '=', row.id).where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])).executeTakeFirst();
-    if (taken?.numUpdatedRows !== 1n) {
-      await appendAudit(ctx.db, { actor: 'public', action: 'staff.sign-in-failed', target: `staff:${row.id}`, data: { factor: 'totp' } }, now);
-      throw new VowError('unauthorized', 'wrong or already used code');
-    }
-  }
+  if (row.totp_confirmed_at !== null && row.totp_secret !== null) await checkSecondFactor(ctx.db, key, row, options.code, now);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = csrfTokenFor(token);
   const sessionId = `ses_${randomBytes(16).toString('base64url')}`;
@@ -118,6 +109,44 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
   return { token, csrfToken, sessionId, expiresAt, account: { id: row.id, email, role: row.role, purposes: JSON.parse(row.purposes) as string[], createdAt: row.created_at } };
 }
 
+/** Wrong codes an account may give in a row before codes are refused for a while. */
+export const MAX_CODE_FAILURES = 5;
+export const CODE_LOCKOUT_MINUTES = 15;
+
+/**
+ * The second factor of a sign-in whose password was right. A wrong code counts against the
+ * account wherever it comes from (the per-address limit alone would let many addresses
+ * share the guessing); five in a row refuse codes for 15 minutes. A right code resets it.
+ */
+async function checkSecondFactor(
+  db: Kysely<Database>,
+  key: Buffer,
+  row: { id: string; totp_secret: string | null; totp_last_step: number | null; totp_failures: number; totp_locked_until: string | null },
+  code: string | undefined,
+  now: Date,
+): Promise<void> {
+  if (row.totp_locked_until !== null && row.totp_locked_until > now.toISOString()) throw new VowError('rate_limited', 'too many wrong codes for this account: try again in a few minutes');
+  if (code === undefined) throw new VowError('second_factor_required', 'this account has a second factor: give the code from its authenticator app');
+  const step = row.totp_secret === null ? undefined : acceptedStep(openTotpSecret(key, row.id, row.totp_secret), code, row.totp_last_step, now);
+  // Moved on only if no other sign-in took this step first: each code opens one session.
+  const taken =
+    step === undefined
+      ? undefined
+      : await db.updateTable('staff_accounts').set({ totp_last_step: step, totp_failures: 0, totp_locked_until: null }).where('id', '=', row.id).where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])).executeTakeFirst();
+  if (taken?.numUpdatedRows === 1n) return;
+  const failures = row.totp_failures + 1;
+  const locked = failures >= MAX_CODE_FAILURES;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('staff_accounts')
+      .set(locked ? { totp_failures: 0, totp_locked_until: new Date(now.getTime() + CODE_LOCKOUT_MINUTES * 60_000).toISOString() } : { totp_failures: failures })
+      .where('id', '=', row.id)
+      .execute();
+    await appendAudit(trx, { actor: 'public', action: 'staff.sign-in-failed', target: `staff:${row.id}`, data: { factor: 'totp', ...(locked ? { locked: true } : {}) } }, now);
+  });
+  throw new VowError('unauthorized', 'wrong or already used code');
+}
+
 const totpData = (accountId: string) => `staff-totp\0${accountId}`;
 const openTotpSecret = (key: Buffer, accountId: string, sealed: string) => open(key, sealed, totpData(accountId)).toString('utf8');
 
@@ -125,17 +154,19 @@ const openTotpSecret = (key: Buffer, accountId: string, sealed: string) => open(
  * Starts adding a TOTP second factor: a new secret, sealed, asked for at sign-in only once
  * a code from it was confirmed. Refused while a confirmed one is in place.
  */
-export async function startTotp(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { accountId: string }): Promise<{ secret: string; uri: string }> {
+export async function startTotp(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { accountId: string; password: string }): Promise<{ secret: string; uri: string }> {
   const key = await staffKey(ctx.db, ctx.keyring);
-  const row = await ctx.db.selectFrom('staff_accounts').select(['email', 'totp_confirmed_at']).where('id', '=', options.accountId).executeTakeFirstOrThrow();
+  const row = await ctx.db.selectFrom('staff_accounts').select(['email', 'password_hash', 'totp_confirmed_at']).where('id', '=', options.accountId).executeTakeFirstOrThrow();
+  // The password again: a session taken over (a laptop left open) cannot tie the account to another phone.
+  if (!(await argon2Verify(row.password_hash, options.password))) throw new VowError('forbidden', 'the password is not this account’s');
   if (row.totp_confirmed_at !== null) throw new VowError('conflict', 'this account has a second factor already');
   const secret = newTotpSecret();
   await ctx.db.updateTable('staff_accounts').set({ totp_secret: seal(key, Buffer.from(secret, 'utf8'), totpData(options.accountId)), totp_last_step: null }).where('id', '=', options.accountId).execute();
   return { secret, uri: totpUri(secret, open(key, row.email, `staff-email\0${options.accountId}`).toString('utf8')) };
 }
 
-/** Confirms the second factor with a code from it: from now on, signing in asks for one. */
-export async function confirmTotp(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { accountId: string; code: string; now?: Date }): Promise<void> {
+/** Confirms the second factor with a code from it: from now on, signing in asks for one, and every other session of the account ends. */
+export async function confirmTotp(ctx: { db: Kysely<Database>; keyring: Keyring }, options: { accountId: string; sessionId: string; code: string; now?: Date }): Promise<void> {
   const now = options.now ?? new Date();
   const key = await staffKey(ctx.db, ctx.keyring);
   const row = await ctx.db.selectFrom('staff_accounts').select(['totp_secret', 'totp_confirmed_at', 'totp_last_step']).where('id', '=', options.accountId).executeTakeFirstOrThrow();
@@ -144,7 +175,9 @@ export async function confirmTotp(ctx: { db: Kysely<Database>; keyring: Keyring 
   const step = acceptedStep(openTotpSecret(key, options.accountId, row.totp_secret), options.code, row.totp_last_step, now);
   if (step === undefined) throw new VowError('bad_request', 'the code is not the one the authenticator app shows now', [{ path: 'code', message: 'must be the current six-digit code' }]);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('staff_accounts').set({ totp_confirmed_at: now.toISOString(), totp_last_step: step }).where('id', '=', options.accountId).execute();
+    await trx.updateTable('staff_accounts').set({ totp_confirmed_at: now.toISOString(), totp_last_step: step, totp_failures: 0, totp_locked_until: null }).where('id', '=', options.accountId).execute();
+    // Sessions opened with the password alone end: only this one, which just proved the code, stays.
+    await trx.updateTable('staff_sessions').set({ revoked_at: now.toISOString() }).where('account_id', '=', options.accountId).where('id', '!=', options.sessionId).where('revoked_at', 'is', null).execute();
     await appendAudit(trx, { actor: `staff:${options.accountId}`, action: 'staff.second-factor-added', target: `staff:${options.accountId}`, data: { kind: 'totp' } }, now);
   });
 }
@@ -157,7 +190,7 @@ export async function removeSecondFactor(ctx: { db: Kysely<Database>; keyring: K
     const row = await trx.selectFrom('staff_accounts').select(['id', 'totp_confirmed_at']).where('email_index', '=', emailIndexOf(key, options.email)).executeTakeFirst();
     if (!row) throw new VowError('not_found', 'no staff account has this e-mail address');
     if (row.totp_confirmed_at === null) throw new VowError('conflict', 'this account has no second factor');
-    await trx.updateTable('staff_accounts').set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null }).where('id', '=', row.id).execute();
+    await trx.updateTable('staff_accounts').set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null, totp_failures: 0, totp_locked_until: null }).where('id', '=', row.id).execute();
     await trx.updateTable('staff_sessions').set({ revoked_at: now.toISOString() }).where('account_id', '=', row.id).where('revoked_at', 'is', null).execute();
     await appendAudit(trx, { actor: options.actor, action: 'staff.second-factor-removed', target: `staff:${row.id}`, data: {} }, now);
     return row.id;

@@ -20,7 +20,7 @@ const FRESH_MS = 60_000;
 
 const Name = (what: string) => z.string().max(200).regex(/^[A-Za-z0-9:._-]+$/, `must be ${what}`);
 const LogQuery = z.strictObject({
-  before: z.coerce.number().int().min(1).optional().describe('the `next` of the previous page: records before this sequence number'),
+  before: z.coerce.number().int().min(1).max(2 ** 31 - 1).optional().describe('the `next` of the previous page: records before this sequence number'),
   action: Name('an action such as request.completed, or a family such as request.').optional(),
   actor: Name('an actor such as staff:stf_… or key:…').optional(),
   target: Name('a target such as request:req_…').optional(),

@@ -52,7 +52,7 @@ const DisclosureBody = z
   });
 
 /** The register's order: newest first, by time then id. */
-const RegisterKey = z.tuple([z.string().max(40), z.string().max(64)]).transform(([createdAt, id]) => ({ createdAt, id }));
+const RegisterKey = z.tuple([z.iso.datetime(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]).transform(([createdAt, id]) => ({ createdAt, id }));
 
 export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; signing: SigningKey; auth: Auth }> = async (app, { vault, signing, auth }) => {
   app.post(

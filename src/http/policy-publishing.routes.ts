@@ -10,7 +10,8 @@ import type { VaultContext } from '../vault/vault-context.js';
 import { auditActorOfRequest, type Auth } from './auth.js';
 import { BannerResponse } from './consent.routes.js';
 
-const DECLARATION_LIMIT = 1024 * 1024;
+/** Twelve times the reference declaration: room to grow, and a bound on what one parse may cost. */
+const DECLARATION_LIMIT = 256 * 1024;
 const DeclarationBody = z.strictObject({
   declaration: z.string().min(1, 'must not be empty').max(DECLARATION_LIMIT).describe('the whole vow.policy.yaml, as text'),
   material: z.boolean().default(false).describe('a material change: subjects are told, and asked again where consent was given'),

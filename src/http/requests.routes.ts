@@ -60,7 +60,7 @@ const Filed = z.object({ id: z.string(), kind: z.enum(requestKinds), status: z.e
 const publicLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 const BODY_LIMIT = 64 * 1024;
 /** The queue's sort key: the deadline, then the id. */
-const QueueKey = z.tuple([z.string().max(40), z.string().regex(requestIdPattern)]).transform(([dueAt, id]) => ({ dueAt, id }));
+const QueueKey = z.tuple([z.iso.datetime(), z.string().regex(requestIdPattern)]).transform(([dueAt, id]) => ({ dueAt, id }));
 const staffRoles: readonly string[] = ['admin', 'privacy-officer'];
 
 export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, auth, kickOutbox, publicUrl }) => {

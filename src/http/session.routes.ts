@@ -65,19 +65,27 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ vault: VaultContext }> = asy
 
   app.post(
     '/v1/session/totp',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { summary: 'Start adding a TOTP second factor: a new secret for the authenticator app, asked for once confirmed', tags: ['staff'], response: { 200: z.object({ secret: z.string(), uri: z.string() }) } } },
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        summary: 'Start adding a TOTP second factor (the password again): a new secret for the authenticator app, asked for once confirmed',
+        tags: ['staff'],
+        body: z.strictObject({ password: z.string().min(1).max(1024) }),
+        response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
+      },
+    },
     async (request) => {
       const actor = await signedIn(request);
-      return startTotp(vault, { accountId: actor.keyId });
+      return startTotp(vault, { accountId: actor.keyId, password: request.body.password });
     },
   );
 
   app.post(
     '/v1/session/totp/confirm',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { summary: 'Confirm the second factor with a code from it: sign-ins ask for one from now on', tags: ['staff'], body: z.strictObject({ code: Code }) } },
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { summary: 'Confirm the second factor with a code from it: sign-ins ask for one from now on, and the account’s other sessions end', tags: ['staff'], body: z.strictObject({ code: Code }) } },
     async (request, reply) => {
       const actor = await signedIn(request);
-      await confirmTotp(vault, { accountId: actor.keyId, code: request.body.code });
+      await confirmTotp(vault, { accountId: actor.keyId, sessionId: actor.sessionId, code: request.body.code });
       return reply.code(204).send();
     },
   );

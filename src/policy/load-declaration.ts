@@ -16,8 +16,36 @@ export interface ParsedDeclaration {
 
 export type ParseResult = ({ ok: true } & ParsedDeclaration) | { ok: false; problems: Problem[]; warnings: Problem[] };
 
+/** A declaration nests a handful of levels; anything past this is an attack on the parser's stack. */
+const MAX_NESTING = 64;
+
+/**
+ * Refuses, before the YAML parser sees it, text nested deeper than any declaration is:
+ * flow brackets, block indentation, or `- - - …` runs. The parser recurses per level, so
+ * such text could exhaust the stack (or, parsed repeatedly, the regular-expression heap).
+ */
+function tooDeep(text: string): Problem | undefined {
+  let brackets = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (char === '[' || char === '{') brackets += 1;
+    else if (char === ']' || char === '}') brackets = Math.max(0, brackets - 1);
+    else if (char === '\n') brackets = Math.min(brackets, MAX_NESTING);
+    if (brackets > MAX_NESTING) return { path: '', message: `nested more than ${MAX_NESTING} levels deep: a declaration never is` };
+  }
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    const lead = /^[ \t-]*/.exec(line)?.[0] ?? '';
+    const dashes = lead.split('-').length - 1;
+    if (lead.length > 4 * MAX_NESTING || dashes > MAX_NESTING) return { path: '', message: `nested more than ${MAX_NESTING} levels deep: a declaration never is`, line: index + 1, column: 1 };
+  }
+  return undefined;
+}
+
 /** Parses declaration text; never throws on bad input, it returns the problems. */
 export function parseDeclaration(text: string): ParseResult {
+  const deep = tooDeep(text);
+  if (deep) return { ok: false, problems: [deep], warnings: [] };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -30,7 +58,13 @@ export function parseDeclaration(text: string): ParseResult {
 
   const locate = locatorOf(document, lineCounter);
 
-  const input: unknown = document.toJS();
+  let input: unknown;
+  try {
+    // An undefined alias, or aliases expanding past yaml's limit (a "billion laughs"), throw here.
+    input = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, problems: [{ path: '', message: error instanceof Error ? `the YAML cannot be read: ${error.message}` : 'the YAML cannot be read' }], warnings: [] };
+  }
   const parsed = Declaration.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => problemsOf(issue, locate));

@@ -2,7 +2,7 @@
  * Vow's migrations, in order. Written once through the schema builder with portable
  * column types (integer, text), so the same set runs on SQLite and PostgreSQL.
  */
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { auditHeadKeyOf } from '../audit/audit-head-key-plugin.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -661,6 +661,17 @@ export const migrations: Record<string, Migration> = {
         .addColumn('policy_version', 'integer')
         .execute();
       await db.schema.createIndex('site_scans_scanned').on('site_scans').column('scanned_at').execute();
+    },
+  },
+  '0026-second-factor-lockout': {
+    async up(db: Kysely<unknown>) {
+      // Wrong codes counted per account (after a right password), so that guessing a code from
+      // many addresses ends in a lockout; reset by a right code.
+      await db.schema.alterTable('staff_accounts').addColumn('totp_failures', 'integer', (column) => column.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('staff_accounts').addColumn('totp_locked_until', 'text').execute();
+      // Sessions opened before the CSRF token was derived from the session's token cannot be
+      // given theirs again: they end, and their people sign in once more.
+      await sql`update staff_sessions set revoked_at = ${new Date().toISOString()} where revoked_at is null`.execute(db);
     },
   },
 };

@@ -652,6 +652,10 @@ export interface StaffAccountTable {
   totp_confirmed_at: string | null;
   /** The last TOTP time step accepted: a code is good once. */
   totp_last_step: number | null;
+  /** Wrong codes since the last right one (after a right password). */
+  totp_failures: Generated<number>;
+  /** Until when codes are refused after too many wrong ones. */
+  totp_locked_until: string | null;
 }
 
 /** A signed-in session: the cookie's token and the CSRF token kept only as hashes. */

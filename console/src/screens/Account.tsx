@@ -70,15 +70,19 @@ function SecondFactor({ on }: { on: boolean }) {
   const queries = useQueryClient();
   const [done, setDone] = useState<string>();
   const start = useMutation({
-    mutationFn: async () => {
-      const started = await answer(api.POST('/v1/session/totp'));
+    mutationFn: async (password: string) => {
+      const started = await answer(api.POST('/v1/session/totp', { body: { password } }));
       return { ...started, qr: await qrImage(started.uri) };
     },
   });
+  const begin = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    start.mutate(textOf(new FormData(event.currentTarget), 'password'));
+  };
   const confirm = useMutation({
     mutationFn: (code: string) => answer(api.POST('/v1/session/totp/confirm', { body: { code } })),
     onSuccess: async () => {
-      setDone('The second factor is on: signing in asks for its code from now on.');
+      setDone('The second factor is on: signing in asks for its code from now on, and your other sessions have ended.');
       start.reset();
       await queries.invalidateQueries({ queryKey: ['session'] });
     },
@@ -111,15 +115,14 @@ function SecondFactor({ on }: { on: boolean }) {
       ) : (
         <>
           <p>Off. With a second factor, a stolen password alone does not open your account.</p>
-          <button
-            type="button"
-            onClick={() => {
-              start.mutate();
-            }}
-            disabled={start.isPending}
-          >
-            Add an authenticator app
-          </button>
+          <form className="bar" onSubmit={begin}>
+            <Field label="Your password" hint="Asked again, so that a session left open cannot tie your account to another phone.">
+              {(props) => <input {...props} name="password" type="password" autoComplete="current-password" required />}
+            </Field>
+            <button type="submit" disabled={start.isPending}>
+              Add an authenticator app
+            </button>
+          </form>
           <Problem error={start.error} />
         </>
       )}
