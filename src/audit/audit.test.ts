@@ -149,6 +149,8 @@ describeEachDatabase('the head of the log is sealed with a key derived from the 
       await db.schema.dropTable('breaches').execute();
       await db.schema.dropTable('staff_sessions').execute();
       await db.schema.dropTable('staff_accounts').execute();
+      await db.schema.dropIndex('requests_due').execute();
+      await db.schema.dropTable('site_scans').execute();
       await sql`delete from kysely_migration where name >= '0018-audit-head-mac'`.execute(db);
     });
     await withStore(database(), async ({ db }) => {
