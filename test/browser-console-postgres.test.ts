@@ -1,0 +1,4 @@
+/** The console in Chromium against a real `vow serve` on PostgreSQL (the specification: `support/console-spec.ts`). */
+import { describeConsole } from './support/console-spec.js';
+
+describeConsole('postgres');
