@@ -21,6 +21,11 @@ const Environment = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A streaming replica of DATABASE_URL, for the reads that may lag a few seconds (reports, lists). */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   VOW_POLICY: z.string().min(1).default(examplePolicyFile),
   /** Base64 of 32 random bytes. Without it, a key file is created in the data folder (mode 0600). */
   VOW_MASTER_KEY: z.base64({ error: 'must be base64 of 32 random bytes' }).optional(),
@@ -90,6 +95,8 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /** A replica for reads that may lag (reports, console lists), or undefined: everything on the primary. */
+  readonly databaseReadUrl: string | undefined;
   readonly policyFile: string;
   readonly logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
   readonly logFormat: z.infer<typeof Environment>['LOG_FORMAT'];
@@ -129,12 +136,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new Error(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URL !== undefined && e.DATABASE_URL === undefined) throw new Error('invalid environment: DATABASE_READ_URL: a replica needs its primary in DATABASE_URL');
   const variables = new Map(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     dataDir: e.VOW_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     policyFile: e.VOW_POLICY,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -28,7 +28,13 @@ const LogQuery = z.strictObject({
 });
 const AuditRecordSchema = z.object({ seq: z.number(), at: z.string(), actor: z.string(), action: z.string(), target: z.string(), data: z.string().describe('canonical JSON'), prevHash: z.string(), hash: z.string() });
 
-export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; signing: SigningKey; auth: Auth }> = async (app, { db, signing, auth }) => {
+export const auditRoutes: FastifyPluginAsyncZod<{
+  db: Kysely<Database>;
+  /** The log's pages may lag a few seconds (a replica); the checkpoint is signed from the primary. */
+  reads?: Kysely<Database>;
+  signing: SigningKey;
+  auth: Auth;
+}> = async (app, { db, reads = db, signing, auth }) => {
   let latest: { checkpoint: AuditCheckpoint; madeMs: number } | undefined;
   let making: Promise<AuditCheckpoint> | undefined;
   app.get(
@@ -59,7 +65,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Kysely<Database>; signing:
     },
     async (request) => {
       const { before, limit, action, actor, target } = request.query;
-      const records = await readLogNewestFirst(db, { limit, ...(before !== undefined ? { beforeSeq: before } : {}), ...(action ? { action } : {}), ...(actor ? { actor } : {}), ...(target ? { target } : {}) });
+      const records = await readLogNewestFirst(reads, { limit, ...(before !== undefined ? { beforeSeq: before } : {}), ...(action ? { action } : {}), ...(actor ? { actor } : {}), ...(target ? { target } : {}) });
       return { records, next: records.length === limit ? (records.at(-1)?.seq ?? null) : null };
     },
   );

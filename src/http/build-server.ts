@@ -197,12 +197,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     countryHeader: options.countryHeader,
     onDecision: forgetInIngestion,
   });
-  await app.register(disclosuresRoutes, { vault: options.vault, signing: options.signing, auth: options.auth });
-  await app.register(auditRoutes, { db: options.store.db, signing: options.signing, auth: options.auth });
+  await app.register(disclosuresRoutes, { vault: options.vault, reads: options.store.reads, signing: options.signing, auth: options.auth });
+  await app.register(auditRoutes, { db: options.store.db, reads: options.store.reads, signing: options.signing, auth: options.auth });
   await app.register(transfersRoutes, { vault: options.vault, auth: options.auth });
   await app.register(visibilityRoutes, { vault: options.vault, auth: options.auth });
   await app.register(statsRoutes, {
     db: options.store.db,
+    reads: options.store.reads,
     vault: options.vault,
     auth: options.auth,
     ...(options.statsRandom ? { rng: options.statsRandom } : {}),
@@ -213,8 +214,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(erasureRoutes, { vault: options.vault, auth: options.auth });
   await app.register(webhooksRoutes, { vault: options.vault, auth: options.auth });
   await app.register(breachesRoutes, { vault: options.vault, auth: options.auth });
-  await app.register(siteScansRoutes, { db: options.store.db, auth: options.auth });
-  await app.register(overviewRoutes, { vault: options.vault, auth: options.auth, metrics: options.events?.metrics });
+  await app.register(siteScansRoutes, { db: options.store.reads, auth: options.auth });
+  await app.register(overviewRoutes, { vault: options.vault, reads: options.store.reads, auth: options.auth, metrics: options.events?.metrics });
   await app.register(sessionRoutes, { vault: options.vault });
   if (options.events) {
     await app.register(eventsRoutes, options.events);
@@ -222,6 +223,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await app.register(requestsRoutes, {
     vault: options.vault,
+    reads: options.store.reads,
     auth: options.auth,
     ...(options.kickOutbox ? { kickOutbox: options.kickOutbox } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),

@@ -11,6 +11,8 @@ import type { SigningKey } from '../disclosures/signing-key.js';
 import { VowError } from '../errors.js';
 import { subjectIdPattern } from '../vault/ids.js';
 import { findSubject } from '../vault/subject.repository.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { VaultContext } from '../vault/vault-context.js';
 import { auditActorOf } from '../auth/actor.js';
 import { canReadForPurpose } from '../auth/role.js';
@@ -54,7 +56,7 @@ const DisclosureBody = z
 /** The register's order: newest first, by time then id. */
 const RegisterKey = z.tuple([z.iso.datetime(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]).transform(([createdAt, id]) => ({ createdAt, id }));
 
-export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; signing: SigningKey; auth: Auth }> = async (app, { vault, signing, auth }) => {
+export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; reads?: Kysely<Database>; signing: SigningKey; auth: Auth }> = async (app, { vault, reads = vault.db, signing, auth }) => {
   app.post(
     '/v1/disclosures',
     {
@@ -117,7 +119,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
     },
     async (request) => {
       const { limit, after } = request.query;
-      const rows = await latestDisclosures(vault.db, { limit, ...(after !== undefined ? { before: decodeCursor(after, RegisterKey) } : {}) });
+      const rows = await latestDisclosures(reads, { limit, ...(after !== undefined ? { before: decodeCursor(after, RegisterKey) } : {}) });
       const last = rows.length === limit ? rows.at(-1) : undefined;
       return {
         disclosures: rows.map(({ createdAt, ...rest }) => ({ ...rest, at: createdAt })),
@@ -193,7 +195,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; sig
       },
     },
     async (request, reply) => {
-      const ropa = await ropaOfStore(vault.db, vault.declaration);
+      const ropa = await ropaOfStore(reads, vault.declaration);
       if (request.query.format === 'json') return ropa;
       const types = { json: 'application/json', csv: 'text/csv', md: 'text/markdown' } as const;
       return reply.type(`${types[request.query.format]}; charset=utf-8`).send(renderRopa(ropa, request.query.format));

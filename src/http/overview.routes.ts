@@ -14,7 +14,9 @@ import { consentOverview, requestsOverview } from '../reports/overview.js';
 import { datasets } from '../stats/release-query.js';
 import { budgetState } from '../stats/release-statistics.js';
 import { listBudgets } from '../stats/stats.repository.js';
-import type { VaultContext } from '../vault/vault-context.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { readingFrom, type VaultContext } from '../vault/vault-context.js';
 import { actorOf, type Auth } from './auth.js';
 
 const OverviewSchema = z.object({
@@ -31,7 +33,7 @@ const OverviewSchema = z.object({
   breaches: z.object({ open: z.number(), overdueClocks: z.number() }).optional(),
 });
 
-export const overviewRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: Auth; metrics?: EventMetrics | undefined }> = async (app, { vault, auth, metrics }) => {
+export const overviewRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; reads?: Kysely<Database>; auth: Auth; metrics?: EventMetrics | undefined }> = async (app, { vault, reads = vault.db, auth, metrics }) => {
   app.get(
     '/v1/overview',
     {
@@ -41,14 +43,15 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; auth: 
     async (request) => {
       const actor = actorOf(request);
       const now = new Date();
-      const db = vault.db;
+      // Counts that may lag a few seconds: from the replica when there is one.
+      const db = reads;
       const [requests, consent, events, budget, head, breaches] = await Promise.all([
         requestsOverview(db, now),
         can(actor, 'consent:read') ? consentOverview(db, vault.declaration, now) : undefined,
         metrics?.totals(),
         can(actor, 'stats:release') ? listBudgets(db).then((rows) => datasets.map((dataset) => budgetState(dataset, rows.find((row) => row.dataset === dataset), vault.declaration))) : undefined,
         can(actor, 'audit:read') ? readHead(db) : undefined,
-        can(actor, 'breaches:read') ? listBreaches(vault, { now }) : undefined,
+        can(actor, 'breaches:read') ? listBreaches(readingFrom(vault, db), { now }) : undefined,
       ]);
       const open = breaches?.filter((breach) => breach.status === 'open');
       return {

@@ -21,13 +21,17 @@ import { pageDataSubjectRequests, showDataSubjectRequest } from '../requests/rea
 import { requestIdPattern, requestKinds, requestStatuses } from '../requests/request.js';
 import { resendCode, verifyRequest } from '../requests/verify-request.js';
 import { subjectIdPattern } from '../vault/ids.js';
-import type { VaultContext } from '../vault/vault-context.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { readingFrom, type VaultContext } from '../vault/vault-context.js';
 import { actorOf, type Auth } from './auth.js';
 import { decodeCursor, encodeCursor, PageAfter, PageLimit } from './page-cursor.js';
 import { ListedRequestSchema, RequestDetailsSchema } from './staff-schemas.js';
 
 export interface RequestsRouteOptions {
   vault: VaultContext;
+  /** Where the queue is listed from (a replica may lag a few seconds); every action reads and writes the primary. */
+  reads?: Kysely<Database>;
   auth: Auth;
   /** Starts mail delivery at once after a message is queued (when SMTP is configured). */
   kickOutbox?: () => void;
@@ -63,7 +67,7 @@ const BODY_LIMIT = 64 * 1024;
 const QueueKey = z.tuple([z.iso.datetime(), z.string().regex(requestIdPattern)]).transform(([dueAt, id]) => ({ dueAt, id }));
 const staffRoles: readonly string[] = ['admin', 'privacy-officer'];
 
-export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, auth, kickOutbox, publicUrl }) => {
+export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async (app, { vault, reads = vault.db, auth, kickOutbox, publicUrl }) => {
   const kick = () => kickOutbox?.();
   const requireStaff = async (request: FastifyRequest, reply: FastifyReply, permission: 'requests:manage') => {
     await auth.requirePermission(permission)(request, reply);
@@ -161,7 +165,7 @@ export const requestsRoutes: FastifyPluginAsyncZod<RequestsRouteOptions> = async
     },
     async (request) => {
       const { limit, after } = request.query;
-      const page = await pageDataSubjectRequests(vault, {
+      const page = await pageDataSubjectRequests(readingFrom(vault, reads), {
         due: request.query.due === 'true',
         ...(request.query.status ? { status: request.query.status } : {}),
         ...(request.query.subjectId ? { subjectId: request.query.subjectId } : {}),

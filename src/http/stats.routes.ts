@@ -18,6 +18,8 @@ import { auditActorOfRequest, type Auth } from './auth.js';
 const ReleaseId = z.string().regex(/^rel_[A-Za-z0-9_-]{22}$/, 'must be a release id (rel_ followed by 22 characters)');
 
 export interface StatsRoutesOptions {
+  /** Where the published releases are listed from: a replica may lag a few seconds, and releases never change. */
+  reads?: Kysely<Database>;
   db: Kysely<Database>;
   /** Its declaration is the one in force at each request. */
   vault: VaultContext;
@@ -26,7 +28,7 @@ export interface StatsRoutesOptions {
   rng?: RandomSource;
 }
 
-export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app, { db, vault, auth, rng }) => {
+export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app, { db, reads = db, vault, auth, rng }) => {
   // Published statistics are public while the declaration in force says aggregated information is published.
   const mayRelease = auth.requirePermission('stats:release');
   const readPublished = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -63,11 +65,11 @@ export const statsRoutes: FastifyPluginAsyncZod<StatsRoutesOptions> = async (app
       const { limit, before } = request.query;
       let cursor: { createdAt: string; id: string } | undefined;
       if (before !== undefined) {
-        const from = await findRelease(db, before);
+        const from = await findRelease(reads, before);
         if (!from) throw new VowError('not_found', `no release ${before}`);
         cursor = { createdAt: from.createdAt, id: from.id };
       }
-      const rows = await listReleases(db, { limit, ...(cursor ? { before: cursor } : {}) });
+      const rows = await listReleases(reads, { limit, ...(cursor ? { before: cursor } : {}) });
       return { releases: rows.map(releaseFromRow) };
     },
   );

@@ -19,6 +19,12 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly db: Kysely<Database>;
+  /**
+   * Where reads that may lag a few seconds go (statistics releases, records of processing,
+   * the console's lists and reports): a streaming replica (DATABASE_READ_URL), or `db`.
+   * Writes, and every read that decides a write, use `db`.
+   */
+  readonly reads: Kysely<Database>;
   readonly dialect: Dialect;
   /** Where the data lives, for messages: a file path, or the database URL without credentials. */
   readonly location: string;
@@ -28,6 +34,8 @@ export interface Store {
 export interface StoreOptions {
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A streaming replica of `databaseUrl` for lagging reads; never written, never migrated. */
+  databaseReadUrl?: string | undefined;
   /** Where the master keys are (as the vault reads them): the audit head is sealed under a key derived from them. */
   masterKeys?: KeySource['masterKeys'];
   masterKeyFile?: KeySource['masterKeyFile'];
@@ -44,8 +52,18 @@ export const SQLITE_FILE = 'vow.db';
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.createStore === false && !options.databaseUrl) refuseMissingSqlite(options.dataDir);
   const keyring = openKeyring({ dataDir: options.dataDir, masterKeys: options.masterKeys, masterKeyFile: options.masterKeyFile });
-  const opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
-  const store = { ...opened, db: withAuditHeadKey(opened.db, auditHeadKey(keyring)) };
+  const primary = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const replica = options.databaseUrl && options.databaseReadUrl ? openPostgres(options.databaseReadUrl) : undefined;
+  const db = withAuditHeadKey(primary.db, auditHeadKey(keyring));
+  const store: Store = {
+    ...primary,
+    db,
+    reads: replica?.db ?? db,
+    close: async () => {
+      await replica?.close();
+      await primary.close();
+    },
+  };
   try {
     if (options.createStore === false && options.databaseUrl && !(await hasVowTables(store.db))) {
       throw new VowError('not_found', `the database at DATABASE_URL holds no Vow data: point DATABASE_URL at the database vow serve uses, or run vow serve once to create it`);
@@ -73,7 +91,7 @@ async function hasVowTables(db: Kysely<Database>): Promise<boolean> {
   return tables.some((table) => table.name === 'kysely_migration');
 }
 
-function openSqlite(dataDir: string): Store {
+function openSqlite(dataDir: string): Omit<Store, 'reads'> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SQLITE_FILE);
   const database = new SQLite(file);
@@ -134,7 +152,7 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string): Omit<Store, 'reads'> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

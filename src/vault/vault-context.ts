@@ -22,3 +22,12 @@ export interface VaultContext {
   /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */
   readonly declaration: Declaration;
 }
+
+/**
+ * The same context reading from `reads` (a replica that may lag a few seconds): for lists
+ * and reports only, never for a read that decides a write. Everything else, the declaration
+ * in force included, is the context's own.
+ */
+export function readingFrom(ctx: VaultContext, reads: Kysely<Database>): VaultContext {
+  return reads === ctx.db ? ctx : (Object.create(ctx, { db: { value: reads, enumerable: true } }) as VaultContext);
+}
