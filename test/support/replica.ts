@@ -25,11 +25,11 @@ export interface Replicated {
   drop(): Promise<void>;
 }
 
-const query = async (url: string, text: string): Promise<pg.QueryResult> => {
+const query = async (url: string, text: string): Promise<pg.QueryResult<Record<string, unknown>>> => {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await client.query(text);
+    return await client.query<Record<string, unknown>>(text);
   } finally {
     await client.end();
   }
