@@ -6,6 +6,7 @@ import { disclosureBench } from './disclosure.bench.js';
 import { ingestBench } from './ingest.bench.js';
 import { policyPageBench } from './policy-page.bench.js';
 import { publicationBench } from './publication.bench.js';
+import { replicaBench } from './replica.bench.js';
 import { requestsBench } from './requests.bench.js';
 import { scanBench } from './scan.bench.js';
 import { sdkBench } from './sdk.bench.js';
@@ -13,7 +14,7 @@ import { statsBench } from './stats.bench.js';
 import { systemsBench } from './systems.bench.js';
 import { vaultBench } from './vault.bench.js';
 
-const results = [await auditBench(), await policyPageBench(), await publicationBench(), await vaultBench(), await ingestBench(), await statsBench(), await disclosureBench(), await requestsBench(), await systemsBench(), await sdkBench(), await scanBench(), await consoleBench()];
+const results = [await auditBench(), await policyPageBench(), await publicationBench(), await vaultBench(), await ingestBench(), await statsBench(), await disclosureBench(), await requestsBench(), await systemsBench(), await sdkBench(), await scanBench(), await consoleBench(), await replicaBench()];
 for (const result of results) {
   console.log(`\n## ${result.name}`);
   for (const line of result.lines) console.log(`  ${line}`);
