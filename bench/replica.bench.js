@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -54,7 +55,7 @@ async function pair() {
 
 /** The primary's served transactions and rows so far (its counters flush about once a second). */
 async function served(url) {
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await sleep(1_500);
   const [row] = await query(url, "select xact_commit + xact_rollback as xacts, tup_returned + tup_fetched as tuples from pg_stat_database where datname = 'postgres'");
   return { xacts: Number(row.xacts), tuples: Number(row.tuples) };
 }
