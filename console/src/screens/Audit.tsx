@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { answer, api } from '../api/client';
 import { textOf } from '../ui/form';
+import { Pager, useCursorPages } from '../ui/pages';
 import { Field, Loading, Problem, ScreenTitle, Table, When } from '../ui/parts';
 
 interface Filters {
@@ -13,8 +14,8 @@ interface Filters {
 
 export function Audit() {
   const [filters, setFilters] = useState<Filters>({});
-  const [pages, setPages] = useState<number[]>([]);
-  const before = pages.at(-1);
+  const pages = useCursorPages<number>();
+  const before = pages.current;
   const log = useQuery({
     queryKey: ['audit', filters, before],
     queryFn: () => answer(api.GET('/v1/audit', { params: { query: { limit: 50, ...filters, ...(before !== undefined ? { before } : {}) } } })),
@@ -31,7 +32,7 @@ export function Audit() {
       if (value) chosen[name] = value;
     }
     setFilters(chosen);
-    setPages([]);
+    pages.reset();
   };
 
   return (
@@ -109,27 +110,7 @@ export function Audit() {
             ))}
           </Table>
         )}
-        <div className="pager">
-          <button
-            type="button"
-            disabled={pages.length === 0}
-            onClick={() => {
-              setPages(pages.slice(0, -1));
-            }}
-          >
-            Newer
-          </button>
-          <button
-            type="button"
-            disabled={log.data?.next == null}
-            onClick={() => {
-              const next = log.data?.next;
-              if (next != null) setPages([...pages, next]);
-            }}
-          >
-            Older
-          </button>
-        </div>
+        <Pager pages={pages} next={log.data?.next} labels={['Newer', 'Older']} />
       </section>
     </>
   );

@@ -4,14 +4,14 @@
  * with its categories, recipients and transfers as the store holds them, in CSV and Markdown too.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { answer, api } from '../api/client';
 import { saveFile } from '../api/save-file';
+import { Pager, useCursorPages } from '../ui/pages';
 import { Loading, Problem, ScreenTitle, Table, When } from '../ui/parts';
 
 function DisclosureRegister() {
-  const [pages, setPages] = useState<string[]>([]);
-  const after = pages.at(-1);
+  const pages = useCursorPages<string>();
+  const after = pages.current;
   const register = useQuery({ queryKey: ['disclosures', after], queryFn: () => answer(api.GET('/v1/disclosures', { params: { query: { limit: 20, ...(after ? { after } : {}) } } })) });
   return (
     <section aria-labelledby="disclosures">
@@ -41,27 +41,7 @@ function DisclosureRegister() {
           ))}
         </Table>
       )}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={pages.length === 0}
-          onClick={() => {
-            setPages(pages.slice(0, -1));
-          }}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          disabled={!register.data?.next}
-          onClick={() => {
-            const next = register.data?.next;
-            if (next) setPages([...pages, next]);
-          }}
-        >
-          Older
-        </button>
-      </div>
+      <Pager pages={pages} next={register.data?.next} labels={['Newer', 'Older']} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, Route, Routes, useParams } from 'react-router';
 import { answer, api } from '../api/client';
 import { useSession } from '../api/session';
+import { Pager, useCursorPages } from '../ui/pages';
 import { Clock, Done, Loading, Problem, ScreenTitle, Table, When } from '../ui/parts';
 import { ReasonForm } from '../ui/Reason';
 
@@ -22,8 +23,8 @@ type Filter = 'due' | 'all' | (typeof statuses)[number];
 function Queue() {
   const [filter, setFilter] = useState<Filter>('due');
   // The cursors of the pages before this one, so "Previous page" walks back.
-  const [pages, setPages] = useState<string[]>([]);
-  const after = pages.at(-1);
+  const pages = useCursorPages<string>();
+  const after = pages.current;
   const queue = useQuery({
     queryKey: ['requests', filter, after],
     queryFn: () =>
@@ -43,7 +44,7 @@ function Queue() {
           value={filter}
           onChange={(event) => {
             setFilter(event.target.value as Filter);
-            setPages([]);
+            pages.reset();
           }}
         >
           <option value="due">Due within 7 days or overdue</option>
@@ -79,19 +80,7 @@ function Queue() {
           ))}
         </Table>
       )}
-      <div className="pager">
-        <button type="button" disabled={pages.length === 0} onClick={() => {
-            setPages(pages.slice(0, -1));
-          }}>
-          Previous page
-        </button>
-        <button type="button" disabled={!queue.data?.next} onClick={() => {
-            const next = queue.data?.next;
-            if (next) setPages([...pages, next]);
-          }}>
-          Next page
-        </button>
-      </div>
+      <Pager pages={pages} next={queue.data?.next} />
     </>
   );
 }
