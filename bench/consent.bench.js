@@ -1,6 +1,6 @@
 // Consent at volume (issue 16, item 2), on SQLite: first decisions of new visitors, each
 // from an address of its own (as real visitors come, so the per-address limit is not what
-// is measured), through `POST /v1/consent` in-process (Fastify's inject: validation, the
+// is measured), 64 at a time, through `POST /v1/consent` in-process (Fastify's inject: validation, the
 // banner and version checks, a new subject with its own wrapped key and blind-indexed
 // visitor id, the sealed consent record with its proof, the audit append with the head's
 // seal, one transaction) against the same rows written raw in the same run: prepared
@@ -20,6 +20,7 @@ import { createVow } from '../dist/app.js';
 import { examplePolicyFile, loadConfig } from '../dist/config.js';
 
 const N = 3_000;
+const IN_FLIGHT = 64;
 
 const addressOf = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
@@ -32,9 +33,13 @@ async function throughVow(dir) {
       const answer = await vow.server.inject({ method: 'POST', url: '/v1/consent', headers: { 'content-type': 'application/json' }, payload: body, remoteAddress: addressOf(i) });
       if (answer.statusCode !== 201) throw new Error(`POST /v1/consent answered ${answer.statusCode}: ${answer.body}`);
     };
-    for (let i = 0; i < 200; i += 1) await decide(1_000_000 + i);
+    // 64 visitors deciding at once, as a busy site's do; each answered only once its decision is committed.
+    const wave = async (from, count) => {
+      for (let i = from; i < from + count; i += IN_FLIGHT) await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, from + count - i) }, (_, k) => decide(i + k)));
+    };
+    await wave(1_000_000, 200);
     const started = performance.now();
-    for (let i = 0; i < N; i += 1) await decide(i);
+    await wave(0, N);
     return N / ((performance.now() - started) / 1000);
   } finally {
     await vow.close();
@@ -98,7 +103,7 @@ export async function consentBench() {
     return {
       name: `Consent at volume: ${N.toLocaleString('en')} first decisions of new visitors on SQLite`,
       lines: [
-        `POST /v1/consent (in-process inject, an address per visitor): ${int(vowRate)} decisions/s`,
+        `POST /v1/consent (in-process inject, an address per visitor, ${IN_FLIGHT} at a time, decisions sharing commits): ${int(vowRate)} decisions/s`,
         `the same rows raw (prepared statements, same crypto, one transaction a decision): ${int(rawRate)} decisions/s`,
         `ratio ${(vowRate / rawRate).toFixed(2)} (target ≥ 0.50; and ≥ 10,000 decisions/s: ${vowRate >= 10_000 ? 'met' : 'not met'})`,
       ],

@@ -10,6 +10,7 @@ import { sealLegacyDetails } from './disclosures/seal-legacy-details.js';
 import { dieAt } from './fault-points.js';
 import { loadSigningKey } from './disclosures/signing-key.js';
 import { createIngestor } from './collect/ingestor.js';
+import { createGroupCommit } from './store/group-commit.js';
 import { createEventMetrics } from './collect/metrics.js';
 import { createAuth } from './http/auth.js';
 import { buildServer } from './http/build-server.js';
@@ -91,6 +92,8 @@ export async function createVow(config: Config, options: {
     const auth = createAuth(store.db);
     const signing = await loadSigningKey(store.db, vault.keyring);
     const metrics = createEventMetrics();
+    // Every new visitor makes a decision: in a server, decisions arriving together share a commit.
+    vault.consentCommits = createGroupCommit(store.db);
     const ingestor = createIngestor(vault, { counter: metrics });
     policy.onChange(() => {
       ingestor.policyChanged();

@@ -4,6 +4,7 @@
  * its proof, and audited, all in one transaction.
  */
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { consentModelFor } from './consent-model.js';
 import { appendAudit } from '../audit/append-audit.js';
 import type { Actor } from '../audit/audit-record.js';
@@ -12,6 +13,7 @@ import type { Declaration } from '../policy/declaration.js';
 import { isPublishedVersion } from '../policy/policy-version.repository.js';
 import { recordContinuedUse } from '../policy-notices/accept-policy.js';
 import { isUniqueViolation } from '../store/open-store.js';
+import type { Database } from '../store/schema.js';
 import { recordCollectionTransfers } from '../transfers/record-collection-transfers.js';
 import { createSubject, findOrCreateSubject } from '../vault/subject-store.js';
 import type { VaultContext } from '../vault/vault-context.js';
@@ -80,8 +82,9 @@ export async function recordConsent(ctx: VaultContext, options: RecordConsentOpt
   const now = options.now ?? new Date();
   const recordedAt = now.toISOString();
 
+  const transaction = <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> => (ctx.consentCommits ? ctx.consentCommits.run(work) : ctx.db.transaction().execute(work));
   const write = (newcomer: boolean) =>
-    ctx.db.transaction().execute(async (trx) => {
+    transaction(async (trx) => {
       const subjectOptions = { kind: 'visitor', identifiers: [{ kind: 'visitor' as const, value: visitorId }], now: recordedAt, region: options.region };
       const subject = newcomer ? await createSubject(ctx, trx, subjectOptions) : await findOrCreateSubject(ctx, trx, subjectOptions);
       if (subject.created) await recordCollectionTransfers(trx, declaration, { subjectId: subject.id, region: options.region, now: recordedAt });

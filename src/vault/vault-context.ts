@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Faults } from '../fault-points.js';
 import type { Declaration } from '../policy/declaration.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { Database } from '../store/schema.js';
 import type { Keyring } from './keyring.js';
 
@@ -17,6 +18,8 @@ export interface VaultContext {
   variable?: ((name: string) => string | undefined) | undefined;
   /** Starts running declared systems' tasks just queued (the server's task runner); absent, the periodic job takes them. */
   onSystemTasks?: (() => void) | undefined;
+  /** Consent decisions share their commits (`store/group-commit.ts`) in a server; absent, each has a transaction of its own. */
+  consentCommits?: GroupCommit | undefined;
   /** Where the crash tests fail or kill work that spans transactions; absent outside them. */
   faults?: Faults | undefined;
   /** The declaration in force (the latest published version), read afresh at each use: never keep it across requests. */
