@@ -1,6 +1,6 @@
 /** SQL for disclosures and their per-subject accounting. */
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DisclosureTable } from '../store/schema.js';
 import type { Wrapped } from '../vault/keyring.js';
 import { isLegalGround, type LegalGround } from './legal-grounds.js';
 
@@ -74,23 +74,27 @@ export async function disclosuresOfSubject(db: Kysely<Database>, subjectId: stri
     .where('disclosure_subjects.subject_id', '=', subjectId)
     .orderBy('disclosures.created_at')
     .execute();
-  return rows.map((row) => ({
+  return rows.map((row) => ({ ...factsOf(row), details: row.details, detailsKey: row.details_key, subjectDetailsKey: row.subject_details_key }));
+}
+
+type FactColumns = 'id' | 'recipient' | 'purpose' | 'categories' | 'country' | 'kind' | 'actor' | 'created_at' | 'subject_count' | 'manifest_hash' | 'legal_ground' | 'silent_until';
+
+/** What a disclosure row says that is no one's data: everything but its sealed details. */
+function factsOf(row: Pick<Selectable<DisclosureTable>, FactColumns>): Omit<DisclosureRow, 'details' | 'detailsKey'> {
+  return {
     id: row.id,
     recipient: row.recipient,
     purpose: row.purpose,
     categories: JSON.parse(row.categories) as string[],
     country: row.country,
     kind: row.kind,
-    details: row.details,
-    detailsKey: row.details_key,
-    subjectDetailsKey: row.subject_details_key,
     actor: row.actor,
     createdAt: row.created_at,
     subjectCount: row.subject_count,
     manifestHash: row.manifest_hash,
     legalGround: row.legal_ground !== null && isLegalGround(row.legal_ground) ? row.legal_ground : null,
     silentUntil: row.silent_until,
-  }));
+  };
 }
 
 /** Disclosures whose details are still in plain JSON (written before they were sealed). */
@@ -191,18 +195,5 @@ export async function latestDisclosures(db: Kysely<Database>, options: { before?
   const before = options.before;
   if (before) query = query.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
-  return rows.map((row) => ({
-    id: row.id,
-    recipient: row.recipient,
-    purpose: row.purpose,
-    categories: JSON.parse(row.categories) as string[],
-    country: row.country,
-    kind: row.kind,
-    actor: row.actor,
-    createdAt: row.created_at,
-    subjectCount: row.subject_count,
-    manifestHash: row.manifest_hash,
-    legalGround: row.legal_ground as DisclosureRow['legalGround'],
-    silentUntil: row.silent_until,
-  }));
+  return rows.map(factsOf);
 }

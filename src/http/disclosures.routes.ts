@@ -53,6 +53,19 @@ const DisclosureBody = z
     }
   });
 
+/** What both the register and a subject's disclosures say of one disclosure. */
+const DisclosureFacts = z.object({
+  id: z.string(),
+  recipient: z.string(),
+  purpose: z.string(),
+  categories: z.array(z.string()),
+  country: z.string(),
+  kind: z.string(),
+  at: z.string(),
+  legalGround: z.string().nullable(),
+  silentUntil: z.string().nullable(),
+});
+
 /** The register's order: newest first, by time then id. */
 const RegisterKey = z.tuple([z.iso.datetime(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]).transform(([createdAt, id]) => ({ createdAt, id }));
 
@@ -97,20 +110,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; rea
         response: {
           200: z.object({
             disclosures: z.array(
-              z.object({
-                id: z.string(),
-                recipient: z.string(),
-                purpose: z.string(),
-                categories: z.array(z.string()),
-                country: z.string(),
-                kind: z.string(),
-                actor: z.string(),
-                at: z.string(),
-                subjectCount: z.number(),
-                manifestHash: z.string(),
-                legalGround: z.string().nullable(),
-                silentUntil: z.string().nullable(),
-              }),
+              DisclosureFacts.extend({ actor: z.string(), subjectCount: z.number(), manifestHash: z.string() }),
             ),
             next: z.string().nullable(),
           }),
@@ -140,18 +140,7 @@ export const disclosuresRoutes: FastifyPluginAsyncZod<{ vault: VaultContext; rea
           200: z.object({
             subjectId: z.string(),
             disclosures: z.array(
-              z.object({
-                id: z.string(),
-                recipient: z.string(),
-                purpose: z.string(),
-                categories: z.array(z.string()),
-                country: z.string().nullable(),
-                kind: z.string(),
-                at: z.string(),
-                legalGround: z.string().nullable(),
-                silentUntil: z.string().nullable(),
-                details: z.record(z.string(), z.unknown()).nullable().optional(),
-              }),
+              DisclosureFacts.extend({ details: z.record(z.string(), z.unknown()).nullable().optional() }),
             ),
           }),
         },
