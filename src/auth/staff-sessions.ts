@@ -44,6 +44,8 @@ export interface OpenedSession {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const staffKey = (db: Kysely<Database>, keyring: Keyring) => loadOrCreateVaultKey(db, keyring, 'staff', () => randomBytes(32));
+const emailData = (accountId: string) => `staff-email\0${accountId}`;
+const openEmail = (key: Buffer, accountId: string, sealed: string) => open(key, sealed, emailData(accountId)).toString('utf8');
 const emailIndexOf = (key: Buffer, email: string) => createHmac('sha256', key).update(`staff-email\0${email.trim().toLowerCase()}`).digest('hex');
 /**
  * The session's CSRF token, derived from its cookie token: the server can give it again to
@@ -69,7 +71,7 @@ export async function createStaffAccount(
     await ctx.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('staff_accounts')
-        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), `staff-email\0${id}`), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null, totp_secret: null, totp_confirmed_at: null, totp_last_step: null, totp_locked_until: null })
+        .values({ id, email_index: emailIndexOf(key, email), email: seal(key, Buffer.from(email, 'utf8'), emailData(id)), password_hash: passwordHash, role: account.role, purposes: JSON.stringify(account.purposes), created_at: account.createdAt, disabled_at: null, totp_secret: null, totp_confirmed_at: null, totp_last_step: null, totp_locked_until: null })
         .execute();
       await appendAudit(trx, { actor: options.actor, action: 'staff.created', target: `staff:${id}`, data: { role: account.role } }, now);
     });
@@ -93,7 +95,7 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
     await appendAudit(ctx.db, { actor: 'public', action: 'staff.sign-in-failed', target: row ? `staff:${row.id}` : 'staff', data: {} }, now);
     throw new VowError('unauthorized', 'wrong e-mail address or password');
   }
-  if (row.totp_confirmed_at !== null && row.totp_secret !== null) await checkSecondFactor(ctx.db, key, row, options.code, now);
+  if (row.totp_confirmed_at !== null && row.totp_secret !== null) await checkSecondFactor(ctx.db, key, { ...row, totp_secret: row.totp_secret }, options.code, now);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = csrfTokenFor(token);
   const sessionId = `ses_${randomBytes(16).toString('base64url')}`;
@@ -105,7 +107,7 @@ export async function signIn(ctx: { db: Kysely<Database>; keyring: Keyring }, op
       .execute();
     await appendAudit(trx, { actor: `staff:${row.id}`, action: 'staff.signed-in', target: `session:${sessionId}`, data: {} }, now);
   });
-  const email = open(key, row.email, `staff-email\0${row.id}`).toString('utf8');
+  const email = openEmail(key, row.id, row.email);
   return { token, csrfToken, sessionId, expiresAt, account: { id: row.id, email, role: row.role, purposes: JSON.parse(row.purposes) as string[], createdAt: row.created_at } };
 }
 
@@ -121,13 +123,13 @@ export const CODE_LOCKOUT_MINUTES = 15;
 async function checkSecondFactor(
   db: Kysely<Database>,
   key: Buffer,
-  row: { id: string; totp_secret: string | null; totp_last_step: number | null; totp_failures: number; totp_locked_until: string | null },
+  row: { id: string; totp_secret: string; totp_last_step: number | null; totp_failures: number; totp_locked_until: string | null },
   code: string | undefined,
   now: Date,
 ): Promise<void> {
   if (row.totp_locked_until !== null && row.totp_locked_until > now.toISOString()) throw new VowError('rate_limited', 'too many wrong codes for this account: try again in a few minutes');
   if (code === undefined) throw new VowError('second_factor_required', 'this account has a second factor: give the code from its authenticator app');
-  const step = row.totp_secret === null ? undefined : acceptedStep(openTotpSecret(key, row.id, row.totp_secret), code, row.totp_last_step, now);
+  const step = acceptedStep(openTotpSecret(key, row.id, row.totp_secret), code, row.totp_last_step, now);
   // Moved on only if no other sign-in took this step first: each code opens one session.
   const taken =
     step === undefined
@@ -162,7 +164,7 @@ export async function startTotp(ctx: { db: Kysely<Database>; keyring: Keyring },
   if (row.totp_confirmed_at !== null) throw new VowError('conflict', 'this account has a second factor already');
   const secret = newTotpSecret();
   await ctx.db.updateTable('staff_accounts').set({ totp_secret: seal(key, Buffer.from(secret, 'utf8'), totpData(options.accountId)), totp_last_step: null }).where('id', '=', options.accountId).execute();
-  return { secret, uri: totpUri(secret, open(key, row.email, `staff-email\0${options.accountId}`).toString('utf8')) };
+  return { secret, uri: totpUri(secret, openEmail(key, options.accountId, row.email)) };
 }
 
 /** Confirms the second factor with a code from it: from now on, signing in asks for one, and every other session of the account ends. */
