@@ -189,4 +189,26 @@ describeEachDatabase('the API the console speaks', (database) => {
       expect(all.map((disclosure) => disclosure.at)).toEqual(all.map((disclosure) => disclosure.at).sort().reverse());
       expect(JSON.stringify(all)).not.toContain('Register');
     }));
+  it('refuses NUL bytes and lone surrogates in every new text field at the edge, storing nothing', () =>
+    withVow(async (vow, { officer, auditor }) => {
+      const before = (await vow.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n;
+      for (const hostile of ['a\u0000b', 'a\udfffb']) {
+        for (const [url, headers, payload] of [
+          ['/v1/subjects/search', officer, { email: `x${hostile}@example.com` }],
+          ['/v1/policy/preview', officer, { declaration: `organization:\n  name: ${hostile}\n` }],
+          ['/v1/policy/versions', officer, { declaration: `organization:\n  name: ${hostile}\n` }],
+        ] as const) {
+          const answer = await vow.server.inject({ method: 'POST', url, headers, payload });
+          expect(answer.statusCode, `${url}: ${answer.body}`).toBe(400);
+          expect(answer.json<{ error: { code: string } }>().error.code).toBe('bad_request');
+        }
+      }
+      // In a query, as a browser would send them: NUL, and a lone surrogate's bytes.
+      for (const hostile of ['a%00b', 'a%ED%BF%BFb']) {
+        const filtered = await vow.server.inject({ method: 'GET', url: `/v1/audit?target=${hostile}`, headers: auditor });
+        expect(filtered.statusCode, filtered.body).toBe(400);
+      }
+      const after = (await vow.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n;
+      expect(Number(after)).toBe(Number(before));
+    }));
 });
