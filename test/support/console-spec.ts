@@ -130,7 +130,9 @@ export function describeConsole(dialect: 'sqlite' | 'postgres'): void {
       await checkState(page, shot('requests'));
       await tabTo(page, page.getByRole('link', { name: id }));
       await page.keyboard.press('Enter');
-      await expect.poll(() => focusedText(page)).toContain(id);
+      // The link itself names the request: wait for the request's own screen, loaded.
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`question request ${id}`);
+      await expect.poll(() => focusedText(page)).toBe(`question request ${id}`);
       await checkState(page, shot('request'));
       await tabTo(page, page.getByLabel('How the identity was checked'));
       await page.keyboard.type('Called back on the number of the account');

@@ -178,8 +178,13 @@ function BreachDetail() {
   });
   const close = useMutation({ mutationFn: () => answer(api.POST('/v1/breaches/{id}/close', path)), onSuccess: after('Closed: it stays in the register.'), onError: setError });
 
-  if (breach.isPending) return <Loading what="the breach" />;
-  if (breach.isError) return <Problem error={breach.error} />;
+  if (breach.isPending || breach.isError)
+    return (
+      <>
+        <ScreenTitle title="Breach">Breach</ScreenTitle>
+        {breach.isPending ? <Loading what="the breach" /> : <Problem error={breach.error} />}
+      </>
+    );
   const shown = breach.data;
   const manage = session.may('breaches:manage') && shown.status === 'open';
   return (

@@ -109,8 +109,14 @@ function RequestDetail() {
     onSuccess: after('The task is marked done.'),
   });
 
-  if (shown.isPending) return <Loading what="the request" />;
-  if (shown.isError) return <Problem error={shown.error} />;
+  // The screen has its heading from the start, so focus and the page's outline never wait for the data.
+  if (shown.isPending || shown.isError)
+    return (
+      <>
+        <ScreenTitle title={`Request ${id}`}>Request <code>{id}</code></ScreenTitle>
+        {shown.isPending ? <Loading what="the request" /> : <Problem error={shown.error} />}
+      </>
+    );
   const request = shown.data;
   const manage = session.may('requests:manage');
   const pending = ['unverified', 'open', 'completing', 'waiting'].includes(request.status);
